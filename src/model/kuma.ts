@@ -1,0 +1,132 @@
+/**
+ * Every Kuma string the tool reads or writes: labels, annotations, kinds and
+ * API versions, in one place. Values follow kumahq/kuma
+ * `pkg/plugins/runtime/k8s/metadata/{annotations,labels}.go` and
+ * `api/mesh/v1alpha1/dataplane_helpers.go` (v2.14.3 and the 3.0 line).
+ *
+ * @module
+ */
+
+/** API group/version of every Kuma CRD the tool handles. */
+export const KUMA_API_VERSION = "kuma.io/v1alpha1";
+
+/** Kuma kinds. */
+export const KIND = {
+  mesh: "Mesh",
+  meshService: "MeshService",
+  meshMultiZoneService: "MeshMultiZoneService",
+  meshExternalService: "MeshExternalService",
+  hostnameGenerator: "HostnameGenerator",
+  dataplane: "Dataplane",
+  meshHTTPRoute: "MeshHTTPRoute",
+  meshTCPRoute: "MeshTCPRoute",
+} as const;
+
+/** Kubernetes kinds the tool reads. */
+export const K8S_KIND = {
+  service: "Service",
+  namespace: "Namespace",
+  endpointSlice: "EndpointSlice",
+  pod: "Pod",
+  deployment: "Deployment",
+  statefulSet: "StatefulSet",
+  daemonSet: "DaemonSet",
+  replicaSet: "ReplicaSet",
+  job: "Job",
+  cronJob: "CronJob",
+} as const;
+
+/** Kuma label keys (exact strings). */
+export const LABEL = {
+  mesh: "kuma.io/mesh",
+  displayName: "kuma.io/display-name",
+  origin: "kuma.io/origin",
+  zone: "kuma.io/zone",
+  env: "kuma.io/env",
+  namespace: "k8s.kuma.io/namespace",
+  serviceName: "k8s.kuma.io/service-name",
+  isHeadlessService: "k8s.kuma.io/is-headless-service",
+  managedBy: "kuma.io/managed-by",
+  kdsSync: "kuma.io/kds-sync",
+  workload: "kuma.io/workload",
+  sidecarInjection: "kuma.io/sidecar-injection",
+  zoneProxyType: "k8s.kuma.io/zone-proxy-type",
+  service: "kuma.io/service",
+  protocol: "kuma.io/protocol",
+  statefulSetPodName: "statefulset.kubernetes.io/pod-name",
+  podIndex: "apps.kubernetes.io/pod-index",
+  endpointSliceServiceName: "kubernetes.io/service-name",
+} as const;
+
+/** Kuma annotation keys (exact strings). */
+export const ANNOTATION = {
+  mesh: "kuma.io/mesh",
+  displayName: "kuma.io/display-name",
+  ignore: "kuma.io/ignore",
+  gateway: "kuma.io/gateway",
+} as const;
+
+/** Values of `kuma.io/managed-by`. */
+export const MANAGED_BY = {
+  k8sController: "k8s-controller",
+  meshServiceGenerator: "meshservice-generator",
+} as const;
+
+/** Values of `kuma.io/origin`. */
+export const ORIGIN = { zone: "zone", global: "global" } as const;
+
+/** Values of `kuma.io/env`. */
+export const ENV = { kubernetes: "kubernetes", universal: "universal" } as const;
+
+/** `Mesh.spec.meshServices.mode` values (Kuma 2.x). */
+export const MESH_SERVICES_MODES = [
+  "Disabled",
+  "Everywhere",
+  "ReachableBackends",
+  "Exclusive",
+] as const;
+
+/** A `Mesh.spec.meshServices.mode` value. */
+export type MeshServicesMode = typeof MESH_SERVICES_MODES[number];
+
+/** Mesh name the Kubernetes controller falls back to. */
+export const DEFAULT_MESH = "default";
+
+/** Zone name a control plane uses when `KUMA_MULTIZONE_ZONE_NAME` is unset. */
+export const DEFAULT_ZONE = "default";
+
+/** Kuma's control-plane system namespace on Kubernetes. */
+export const DEFAULT_SYSTEM_NAMESPACE = "kuma-system";
+
+/**
+ * Kuma's "enabled" annotation parser (`GetEnabled`): case-sensitive.
+ * Returns `undefined` for a value it rejects.
+ */
+export function parseEnabled(value: string): boolean | undefined {
+  if (value === "enabled" || value === "true" || value === "yes") return true;
+  if (value === "disabled" || value === "false" || value === "no") return false;
+  return undefined;
+}
+
+/** Kuma's plain boolean annotation parser (`GetBoolean`): case-sensitive. */
+export function parseBoolean(value: string): boolean | undefined {
+  if (value === "true" || value === "yes") return true;
+  if (value === "false" || value === "no") return false;
+  return undefined;
+}
+
+/** RFC 1035 label: lowercase, starts with a letter, at most 63 characters. */
+export function isRfc1035Label(value: string): boolean {
+  return value.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+/** RFC 1123 label: lowercase alphanumerics and `-`, at most 63 characters. */
+export function isRfc1123Label(value: string): boolean {
+  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+/** RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters. */
+export function isRfc1123Subdomain(value: string): boolean {
+  return value.length <= 253 &&
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value);
+}
