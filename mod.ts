@@ -1,0 +1,56 @@
+/**
+ * meshservice-krm: renders the MeshServices Kuma would derive from Kubernetes
+ * Services or Universal Dataplanes, as a KRM function, a CLI and a library.
+ *
+ * Run without arguments it is a KRM function (ResourceList on stdin and
+ * stdout); `render DIR` and `check DIR` are directory mode. As a library,
+ * {@link render} and {@link transform} are pure functions of a parsed
+ * ResourceList.
+ *
+ * @example Render a Service into its MeshService
+ * ```ts
+ * import { transform } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const output = transform({
+ *   apiVersion: "config.kubernetes.io/v1",
+ *   kind: "ResourceList",
+ *   items: [{
+ *     apiVersion: "v1",
+ *     kind: "Service",
+ *     metadata: { name: "redis", namespace: "db" },
+ *     spec: { selector: { app: "redis" }, ports: [{ port: 6379 }] },
+ *   }],
+ * });
+ * const meshService = output.items.find((item) => item.kind === "MeshService");
+ * assert.equal(meshService?.metadata?.name, "redis");
+ * assert.deepEqual((meshService?.spec as { ports: unknown[] }).ports, [
+ *   { name: "6379", port: 6379, targetPort: 6379, appProtocol: "tcp" },
+ * ]);
+ * ```
+ *
+ * @module
+ */
+
+export { render, type RenderOutput, transform } from "./src/transform.ts";
+export {
+  type AssumedMesh,
+  type Config,
+  CONFIG_API_VERSION,
+  CONFIG_KIND,
+  type ConfigOutcome,
+  DEFAULT_CONFIG,
+  type Environment,
+  type MeshServiceOutput,
+  parseConfig,
+} from "./src/config.ts";
+export type { JsonValue, KubeObject, ObjectMeta, ResourceList, ResourceRef, Result, Severity } from "./src/model/krm.ts";
+export { REPORT_API_VERSION, type Report, type ReportMeshService } from "./src/report.ts";
+export { exitCodeOf, REASON } from "./src/results.ts";
+export { KUMA_VERSIONS, type KumaVersion } from "./src/model/version.ts";
+export { hashedName, headlessMeshServiceName } from "./src/model/hash.ts";
+
+if (import.meta.main) {
+  const { main } = await import("./src/io/cli.ts");
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,242 @@
+/**
+ * The function's configuration: accepted as a `ConfigMap` (string `data`) or
+ * as the typed kind `RenderMeshServices` with the same fields, validated with
+ * zod and resolved to defaults.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { DEFAULT_SYSTEM_NAMESPACE, DEFAULT_ZONE, MESH_SERVICES_MODES, type MeshServicesMode } from "./model/kuma.ts";
+import { isObject, type KubeObject, type Result } from "./model/krm.ts";
+import { DEFAULT_KUMA_VERSION, KUMA_VERSIONS, type KumaVersion, parseKumaVersion } from "./model/version.ts";
+import { REASON } from "./results.ts";
+
+/** API version of the typed configuration kind. */
+export const CONFIG_API_VERSION = "meshservice-krm/v1alpha1";
+/** Kind of the typed configuration. */
+export const CONFIG_KIND = "RenderMeshServices";
+
+/** Zone environments. */
+export type Environment = "kubernetes" | "universal";
+
+/** What happens to generated MeshServices. */
+export type MeshServiceOutput = "preview" | "apply" | "none";
+
+/** A Mesh the configuration declares for repos that do not contain it. */
+export interface AssumedMesh {
+  name: string;
+  mode: MeshServicesMode;
+}
+
+/** Resolved configuration, every field set. */
+export interface Config {
+  /** Kuma minor version whose rules apply. */
+  kumaVersion: KumaVersion;
+  /** Zone name (`KUMA_MULTIZONE_ZONE_NAME`). */
+  zone: string;
+  /** Zone environment; `undefined` means detect it from the input. */
+  environment: Environment | undefined;
+  /** Kuma 2.14's `experimental.inboundTagsDisabled` (workload mode). */
+  inboundTagsDisabled: boolean;
+  /** What to emit; `undefined` means the environment's default. */
+  meshServiceOutput: MeshServiceOutput | undefined;
+  /** Kuma's system namespace. */
+  systemNamespace: string;
+  /** Meshes assumed to exist when the input holds no Mesh of that name. */
+  assumeMeshes: AssumedMesh[];
+  /** Namespaces assumed labelled `kuma.io/sidecar-injection: enabled` when absent from the input. */
+  assumeInjectedNamespaces: "*" | string[];
+  /** File layout of generated items. */
+  outputPath: string;
+}
+
+/** Default file layout of generated items. */
+export const DEFAULT_OUTPUT_PATH = "kuma-generated/{mesh}/{namespace}/{kind}_{name}.yaml";
+
+/** Configuration used when no functionConfig is given. */
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze<Config>({
+  kumaVersion: DEFAULT_KUMA_VERSION,
+  zone: DEFAULT_ZONE,
+  environment: undefined,
+  inboundTagsDisabled: false,
+  meshServiceOutput: undefined,
+  systemNamespace: DEFAULT_SYSTEM_NAMESPACE,
+  assumeMeshes: [{ name: "default", mode: "Everywhere" }],
+  assumeInjectedNamespaces: "*",
+  outputPath: DEFAULT_OUTPUT_PATH,
+});
+
+/** Placeholders `outputPath` may use. */
+export const OUTPUT_PATH_PLACEHOLDERS = ["mesh", "namespace", "kind", "name", "zone"] as const;
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const booleanField = z.union([
+  z.boolean(),
+  z.enum(["true", "false"], { error: 'Must be "true" or "false"' }).transform((v) => v === "true"),
+]);
+
+const listField = z.union([
+  z.array(z.string()),
+  z.string().transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== "")),
+]);
+
+const meshEntry = z.string().transform((entry, ctx) => {
+  const [name = "", mode = "Everywhere", ...rest] = entry.split(":").map((s) => s.trim());
+  if (!dns1123Label.test(name) || rest.length > 0) {
+    ctx.addIssue({ code: "custom", message: `Invalid mesh entry "${entry}": expected name[:mode]` });
+    return z.NEVER;
+  }
+  if (!(MESH_SERVICES_MODES as readonly string[]).includes(mode)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `Invalid meshServices mode "${mode}" for mesh "${name}": expected one of ${
+        MESH_SERVICES_MODES.join(", ")
+      }`,
+    });
+    return z.NEVER;
+  }
+  return { name, mode: mode as MeshServicesMode };
+});
+
+const fields = z.strictObject({
+  kumaVersion: z.string().transform((value, ctx) => {
+    const version = parseKumaVersion(value);
+    if (!version) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Unknown Kuma version "${value}": supported versions are ${KUMA_VERSIONS.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    return version;
+  }).optional(),
+  zone: z.string().regex(dns1123Label, "Must be a DNS-1123 label (lowercase letters, digits, '-')")
+    .optional(),
+  environment: z.enum(["kubernetes", "universal", "auto"]).optional(),
+  inboundTagsDisabled: booleanField.optional(),
+  meshServiceOutput: z.enum(["preview", "apply", "none"]).optional(),
+  systemNamespace: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
+  assumeMeshes: listField.pipe(z.array(meshEntry)).optional(),
+  assumeInjectedNamespaces: listField.optional(),
+  outputPath: z.string().superRefine((value, ctx) => {
+    const problem = outputPathProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }).optional(),
+});
+
+/** The outcome of reading a functionConfig. */
+export type ConfigOutcome =
+  | { ok: true; config: Config; results: Result[] }
+  | { ok: false; results: Result[] };
+
+/**
+ * Reads the functionConfig: a `ConfigMap`, the typed kind, or nothing.
+ * kpt's empty placeholder (`ConfigMap` `function-input` with no data) means
+ * defaults.
+ */
+export function parseConfig(functionConfig: unknown): ConfigOutcome {
+  if (functionConfig === undefined || functionConfig === null) {
+    return { ok: true, config: { ...DEFAULT_CONFIG }, results: [] };
+  }
+  if (!isObject(functionConfig)) {
+    return fail(undefined, "", `Cannot read functionConfig: expected an object, got ${typeName(functionConfig)}`);
+  }
+  const config = functionConfig as KubeObject;
+  let raw: unknown;
+  if (config.kind === "ConfigMap" && (config.apiVersion === "v1" || config.apiVersion === undefined)) {
+    raw = config.data ?? {};
+    if (!isObject(raw)) return fail(config, "data", "Cannot read ConfigMap data: expected a map of strings");
+    for (const [key, value] of Object.entries(raw)) {
+      if (typeof value !== "string") {
+        return fail(config, `data.${key}`, `Cannot read ConfigMap data "${key}": values must be strings, got ${typeName(value)}`);
+      }
+    }
+  } else if (config.kind === CONFIG_KIND && config.apiVersion === CONFIG_API_VERSION) {
+    const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = config;
+    raw = rest;
+  } else if (config.kind === undefined && Object.keys(config).length === 0) {
+    raw = {};
+  } else {
+    return fail(
+      config,
+      "kind",
+      `Cannot use functionConfig of kind "${String(config.kind)}": expected ConfigMap (v1) or ${CONFIG_KIND} (${CONFIG_API_VERSION})`,
+    );
+  }
+
+  const parsed = fields.safeParse(raw);
+  if (!parsed.success) {
+    const prefix = config.kind === "ConfigMap" ? "data." : "";
+    return {
+      ok: false,
+      results: parsed.error.issues.map((issue) => {
+        const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "";
+        const key = issue.path[0];
+        const message = issue.code === "unrecognized_keys"
+          ? `Unknown configuration key${issue.keys.length > 1 ? "s" : ""} ${
+            issue.keys.map((k) => `"${k}"`).join(", ")
+          }: known keys are ${Object.keys(fields.shape).join(", ")}`
+          : `Invalid configuration "${String(key ?? "")}": ${issue.message}`;
+        return configError(config, `${prefix}${path}`.replace(/\.$/, ""), message);
+      }),
+    };
+  }
+  const value = parsed.data;
+  const resolved: Config = {
+    kumaVersion: value.kumaVersion ?? DEFAULT_CONFIG.kumaVersion,
+    zone: value.zone ?? DEFAULT_CONFIG.zone,
+    environment: value.environment === "auto" ? undefined : value.environment,
+    inboundTagsDisabled: value.inboundTagsDisabled ?? DEFAULT_CONFIG.inboundTagsDisabled,
+    meshServiceOutput: value.meshServiceOutput,
+    systemNamespace: value.systemNamespace ?? DEFAULT_CONFIG.systemNamespace,
+    assumeMeshes: value.assumeMeshes ?? DEFAULT_CONFIG.assumeMeshes,
+    assumeInjectedNamespaces: value.assumeInjectedNamespaces === undefined
+      ? DEFAULT_CONFIG.assumeInjectedNamespaces
+      : value.assumeInjectedNamespaces.includes("*")
+      ? "*"
+      : value.assumeInjectedNamespaces.filter((ns) => ns !== "none"),
+    outputPath: value.outputPath ?? DEFAULT_CONFIG.outputPath,
+  };
+  return { ok: true, config: resolved, results: [] };
+}
+
+/** Why an `outputPath` pattern cannot be used, or `undefined` when it can. */
+export function outputPathProblem(pattern: string): string | undefined {
+  if (!/\.ya?ml$/.test(pattern)) return `Output path "${pattern}" must end in .yaml or .yml`;
+  if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+    return `Output path "${pattern}" must be relative and stay inside the package`;
+  }
+  for (const match of pattern.matchAll(/\{([^}]*)\}/g)) {
+    if (!(OUTPUT_PATH_PLACEHOLDERS as readonly string[]).includes(match[1] ?? "")) {
+      return `Output path "${pattern}" uses unknown placeholder {${match[1]}}: known are ${
+        OUTPUT_PATH_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")
+      }`;
+    }
+  }
+  return undefined;
+}
+
+function fail(config: KubeObject | undefined, path: string, message: string): ConfigOutcome {
+  return { ok: false, results: [configError(config, path, message)] };
+}
+
+function configError(config: KubeObject | undefined, path: string, message: string): Result {
+  const result: Result = { message, severity: "error", tags: { reason: REASON.invalidConfig } };
+  if (config) {
+    result.resourceRef = {
+      apiVersion: String(config.apiVersion ?? ""),
+      kind: String(config.kind ?? ""),
+      name: String(config.metadata?.name ?? ""),
+    };
+    if (path) result.field = { path };
+  }
+  return result;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a map" : `a ${typeof value}`;
+}

@@ -1,0 +1,185 @@
+/**
+ * A read-only index of the input items, built once; steps look objects up
+ * here and never scan the item list themselves.
+ *
+ * @module
+ */
+
+import { K8S_KIND, KIND, LABEL } from "./kuma.ts";
+import { isObject, type KubeObject, stringMap } from "./krm.ts";
+import { TOOL_ANNOTATION } from "./tool.ts";
+
+/** An input item and its position in the input list. */
+export interface Entry {
+  object: KubeObject;
+  position: number;
+}
+
+/** A pod template found in a workload (or a bare Pod), for offline endpoint guesses. */
+export interface PodTemplateSource {
+  entry: Entry;
+  kind: string;
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** The index. */
+export interface Inventory {
+  services: Entry[];
+  namespaces: Map<string, Entry>;
+  meshes: Map<string, Entry>;
+  /** EndpointSlices by `namespace/service-name`. */
+  endpointSlices: Map<string, Entry[]>;
+  /** Pods by `namespace/name`. */
+  pods: Map<string, Entry>;
+  /** Pod templates (workloads and Pods) by namespace. */
+  podTemplates: Map<string, PodTemplateSource[]>;
+  /** StatefulSets by namespace. */
+  statefulSets: Map<string, Entry[]>;
+  dataplanes: Entry[];
+  /** MeshServices in the input that this tool did not generate, by {@link meshServiceKey}. */
+  foreignMeshServices: Map<string, Entry>;
+  /** MeshServices in the input that this tool generated, by {@link meshServiceKey}. */
+  ownedMeshServices: Map<string, Entry>;
+  /** True when the input holds Kubernetes workload objects (Service, Namespace, workloads). */
+  hasKubernetesObjects: boolean;
+}
+
+/** Identity of a MeshService: namespace and name (Kubernetes) or mesh and name (Universal). */
+export function meshServiceKey(scope: string, name: string): string {
+  return `${scope}/${name}`;
+}
+
+/** Namespace of an object; objects without one live in `default`, as `kubectl apply` would put them. */
+export function namespaceOf(object: KubeObject): string {
+  const namespace = object.metadata?.namespace;
+  return typeof namespace === "string" && namespace !== "" ? namespace : "default";
+}
+
+/** Mesh of a Dataplane: the top-level `mesh` field (CRD and Universal form), else `default`. */
+export function dataplaneMesh(object: KubeObject): string {
+  return typeof object.mesh === "string" && object.mesh !== "" ? object.mesh : "default";
+}
+
+/** True for an item this tool generated in an earlier run. */
+export function isOwned(object: KubeObject): boolean {
+  const annotations = object.metadata?.annotations;
+  return isObject(annotations) && typeof annotations[TOOL_ANNOTATION.generatedFrom] === "string";
+}
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+  K8S_KIND.deployment,
+  K8S_KIND.statefulSet,
+  K8S_KIND.daemonSet,
+  K8S_KIND.replicaSet,
+  K8S_KIND.job,
+]);
+
+/** Builds the index. Items must already be known to be objects with a kind. */
+export function buildInventory(items: readonly KubeObject[]): Inventory {
+  const inventory: Inventory = {
+    services: [],
+    namespaces: new Map(),
+    meshes: new Map(),
+    endpointSlices: new Map(),
+    pods: new Map(),
+    podTemplates: new Map(),
+    statefulSets: new Map(),
+    dataplanes: [],
+    foreignMeshServices: new Map(),
+    ownedMeshServices: new Map(),
+    hasKubernetesObjects: false,
+  };
+  items.forEach((object, position) => {
+    const entry = { object, position };
+    const apiVersion = object.apiVersion;
+    const name = object.metadata?.name;
+    if (typeof name !== "string") return;
+    switch (object.kind) {
+      case K8S_KIND.service:
+        if (apiVersion !== "v1") return;
+        inventory.services.push(entry);
+        inventory.hasKubernetesObjects = true;
+        return;
+      case K8S_KIND.namespace:
+        if (apiVersion !== "v1") return;
+        setFirst(inventory.namespaces, name, entry);
+        inventory.hasKubernetesObjects = true;
+        return;
+      case KIND.mesh:
+        setFirst(inventory.meshes, name, entry);
+        return;
+      case K8S_KIND.endpointSlice: {
+        const service = stringMap(object.metadata?.labels)[LABEL.endpointSliceServiceName];
+        if (service === undefined) return;
+        push(inventory.endpointSlices, `${namespaceOf(object)}/${service}`, entry);
+        return;
+      }
+      case K8S_KIND.pod:
+        if (apiVersion !== "v1") return;
+        setFirst(inventory.pods, `${namespaceOf(object)}/${name}`, entry);
+        addTemplate(inventory, entry, object.metadata);
+        inventory.hasKubernetesObjects = true;
+        return;
+      case KIND.dataplane:
+        inventory.dataplanes.push(entry);
+        return;
+      case KIND.meshService: {
+        const scope = object.metadata?.namespace ?? stringMap(object.metadata?.labels)[LABEL.mesh] ??
+          "default";
+        const key = meshServiceKey(String(scope), name);
+        setFirst(isOwned(object) ? inventory.ownedMeshServices : inventory.foreignMeshServices, key, entry);
+        return;
+      }
+      case K8S_KIND.cronJob: {
+        const jobSpec = nested(object, ["spec", "jobTemplate", "spec", "template", "metadata"]);
+        addTemplate(inventory, entry, jobSpec);
+        inventory.hasKubernetesObjects = true;
+        return;
+      }
+      default:
+        if (WORKLOAD_KINDS.has(String(object.kind))) {
+          addTemplate(inventory, entry, nested(object, ["spec", "template", "metadata"]));
+          if (object.kind === K8S_KIND.statefulSet) {
+            push(inventory.statefulSets, namespaceOf(object), entry);
+          }
+          inventory.hasKubernetesObjects = true;
+        }
+    }
+  });
+  return inventory;
+}
+
+function addTemplate(inventory: Inventory, entry: Entry, metadata: unknown): void {
+  const meta = isObject(metadata) ? metadata : {};
+  const namespace = namespaceOf(entry.object);
+  push(inventory.podTemplates, namespace, {
+    entry,
+    kind: String(entry.object.kind),
+    name: String(entry.object.metadata?.name),
+    namespace,
+    labels: stringMap(meta.labels),
+    annotations: stringMap(meta.annotations),
+  });
+}
+
+function nested(object: unknown, path: readonly string[]): unknown {
+  let current = object;
+  for (const key of path) {
+    if (!isObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function setFirst<T>(map: Map<string, T>, key: string, value: T): void {
+  if (!map.has(key)) map.set(key, value);
+}

@@ -1,0 +1,127 @@
+/**
+ * KRM shapes (kpt/kustomize functions spec): objects, ResourceList, results.
+ *
+ * @module
+ */
+
+/** A JSON-compatible value as parsed from YAML. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON-compatible object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A Kubernetes Resource Model object, loosely typed: only what every item has. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [key: string]: unknown;
+}
+
+/** The metadata fields the tool reads. */
+export interface ObjectMeta {
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: string | null;
+  [key: string]: unknown;
+}
+
+/** KRM `results[].severity`. */
+export type Severity = "error" | "warning" | "info";
+
+/** KRM `results[].resourceRef`. */
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** One KRM result (functions spec `results[]`). */
+export interface Result {
+  message: string;
+  severity: Severity;
+  resourceRef?: ResourceRef;
+  field?: { path: string; currentValue?: JsonValue; proposedValue?: JsonValue };
+  file?: { path: string; index?: number };
+  tags?: Record<string, string>;
+}
+
+/** A KRM `ResourceList`. */
+export interface ResourceList {
+  apiVersion: string;
+  kind: "ResourceList";
+  items: KubeObject[];
+  functionConfig?: KubeObject;
+  results?: Result[];
+}
+
+/** ResourceList API versions accepted on input. */
+export const RESOURCE_LIST_API_VERSIONS = [
+  "config.kubernetes.io/v1",
+  "config.kubernetes.io/v1beta1",
+] as const;
+
+/** ResourceList API version written on output. */
+export const RESOURCE_LIST_API_VERSION = "config.kubernetes.io/v1";
+
+/** Annotations orchestrators use; functions copy them through untouched. */
+export const KRM_ANNOTATION = {
+  path: "internal.config.kubernetes.io/path",
+  index: "internal.config.kubernetes.io/index",
+  legacyPath: "config.kubernetes.io/path",
+  legacyIndex: "config.kubernetes.io/index",
+  localConfig: "config.kubernetes.io/local-config",
+} as const;
+
+/** Returns true when `value` is a plain (non-array) object. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The kind/name/namespace reference of an object, for results. */
+export function refOf(object: KubeObject): ResourceRef {
+  const ref: ResourceRef = {
+    apiVersion: typeof object.apiVersion === "string" ? object.apiVersion : "",
+    kind: typeof object.kind === "string" ? object.kind : "",
+    name: typeof object.metadata?.name === "string" ? object.metadata.name : "",
+  };
+  const namespace = object.metadata?.namespace;
+  if (typeof namespace === "string" && namespace !== "") ref.namespace = namespace;
+  return ref;
+}
+
+/** `kind namespace/name` for messages. */
+export function displayRef(ref: ResourceRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
+}
+
+/** The source file of an item, from the path annotations orchestrators set. */
+export function fileOf(object: KubeObject): { path: string; index?: number } | undefined {
+  const annotations = object.metadata?.annotations;
+  if (!isObject(annotations)) return undefined;
+  const path = annotations[KRM_ANNOTATION.path] ?? annotations[KRM_ANNOTATION.legacyPath];
+  if (typeof path !== "string" || path === "") return undefined;
+  const rawIndex = annotations[KRM_ANNOTATION.index] ?? annotations[KRM_ANNOTATION.legacyIndex];
+  const index = typeof rawIndex === "string" ? Number.parseInt(rawIndex, 10) : NaN;
+  return Number.isInteger(index) && index > 0 ? { path, index } : { path };
+}
+
+/** A string-valued map field, or `{}` when absent or malformed. */
+export function stringMap(value: unknown): Record<string, string> {
+  if (!isObject(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry === "string") out[key] = entry;
+  }
+  return out;
+}
+
+/** A copy of `map` with keys in sorted order, so output is stable. */
+export function sortedMap<T>(map: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of Object.keys(map).sort()) out[key] = map[key] as T;
+  return out;
+}

@@ -1,0 +1,95 @@
+/**
+ * KRM results as data: constructors, reason constants (borrowing Kuma's event
+ * names where Kuma has one) and the exit-code rule.
+ *
+ * @module
+ */
+
+import { fileOf, type JsonValue, type KubeObject, refOf, type Result, type Severity } from "./model/krm.ts";
+
+/** Values of `results[].tags.reason`. */
+export const REASON = {
+  // Kuma's controller event reasons.
+  created: "CreatedMeshService",
+  failedToGenerate: "FailedToGenerateMeshService",
+  ignoredUnsupportedPort: "IgnoredUnsupportedPort",
+  // Why Kuma generates nothing for a Service or Dataplane.
+  notInMesh: "NotInMesh",
+  meshNotFound: "MeshNotFound",
+  meshServicesDisabled: "MeshServicesDisabled",
+  ignoredByAnnotation: "IgnoredByAnnotation",
+  gatewayService: "GatewayService",
+  zoneProxyService: "ZoneProxyService",
+  noClusterIP: "NoClusterIP",
+  noEndpoints: "NoEndpoints",
+  invalidServiceName: "InvalidServiceName",
+  noWorkloadLabel: "NoWorkloadLabel",
+  gatewayDataplane: "GatewayDataplane",
+  portConflict: "PortConflict",
+  existingMeshService: "ExistingMeshService",
+  ownershipConflict: "OwnershipConflict",
+  wouldBeDeleted: "WouldBeDeleted",
+  // Assumptions and configuration.
+  assumed: "Assumed",
+  invalidConfig: "InvalidConfig",
+  versionNote: "VersionNote",
+  environmentDetected: "EnvironmentDetected",
+  // Bad input.
+  invalidInput: "InvalidInput",
+  invalidField: "InvalidField",
+  pathConflict: "PathConflict",
+  duplicateResource: "DuplicateResource",
+} as const;
+
+/** A value of {@link REASON}. */
+export type Reason = typeof REASON[keyof typeof REASON];
+
+/** Options of {@link resultAt}. */
+export interface ResultOptions {
+  /** Field path in `spec.ports.0.port` form. */
+  field?: string;
+  /** Current value of the field. */
+  currentValue?: JsonValue;
+}
+
+/** A result about one object, with its file and reason. */
+export function resultAt(
+  severity: Severity,
+  object: KubeObject,
+  message: string,
+  reason: Reason,
+  options: ResultOptions = {},
+): Result {
+  const result: Result = { message, severity, resourceRef: refOf(object) };
+  if (options.field !== undefined) {
+    result.field = { path: options.field };
+    if (options.currentValue !== undefined) result.field.currentValue = options.currentValue;
+  }
+  const file = fileOf(object);
+  if (file) result.file = file;
+  result.tags = { reason };
+  return result;
+}
+
+/** A result about the run as a whole. */
+export function resultGlobal(severity: Severity, message: string, reason: Reason): Result {
+  return { message, severity, tags: { reason } };
+}
+
+/** Exit code of a run: 1 exactly when an error result exists. */
+export function exitCodeOf(results: readonly Result[]): 0 | 1 {
+  return results.some((r) => r.severity === "error") ? 1 : 0;
+}
+
+/** `[severity] kind ns/name field: message`, kustomize-style, for stderr. */
+export function formatResult(result: Result): string {
+  const parts = [`[${result.severity}]`];
+  if (result.resourceRef) {
+    const ref = result.resourceRef;
+    parts.push(`${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`);
+  }
+  if (result.field) parts.push(result.field.path);
+  const head = parts.join(" ");
+  const where = result.file ? ` (${result.file.path}${result.file.index ? `#${result.file.index}` : ""})` : "";
+  return `${head}: ${result.message}${where}`;
+}

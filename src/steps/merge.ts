@@ -1,0 +1,178 @@
+/**
+ * Merges generated items into the item list: input items keep their order and
+ * content; items this tool generated in an earlier run are replaced in place
+ * (keeping the orchestrator's annotations) or dropped when no longer
+ * generated; new items are appended in a stable order with a file path.
+ *
+ * @module
+ */
+
+import type { MeshServiceOutput } from "../config.ts";
+import { LABEL } from "../model/kuma.ts";
+import { isObject, KRM_ANNOTATION, type KubeObject, type Result, stringMap } from "../model/krm.ts";
+import { isOwned } from "../model/inventory.ts";
+import { REASON, resultAt } from "../results.ts";
+
+/** Options of {@link mergeItems}. */
+export interface MergeOptions {
+  output: MeshServiceOutput;
+  /** `outputPath` pattern. */
+  outputPath: string;
+  zone: string;
+}
+
+/** A generated item and where it was written. */
+export interface Placed {
+  object: KubeObject;
+  path: string;
+}
+
+/** Output of {@link mergeItems}. */
+export interface MergeOutput {
+  items: KubeObject[];
+  placed: Placed[];
+  results: Result[];
+}
+
+const ORCHESTRATOR_PREFIXES = ["internal.config.kubernetes.io/", "kustomize.config.k8s.io/"];
+const ORCHESTRATOR_KEYS = new Set([
+  KRM_ANNOTATION.legacyPath,
+  KRM_ANNOTATION.legacyIndex,
+  "config.k8s.io/id",
+]);
+
+/** Identity of an item for replacement: kind, namespace, mesh and name. */
+export function identityOf(object: KubeObject): string {
+  const meta = object.metadata ?? {};
+  return [object.kind, meta.namespace ?? "", stringMap(meta.labels)[LABEL.mesh] ?? "", meta.name].join("|");
+}
+
+/** Merges `generated` into `items`. */
+export function mergeItems(
+  items: readonly KubeObject[],
+  generated: readonly KubeObject[],
+  options: MergeOptions,
+): MergeOutput {
+  const results: Result[] = [];
+  const emitted = options.output === "none" ? [] : generated.map((g) => finish(g, options.output));
+  const byIdentity = new Map(emitted.map((object) => [identityOf(object), object]));
+  const usesLegacyPaths = items.some((item) => isObject(item.metadata?.annotations) &&
+    KRM_ANNOTATION.legacyPath in item.metadata.annotations);
+
+  const out: KubeObject[] = [];
+  const placed: Placed[] = [];
+  const inputPaths = new Set<string>();
+  const nextIndex = new Map<string, number>();
+  const replaced = new Set<string>();
+  for (const item of items) {
+    if (!isOwned(item)) {
+      out.push(item);
+      const path = pathOf(item);
+      if (path !== undefined) inputPaths.add(path);
+      continue;
+    }
+    const identity = identityOf(item);
+    const next = byIdentity.get(identity);
+    if (!next || replaced.has(identity)) continue; // No longer generated: drop the stale copy.
+    replaced.add(identity);
+    const kept = withOrchestratorAnnotations(next, item);
+    out.push(kept);
+    const path = pathOf(item);
+    if (path !== undefined) {
+      placed.push({ object: kept, path });
+      const index = Number.parseInt(annotationOf(item, KRM_ANNOTATION.index) ?? "0", 10) || 0;
+      nextIndex.set(path, Math.max(nextIndex.get(path) ?? 0, index + 1));
+    }
+  }
+  const fresh = emitted.filter((object) => !replaced.has(identityOf(object)))
+    .sort((a, b) => compare(sortKey(a), sortKey(b)));
+  for (const object of fresh) {
+    const path = layoutPath(object, options);
+    if (inputPaths.has(path)) {
+      results.push(resultAt(
+        "error",
+        object,
+        `Cannot write ${object.kind} "${object.metadata?.name}" to "${path}": that file holds input resources; change config outputPath`,
+        REASON.pathConflict,
+      ));
+      continue;
+    }
+    const index = nextIndex.get(path) ?? 0;
+    nextIndex.set(path, index + 1);
+    const annotations: Record<string, string> = {
+      ...(object.metadata?.annotations ?? {}),
+      [KRM_ANNOTATION.path]: path,
+      [KRM_ANNOTATION.index]: String(index),
+    };
+    if (usesLegacyPaths) {
+      annotations[KRM_ANNOTATION.legacyPath] = path;
+      annotations[KRM_ANNOTATION.legacyIndex] = String(index);
+    }
+    const withPath = { ...object, metadata: { ...object.metadata, annotations } };
+    out.push(withPath);
+    placed.push({ object: withPath, path });
+  }
+  return { items: out, placed, results };
+}
+
+/** Marks previews local-config so kustomize and Argo CD never apply them. */
+function finish(object: KubeObject, output: MeshServiceOutput): KubeObject {
+  if (output !== "preview") return object;
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...(object.metadata?.annotations ?? {}), [KRM_ANNOTATION.localConfig]: "true" },
+    },
+  };
+}
+
+/** Expands the `outputPath` pattern; empty placeholders collapse their path segment. */
+export function layoutPath(object: KubeObject, options: Pick<MergeOptions, "outputPath" | "zone">): string {
+  const meta = object.metadata ?? {};
+  const values: Record<string, string> = {
+    mesh: stringMap(meta.labels)[LABEL.mesh] ?? "",
+    namespace: meta.namespace ?? "",
+    kind: String(object.kind ?? "").toLowerCase(),
+    name: meta.name ?? "",
+    zone: options.zone,
+  };
+  return options.outputPath
+    .replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "")
+    .split("/")
+    .filter((segment) => segment !== "")
+    .join("/");
+}
+
+function withOrchestratorAnnotations(next: KubeObject, previous: KubeObject): KubeObject {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(stringMap(previous.metadata?.annotations))) {
+    if (ORCHESTRATOR_KEYS.has(key as never) || ORCHESTRATOR_PREFIXES.some((p) => key.startsWith(p))) {
+      kept[key] = value;
+    }
+  }
+  return {
+    ...next,
+    metadata: { ...next.metadata, annotations: { ...(next.metadata?.annotations ?? {}), ...kept } },
+  };
+}
+
+function pathOf(object: KubeObject): string | undefined {
+  return annotationOf(object, KRM_ANNOTATION.path) ?? annotationOf(object, KRM_ANNOTATION.legacyPath);
+}
+
+function annotationOf(object: KubeObject, key: string): string | undefined {
+  const annotations = object.metadata?.annotations;
+  if (!isObject(annotations)) return undefined;
+  const value = annotations[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+function sortKey(object: KubeObject): string {
+  const meta = object.metadata ?? {};
+  return [object.kind, stringMap(meta.labels)[LABEL.mesh] ?? "", meta.namespace ?? "", meta.name].join("\u0000");
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

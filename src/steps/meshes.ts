@@ -1,0 +1,89 @@
+/**
+ * Mesh lookup shared by both environments: Mesh objects of the input first,
+ * then the Meshes the configuration assumes (recorded so the run can say
+ * what it assumed).
+ *
+ * @module
+ */
+
+import type { AssumedMesh } from "../config.ts";
+import { isObject, type KubeObject, type Result } from "../model/krm.ts";
+import { MESH_SERVICES_MODES, type MeshServicesMode } from "../model/kuma.ts";
+import type { Inventory } from "../model/inventory.ts";
+import { REASON, resultAt, resultGlobal } from "../results.ts";
+
+/** A Mesh as the rules see it. */
+export interface MeshView {
+  name: string;
+  /** `spec.meshServices.mode`; `undefined` when unset or invalid (Kuma then behaves as `Disabled`). */
+  mode: MeshServicesMode | undefined;
+  /** The Mesh object, absent for an assumed Mesh. */
+  object?: KubeObject;
+}
+
+/** Meshes known to a run. */
+export interface MeshLookup {
+  meshes: Map<string, MeshView>;
+  assumed: Map<string, AssumedMesh>;
+  /** Names of assumed Meshes some rule used. */
+  used: Set<string>;
+}
+
+/** Indexes the input's Meshes and the assumed ones; reports invalid modes. */
+export function buildMeshLookup(
+  inventory: Inventory,
+  assumed: readonly AssumedMesh[],
+  results: Result[],
+): MeshLookup {
+  const meshes = new Map<string, MeshView>();
+  for (const [name, entry] of inventory.meshes) {
+    const spec = entry.object.spec;
+    const meshServices = isObject(spec) ? spec.meshServices : undefined;
+    const raw = isObject(meshServices) ? meshServices.mode : undefined;
+    let mode: MeshServicesMode | undefined;
+    if (raw !== undefined && raw !== null) {
+      if (typeof raw === "string" && (MESH_SERVICES_MODES as readonly string[]).includes(raw)) {
+        mode = raw as MeshServicesMode;
+      } else {
+        results.push(resultAt(
+          "error",
+          entry.object,
+          `Cannot read Mesh "${name}": meshServices.mode must be one of ${MESH_SERVICES_MODES.join(", ")}`,
+          REASON.invalidField,
+          { field: "spec.meshServices.mode", currentValue: raw as never },
+        ));
+      }
+    }
+    meshes.set(name, { name, mode, object: entry.object });
+  }
+  return { meshes, assumed: new Map(assumed.map((m) => [m.name, m])), used: new Set() };
+}
+
+/** The Mesh of that name: from the input, else assumed by config, else `undefined`. */
+export function resolveMesh(lookup: MeshLookup, name: string): MeshView | undefined {
+  const found = lookup.meshes.get(name);
+  if (found) return found;
+  const assumed = lookup.assumed.get(name);
+  if (!assumed) return undefined;
+  lookup.used.add(name);
+  return { name, mode: assumed.mode };
+}
+
+/** Kuma treats an unset mode as `Disabled`. */
+export function meshServicesModeOf(mesh: MeshView): MeshServicesMode {
+  return mesh.mode ?? "Disabled";
+}
+
+/** Info results naming every assumed Mesh a rule relied on. */
+export function assumedMeshResults(lookup: MeshLookup, meshServicesMode: boolean): Result[] {
+  return [...lookup.used].sort().map((name) => {
+    const mesh = lookup.assumed.get(name)!;
+    return resultGlobal(
+      "info",
+      meshServicesMode
+        ? `Assumed Mesh "${name}" with meshServices.mode ${mesh.mode}: it is not in the input (config assumeMeshes)`
+        : `Assumed Mesh "${name}": it is not in the input (config assumeMeshes)`,
+      REASON.assumed,
+    );
+  });
+}
