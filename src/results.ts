@@ -91,5 +91,5 @@ export function formatResult(result: Result): string {
   if (result.field) parts.push(result.field.path);
   const head = parts.join(" ");
   const where = result.file ? ` (${result.file.path}${result.file.index ? `#${result.file.index}` : ""})` : "";
-  return `${head}: ${result.message}${where}`;
+  return parts.length > 1 ? `${head}: ${result.message}${where}` : `${head} ${result.message}${where}`;
 }

@@ -1,0 +1,153 @@
+/**
+ * Helpers shared by the end-to-end tests: repository paths, the exec wrapper,
+ * subprocess runs, tool discovery and whole-tree snapshots.
+ *
+ * @module
+ */
+
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Absolute path of the repository root, from this file's location. */
+export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/** The repository's deno binary (node_modules/.bin), else the one running the tests. */
+export const DENO: string = await isExecutable(join(REPO_ROOT, "node_modules", ".bin", "deno"))
+  ? join(REPO_ROOT, "node_modules", ".bin", "deno")
+  : Deno.execPath();
+
+/** Absolute path of mod.ts. */
+export const MOD_TS: string = join(REPO_ROOT, "mod.ts");
+
+/** Absolute path of the exec wrapper that kpt and kustomize run. */
+export const WRAPPER: string = join(REPO_ROOT, "tests", "bin", "meshservice-krm");
+
+/** Outcome of a subprocess. */
+export interface RunOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Uint8Array;
+}
+
+/** Runs a command to completion; `stdin` is written and closed when given. */
+export async function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; stdin?: Uint8Array | string; env?: Record<string, string> } = {},
+): Promise<RunOutput> {
+  const child = new Deno.Command(command, {
+    args,
+    cwd: options.cwd ?? REPO_ROOT,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    ...(options.env ? { env: options.env } : {}),
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    const bytes = typeof options.stdin === "string"
+      ? new TextEncoder().encode(options.stdin)
+      : options.stdin;
+    await writer.write(bytes);
+    await writer.close();
+  }
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+    stdoutBytes: output.stdout,
+  };
+}
+
+/** Formats a run for assertion messages. */
+export function describeRun(output: RunOutput): string {
+  return `exit ${output.code}\n--- stdout ---\n${output.stdout}\n--- stderr ---\n${output.stderr}`;
+}
+
+/** Where a required external tool is, or why it is unusable. */
+export type ToolCheck = { ok: true; path: string } | { ok: false; reason: string };
+
+/** Checks that `command` runs (`args` should print a version). */
+export async function findTool(command: string, args: string[]): Promise<ToolCheck> {
+  try {
+    const output = await new Deno.Command(command, { args, stdout: "null", stderr: "null" }).output();
+    return output.success
+      ? { ok: true, path: command }
+      : { ok: false, reason: `"${command} ${args.join(" ")}" exited ${output.code}` };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: error instanceof Deno.errors.NotFound
+        ? `"${command}" was not found on PATH`
+        : `"${command}" cannot run: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+/**
+ * Registers the suite's tests, or explains why they are skipped: a missing tool
+ * skips them locally and fails them when CI=true.
+ */
+export function testsNeeding(
+  tool: ToolCheck,
+  label: string,
+  register: () => void,
+): void {
+  if (tool.ok) {
+    register();
+    return;
+  }
+  const message = `${label} end-to-end tests need ${label}: ${tool.reason}`;
+  if (Deno.env.get("CI") === "true") {
+    Deno.test(`${label} is available (required when CI=true)`, () => {
+      throw new Error(message);
+    });
+    return;
+  }
+  console.warn(`SKIPPED: ${message} (set CI=true to make this a failure)`);
+  Deno.test({ name: `${label} end-to-end (skipped: ${tool.reason})`, ignore: true, fn() {} });
+}
+
+/** Every file under `dir`, by relative slash path, with its bytes. */
+export async function snapshotTree(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (current: string): Promise<void> => {
+    const entries = [];
+    for await (const entry of Deno.readDir(current)) entries.push(entry);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory) await walk(path);
+      else files.set(relative(dir, path).split("\\").join("/"), await Deno.readTextFile(path));
+    }
+  };
+  await walk(dir);
+  return files;
+}
+
+/** Writes files given by relative path under `dir`, creating folders. */
+export async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    const target = join(dir, path);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.writeTextFile(target, text);
+  }
+}
+
+/** A YAML file body as a Map for deepEqual-friendly comparisons. */
+export function asObject(tree: Map<string, string>): Record<string, string> {
+  return Object.fromEntries(tree);
+}
+
+/** True when the path is an executable file. */
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile && info.mode !== null && (info.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
