@@ -44,8 +44,16 @@ export {
   type MeshServiceOutput,
   parseConfig,
 } from "./src/config.ts";
-export type { JsonValue, KubeObject, ObjectMeta, ResourceList, ResourceRef, Result, Severity } from "./src/model/krm.ts";
-export { REPORT_API_VERSION, type Report, type ReportMeshService } from "./src/report.ts";
+export type {
+  JsonValue,
+  KubeObject,
+  ObjectMeta,
+  ResourceList,
+  ResourceRef,
+  Result,
+  Severity,
+} from "./src/model/krm.ts";
+export { type Report, REPORT_API_VERSION, type ReportMeshService } from "./src/report.ts";
 export { exitCodeOf, REASON } from "./src/results.ts";
 export { KUMA_VERSIONS, type KumaVersion } from "./src/model/version.ts";
 export { hashedName, headlessMeshServiceName } from "./src/model/hash.ts";

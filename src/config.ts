@@ -7,9 +7,19 @@
  */
 
 import { z } from "zod";
-import { DEFAULT_SYSTEM_NAMESPACE, DEFAULT_ZONE, MESH_SERVICES_MODES, type MeshServicesMode } from "./model/kuma.ts";
+import {
+  DEFAULT_SYSTEM_NAMESPACE,
+  DEFAULT_ZONE,
+  MESH_SERVICES_MODES,
+  type MeshServicesMode,
+} from "./model/kuma.ts";
 import { isObject, type KubeObject, type Result } from "./model/krm.ts";
-import { DEFAULT_KUMA_VERSION, KUMA_VERSIONS, type KumaVersion, parseKumaVersion } from "./model/version.ts";
+import {
+  DEFAULT_KUMA_VERSION,
+  KUMA_VERSIONS,
+  type KumaVersion,
+  parseKumaVersion,
+} from "./model/version.ts";
 import { REASON } from "./results.ts";
 
 /** API version of the typed configuration kind. */
@@ -85,7 +95,10 @@ const listField = z.union([
 const meshEntry = z.string().transform((entry, ctx) => {
   const [name = "", mode = "Everywhere", ...rest] = entry.split(":").map((s) => s.trim());
   if (!dns1123Label.test(name) || rest.length > 0) {
-    ctx.addIssue({ code: "custom", message: `Invalid mesh entry "${entry}": expected name[:mode]` });
+    ctx.addIssue({
+      code: "custom",
+      message: `Invalid mesh entry "${entry}": expected name[:mode]`,
+    });
     return z.NEVER;
   }
   if (!(MESH_SERVICES_MODES as readonly string[]).includes(mode)) {
@@ -106,7 +119,9 @@ const fields = z.strictObject({
     if (!version) {
       ctx.addIssue({
         code: "custom",
-        message: `Unknown Kuma version "${value}": supported versions are ${KUMA_VERSIONS.join(", ")}`,
+        message: `Unknown Kuma version "${value}": supported versions are ${
+          KUMA_VERSIONS.join(", ")
+        }`,
       });
       return z.NEVER;
     }
@@ -141,16 +156,28 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     return { ok: true, config: { ...DEFAULT_CONFIG }, results: [] };
   }
   if (!isObject(functionConfig)) {
-    return fail(undefined, "", `Cannot read functionConfig: expected an object, got ${typeName(functionConfig)}`);
+    return fail(
+      undefined,
+      "",
+      `Cannot read functionConfig: expected an object, got ${typeName(functionConfig)}`,
+    );
   }
   const config = functionConfig as KubeObject;
   let raw: unknown;
-  if (config.kind === "ConfigMap" && (config.apiVersion === "v1" || config.apiVersion === undefined)) {
+  if (
+    config.kind === "ConfigMap" && (config.apiVersion === "v1" || config.apiVersion === undefined)
+  ) {
     raw = config.data ?? {};
-    if (!isObject(raw)) return fail(config, "data", "Cannot read ConfigMap data: expected a map of strings");
+    if (!isObject(raw)) {
+      return fail(config, "data", "Cannot read ConfigMap data: expected a map of strings");
+    }
     for (const [key, value] of Object.entries(raw)) {
       if (typeof value !== "string") {
-        return fail(config, `data.${key}`, `Cannot read ConfigMap data "${key}": values must be strings, got ${typeName(value)}`);
+        return fail(
+          config,
+          `data.${key}`,
+          `Cannot read ConfigMap data "${key}": values must be strings, got ${typeName(value)}`,
+        );
       }
     }
   } else if (config.kind === CONFIG_KIND && config.apiVersion === CONFIG_API_VERSION) {
@@ -162,7 +189,9 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     return fail(
       config,
       "kind",
-      `Cannot use functionConfig of kind "${String(config.kind)}": expected ConfigMap (v1) or ${CONFIG_KIND} (${CONFIG_API_VERSION})`,
+      `Cannot use functionConfig of kind "${
+        String(config.kind)
+      }": expected ConfigMap (v1) or ${CONFIG_KIND} (${CONFIG_API_VERSION})`,
     );
   }
 

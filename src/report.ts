@@ -8,7 +8,11 @@
 
 import type { Environment, MeshServiceOutput } from "./config.ts";
 import type { Result } from "./model/krm.ts";
-import type { MeshServicePort, MeshServiceSelector, MeshServiceSource } from "./model/mesh_service.ts";
+import type {
+  MeshServicePort,
+  MeshServiceSelector,
+  MeshServiceSource,
+} from "./model/mesh_service.ts";
 import type { KumaVersion } from "./model/version.ts";
 
 /** Report schema version. */

@@ -5,7 +5,14 @@
  * @module
  */
 
-import { fileOf, type JsonValue, type KubeObject, refOf, type Result, type Severity } from "./model/krm.ts";
+import {
+  fileOf,
+  type JsonValue,
+  type KubeObject,
+  refOf,
+  type Result,
+  type Severity,
+} from "./model/krm.ts";
 
 /** Values of `results[].tags.reason`. */
 export const REASON = {
@@ -90,6 +97,10 @@ export function formatResult(result: Result): string {
   }
   if (result.field) parts.push(result.field.path);
   const head = parts.join(" ");
-  const where = result.file ? ` (${result.file.path}${result.file.index ? `#${result.file.index}` : ""})` : "";
-  return parts.length > 1 ? `${head}: ${result.message}${where}` : `${head} ${result.message}${where}`;
+  const where = result.file
+    ? ` (${result.file.path}${result.file.index ? `#${result.file.index}` : ""})`
+    : "";
+  return parts.length > 1
+    ? `${head}: ${result.message}${where}`
+    : `${head} ${result.message}${where}`;
 }

@@ -75,9 +75,19 @@ export function render(input: unknown): RenderOutput {
     reportEntry(ms, config.config.zone, output, paths.get(identityOf(ms.object)))
   );
   return {
-    resourceList: { apiVersion: RESOURCE_LIST_API_VERSION, kind: "ResourceList", items: merged.items, results },
+    resourceList: {
+      apiVersion: RESOURCE_LIST_API_VERSION,
+      kind: "ResourceList",
+      items: merged.items,
+      results,
+    },
     report: buildReport(
-      { kumaVersion: features.version, zone: config.config.zone, environment, meshServiceOutput: output },
+      {
+        kumaVersion: features.version,
+        zone: config.config.zone,
+        environment,
+        meshServiceOutput: output,
+      },
       reportEntries,
       results,
     ),
@@ -104,21 +114,30 @@ function readResourceList(input: unknown): ReadOutcome {
     }],
   });
   if (!isObject(input)) {
-    return error(`Cannot read input: expected a ResourceList map, got ${input === null ? "nothing" : typeof input}`);
+    return error(
+      `Cannot read input: expected a ResourceList map, got ${
+        input === null ? "nothing" : typeof input
+      }`,
+    );
   }
   if (input.kind !== "ResourceList") {
-    return error(`Cannot read input: expected kind ResourceList, got ${JSON.stringify(input.kind ?? null)}`, "kind");
+    return error(
+      `Cannot read input: expected kind ResourceList, got ${JSON.stringify(input.kind ?? null)}`,
+      "kind",
+    );
   }
   if (!(RESOURCE_LIST_API_VERSIONS as readonly unknown[]).includes(input.apiVersion)) {
     return error(
-      `Cannot read ResourceList: apiVersion must be ${RESOURCE_LIST_API_VERSIONS.join(" or ")}, got ${
-        JSON.stringify(input.apiVersion ?? null)
-      }`,
+      `Cannot read ResourceList: apiVersion must be ${
+        RESOURCE_LIST_API_VERSIONS.join(" or ")
+      }, got ${JSON.stringify(input.apiVersion ?? null)}`,
       "apiVersion",
     );
   }
   const items = input.items ?? [];
-  if (!Array.isArray(items)) return error("Cannot read ResourceList: items must be a list", "items");
+  if (!Array.isArray(items)) {
+    return error("Cannot read ResourceList: items must be a list", "items");
+  }
   return { ok: true, items: items as KubeObject[], functionConfig: input.functionConfig };
 }
 
@@ -128,13 +147,20 @@ function checkItems(items: readonly KubeObject[]): { valid: KubeObject[]; result
   const results: Result[] = [];
   items.forEach((item, index) => {
     const problem = !isObject(item)
-      ? { field: `items.${index}`, message: `Cannot read item ${index}: expected a map, got ${describe(item)}` }
+      ? {
+        field: `items.${index}`,
+        message: `Cannot read item ${index}: expected a map, got ${describe(item)}`,
+      }
       : typeof item.apiVersion !== "string" || item.apiVersion === ""
       ? { field: "apiVersion", message: `Cannot read item ${index}: apiVersion is missing` }
       : typeof item.kind !== "string" || item.kind === ""
       ? { field: "kind", message: `Cannot read item ${index}: kind is missing` }
-      : !isObject(item.metadata) || typeof item.metadata.name !== "string" || item.metadata.name === ""
-      ? { field: "metadata.name", message: `Cannot read ${item.kind} at item ${index}: metadata.name is missing` }
+      : !isObject(item.metadata) || typeof item.metadata.name !== "string" ||
+          item.metadata.name === ""
+      ? {
+        field: "metadata.name",
+        message: `Cannot read ${item.kind} at item ${index}: metadata.name is missing`,
+      }
       : undefined;
     if (!problem) {
       valid.push(item);
@@ -143,7 +169,12 @@ function checkItems(items: readonly KubeObject[]): { valid: KubeObject[]; result
     results.push(
       isObject(item)
         ? resultAt("error", item, problem.message, REASON.invalidInput, { field: problem.field })
-        : { message: problem.message, severity: "error", field: { path: problem.field }, tags: { reason: REASON.invalidInput } },
+        : {
+          message: problem.message,
+          severity: "error",
+          field: { path: problem.field },
+          tags: { reason: REASON.invalidInput },
+        },
     );
   });
   return { valid, results };
@@ -158,7 +189,13 @@ function describe(value: unknown): string {
 function versionNotes(config: Config, features: KumaFeatures): Result[] {
   if (!config.inboundTagsDisabled) return [];
   if (features.v3) {
-    return [resultGlobal("info", "Config inboundTagsDisabled has no effect on Kuma 3.0: workload mode is the only mode", REASON.versionNote)];
+    return [
+      resultGlobal(
+        "info",
+        "Config inboundTagsDisabled has no effect on Kuma 3.0: workload mode is the only mode",
+        REASON.versionNote,
+      ),
+    ];
   }
   if (!features.inboundTagsDisabledFlag) {
     return [resultGlobal(
@@ -185,7 +222,9 @@ function detectEnvironment(inventory: Inventory, results: Result[]): Environment
 }
 
 function ignoredForEnvironment(inventory: Inventory, environment: Environment): Result[] {
-  const count = environment === "kubernetes" ? inventory.dataplanes.length : inventory.services.length;
+  const count = environment === "kubernetes"
+    ? inventory.dataplanes.length
+    : inventory.services.length;
   if (count === 0) return [];
   return [resultGlobal(
     "info",
@@ -212,7 +251,10 @@ function reportEntry(
   path: string | undefined,
 ): ReportMeshService {
   const object = ms.object;
-  const spec = object.spec as { ports: ReportMeshService["ports"]; selector: ReportMeshService["selector"] };
+  const spec = object.spec as {
+    ports: ReportMeshService["ports"];
+    selector: ReportMeshService["selector"];
+  };
   const status = object.status as { vips?: { ip: string }[] } | undefined;
   const entry: ReportMeshService = {
     name: String(object.metadata?.name),

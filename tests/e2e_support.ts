@@ -111,7 +111,7 @@ export function testsNeeding(
   Deno.test({ name: `${label} end-to-end (skipped: ${tool.reason})`, ignore: true, fn() {} });
 }
 
-/** Every file under `dir`, by relative slash path, with its bytes. */
+/** Every file under `dir`, by relative slash path, with its exact content. */
 export async function snapshotTree(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (current: string): Promise<void> => {
@@ -121,7 +121,7 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
     for (const entry of entries) {
       const path = join(current, entry.name);
       if (entry.isDirectory) await walk(path);
-      else files.set(relative(dir, path).split("\\").join("/"), await Deno.readTextFile(path));
+      else files.set(relative(dir, path).split("\\").join("/"), exactText(await Deno.readFile(path)));
     }
   };
   await walk(dir);
@@ -137,9 +137,13 @@ export async function writeTree(dir: string, files: Record<string, string>): Pro
   }
 }
 
-/** A YAML file body as a Map for deepEqual-friendly comparisons. */
-export function asObject(tree: Map<string, string>): Record<string, string> {
-  return Object.fromEntries(tree);
+/** Text of a file that round-trips to the same bytes (BOM kept), else its bytes in base64. */
+function exactText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return `base64:${btoa(String.fromCharCode(...bytes))}`;
+  }
 }
 
 /** True when the path is an executable file. */

@@ -35,7 +35,11 @@ Examples:
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   if (args.length === 0) {
-    return await runKrmFunction({ stdin: Deno.stdin.readable, stdout: Deno.stdout.writable, stderr: Deno.stderr.writable });
+    return await runKrmFunction({
+      stdin: Deno.stdin.readable,
+      stdout: Deno.stdout.writable,
+      stderr: Deno.stderr.writable,
+    });
   }
   let parsed;
   try {
@@ -52,7 +56,10 @@ export async function main(args: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    await writeAll(Deno.stderr.writable, `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    await writeAll(
+      Deno.stderr.writable,
+      `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
+    );
     return 2;
   }
   const { values, positionals } = parsed;
@@ -62,12 +69,18 @@ export async function main(args: string[]): Promise<number> {
   }
   const [command, dir, ...extra] = positionals;
   if ((command !== "render" && command !== "check") || dir === undefined || extra.length > 0) {
-    await writeAll(Deno.stderr.writable, `Cannot run "${positionals.join(" ")}": expected "render DIR" or "check DIR"\n\n${USAGE}`);
+    await writeAll(
+      Deno.stderr.writable,
+      `Cannot run "${positionals.join(" ")}": expected "render DIR" or "check DIR"\n\n${USAGE}`,
+    );
     return 2;
   }
   const format = values.format ?? "yaml";
   if (format !== "yaml" && format !== "resourcelist") {
-    await writeAll(Deno.stderr.writable, `Cannot use --format "${format}": expected yaml or resourcelist\n`);
+    await writeAll(
+      Deno.stderr.writable,
+      `Cannot use --format "${format}": expected yaml or resourcelist\n`,
+    );
     return 2;
   }
   const { runDirectory } = await import("./directory.ts");

@@ -36,20 +36,31 @@ export async function processBytes(bytes: Uint8Array): Promise<ResourceList> {
   } catch {
     return failure("Cannot read input: it is not valid UTF-8");
   }
-  if (text.trim() === "") return failure("Cannot read input: stdin is empty, expected a ResourceList");
+  if (text.trim() === "") {
+    return failure("Cannot read input: stdin is empty, expected a ResourceList");
+  }
   let parsed: unknown;
   try {
     parsed = await parseYaml(text);
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
-    return failure(`Cannot parse input as YAML${line}: ${error instanceof Error ? error.message : String(error)}`);
+    return failure(
+      `Cannot parse input as YAML${line}: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
   }
   return render(parsed).resourceList;
 }
 
 function failure(message: string): ResourceList {
   const result: Result = { message, severity: "error", tags: { reason: REASON.invalidInput } };
-  return { apiVersion: RESOURCE_LIST_API_VERSION, kind: "ResourceList", items: [], results: [result] };
+  return {
+    apiVersion: RESOURCE_LIST_API_VERSION,
+    kind: "ResourceList",
+    items: [],
+    results: [result],
+  };
 }
 
 /** Writes text to a stream without closing it. */

@@ -7,7 +7,13 @@
  */
 
 import { KUMA_API_VERSION, LABEL } from "../model/kuma.ts";
-import { isObject, KRM_ANNOTATION, type KubeObject, stringMap } from "../model/krm.ts";
+import {
+  isObject,
+  KRM_ANNOTATION,
+  type KubeObject,
+  type ObjectMeta,
+  stringMap,
+} from "../model/krm.ts";
 import { TOOL_ANNOTATION, TOOL_NAME, UNIVERSAL_FORMAT } from "../model/tool.ts";
 
 /** Label that stands for {@link TOOL_ANNOTATION.generatedFrom} in Universal YAML, which has no annotations. */
@@ -32,7 +38,8 @@ export function fromUniversal(doc: Record<string, unknown>): KubeObject {
     annotations[KRM_ANNOTATION.localConfig] = labels[KRM_ANNOTATION.localConfig]!;
     delete labels[KRM_ANNOTATION.localConfig];
   }
-  const metadata: KubeObject["metadata"] = { name: typeof doc.name === "string" ? doc.name : undefined };
+  const metadata: ObjectMeta = {};
+  if (typeof doc.name === "string") metadata.name = doc.name;
   if (Object.keys(labels).length > 0) metadata.labels = labels;
   metadata.annotations = annotations;
   if (typeof doc.creationTime === "string") metadata.creationTimestamp = doc.creationTime;
@@ -57,7 +64,9 @@ export function isUniversalObject(object: KubeObject): boolean {
 export function toUniversal(object: KubeObject): Record<string, unknown> {
   const annotations = stringMap(object.metadata?.annotations);
   const labels = { ...stringMap(object.metadata?.labels) };
-  if (annotations[TOOL_ANNOTATION.generatedFrom] !== undefined) labels[UNIVERSAL_OWNER_LABEL] = TOOL_NAME;
+  if (annotations[TOOL_ANNOTATION.generatedFrom] !== undefined) {
+    labels[UNIVERSAL_OWNER_LABEL] = TOOL_NAME;
+  }
   if (annotations[KRM_ANNOTATION.localConfig] !== undefined) {
     labels[KRM_ANNOTATION.localConfig] = annotations[KRM_ANNOTATION.localConfig]!;
   }
@@ -65,7 +74,9 @@ export function toUniversal(object: KubeObject): Record<string, unknown> {
   const mesh = typeof object.mesh === "string" ? object.mesh : labels[LABEL.mesh];
   if (mesh !== undefined) doc.mesh = mesh;
   if (Object.keys(labels).length > 0) {
-    doc.labels = Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    doc.labels = Object.fromEntries(
+      Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   }
   doc.spec = object.spec;
   return doc;

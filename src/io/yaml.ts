@@ -58,7 +58,12 @@ async function parseWithAliasLimit(text: string, stream: boolean): Promise<unkno
   if (!stream && list.length > 1) throw new YamlSyntaxError("Expected a single YAML document");
   return list.map((doc) => {
     const problem = doc.errors[0];
-    if (problem) throw new YamlSyntaxError(problem.message.split("\n")[0] ?? problem.message, problem.linePos?.[0]?.line);
+    if (problem) {
+      throw new YamlSyntaxError(
+        problem.message.split("\n")[0] ?? problem.message,
+        problem.linePos?.[0]?.line,
+      );
+    }
     try {
       return doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (error) {

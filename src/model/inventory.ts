@@ -127,10 +127,15 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
         inventory.dataplanes.push(entry);
         return;
       case KIND.meshService: {
-        const scope = object.metadata?.namespace ?? stringMap(object.metadata?.labels)[LABEL.mesh] ??
+        const scope = object.metadata?.namespace ??
+          stringMap(object.metadata?.labels)[LABEL.mesh] ??
           "default";
         const key = meshServiceKey(String(scope), name);
-        setFirst(isOwned(object) ? inventory.ownedMeshServices : inventory.foreignMeshServices, key, entry);
+        setFirst(
+          isOwned(object) ? inventory.ownedMeshServices : inventory.foreignMeshServices,
+          key,
+          entry,
+        );
         return;
       }
       case K8S_KIND.cronJob: {

@@ -5,7 +5,9 @@
  */
 
 /** A JSON-compatible value as parsed from YAML. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | {
+  [key: string]: JsonValue;
+};
 
 /** A JSON-compatible object. */
 export type JsonObject = { [key: string]: JsonValue };

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { kubernetesServiceTag, parseLegacyServiceName, servicelessTag } from "./service_identity.ts";
+import {
+  kubernetesServiceTag,
+  parseLegacyServiceName,
+  servicelessTag,
+} from "./service_identity.ts";
 
 Deno.test("kubernetesServiceTag() builds Kuma's <svc>_<ns>_svc_<port> tag", () => {
   assert.equal(kubernetesServiceTag("sample", "playground", 7071), "sample_playground_svc_7071");
@@ -13,7 +17,11 @@ Deno.test("parseLegacyServiceName() splits 3- and 4-segment names", () => {
     port: 8080,
   });
   assert.deepEqual(parseLegacyServiceName("batch_jobs_svc"), { name: "batch", namespace: "jobs" });
-  assert.deepEqual(parseLegacyServiceName("a_b_anything_1"), { name: "a", namespace: "b", port: 1 });
+  assert.deepEqual(parseLegacyServiceName("a_b_anything_1"), {
+    name: "a",
+    namespace: "b",
+    port: 1,
+  });
 });
 
 Deno.test("parseLegacyServiceName() rejects other shapes", () => {

@@ -7,8 +7,24 @@
  */
 
 import type { Config } from "../config.ts";
-import { ANNOTATION, DEFAULT_MESH, ENV, LABEL, MANAGED_BY, ORIGIN, parseBoolean, parseEnabled } from "../model/kuma.ts";
-import { isObject, type KubeObject, refOf, type Result, sortedMap, stringMap } from "../model/krm.ts";
+import {
+  ANNOTATION,
+  DEFAULT_MESH,
+  ENV,
+  LABEL,
+  MANAGED_BY,
+  ORIGIN,
+  parseBoolean,
+  parseEnabled,
+} from "../model/kuma.ts";
+import {
+  isObject,
+  type KubeObject,
+  refOf,
+  type Result,
+  sortedMap,
+  stringMap,
+} from "../model/krm.ts";
 import { type Entry, type Inventory, meshServiceKey, namespaceOf } from "../model/inventory.ts";
 import {
   type GeneratedMeshService,
@@ -20,7 +36,7 @@ import {
 import { headlessMeshServiceName } from "../model/hash.ts";
 import { kubernetesServiceTag } from "../model/service_identity.ts";
 import type { KumaFeatures } from "../model/version.ts";
-import { type Reason, REASON, resultAt } from "../results.ts";
+import { REASON, type Reason, resultAt } from "../results.ts";
 import { type MeshLookup, meshServicesModeOf, resolveMesh } from "./meshes.ts";
 import { ownedAnnotations } from "../model/tool.ts";
 
@@ -69,7 +85,13 @@ export function generateKubernetesMeshServices(
   for (const entry of inventory.services) {
     const service = defaultService(entry, out.results);
     if (!service) continue;
-    const namespace = namespaceView(inventory, service, options.config, assumedNamespaces, out.results);
+    const namespace = namespaceView(
+      inventory,
+      service,
+      options.config,
+      assumedNamespaces,
+      out.results,
+    );
     if (!namespace) continue;
     reconcile(inventory, service, namespace, options, out);
   }
@@ -87,12 +109,20 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
     }));
     return undefined;
   };
-  if (spec !== undefined && !isObject(spec)) return bad("spec", "Cannot read Service: spec must be a map");
+  if (spec !== undefined && !isObject(spec)) {
+    return bad("spec", "Cannot read Service: spec must be a map");
+  }
   const s = (spec ?? {}) as Record<string, unknown>;
   const type = s.type ?? "ClusterIP";
-  if (typeof type !== "string") return bad("spec.type", "Cannot read Service: spec.type must be a string", type);
+  if (typeof type !== "string") {
+    return bad("spec.type", "Cannot read Service: spec.type must be a string", type);
+  }
   if (s.clusterIP !== undefined && typeof s.clusterIP !== "string") {
-    return bad("spec.clusterIP", "Cannot read Service: spec.clusterIP must be a string", s.clusterIP);
+    return bad(
+      "spec.clusterIP",
+      "Cannot read Service: spec.clusterIP must be a string",
+      s.clusterIP,
+    );
   }
   if (s.selector !== undefined && s.selector !== null) {
     if (!isObject(s.selector) || Object.values(s.selector).some((v) => typeof v !== "string")) {
@@ -110,17 +140,24 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
       return bad(
         `${at}.port`,
-        `Cannot read Service port ${index}: port must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
+        `Cannot read Service port ${index}: port must be an integer from 1 to 65535, got ${
+          JSON.stringify(port)
+        }`,
         port,
       );
     }
     for (const key of ["name", "protocol", "appProtocol"] as const) {
       if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== "string") {
-        return bad(`${at}.${key}`, `Cannot read Service port ${index}: ${key} must be a string`, raw[key]);
+        return bad(
+          `${at}.${key}`,
+          `Cannot read Service port ${index}: ${key} must be a string`,
+          raw[key],
+        );
       }
     }
     const target = raw.targetPort ?? port;
-    const validTarget = (typeof target === "number" && Number.isInteger(target) && target >= 1 && target <= 65535) ||
+    const validTarget =
+      (typeof target === "number" && Number.isInteger(target) && target >= 1 && target <= 65535) ||
       (typeof target === "string" && target !== "");
     if (!validTarget) {
       return bad(
@@ -200,7 +237,12 @@ function reconcile(
 ): void {
   const { features } = options;
   const object = service.entry.object;
-  const skip = (reason: Reason, message: string, severity: "info" | "warning" = "info", field?: string) => {
+  const skip = (
+    reason: Reason,
+    message: string,
+    severity: "info" | "warning" = "info",
+    field?: string,
+  ) => {
     out.results.push(resultAt(severity, object, message, reason, field ? { field } : {}));
     reportWouldBeDeleted(inventory, service, message, out.results);
   };
@@ -244,7 +286,10 @@ function reconcile(
     );
   }
   if (Object.keys(service.annotations).length > 0) {
-    if (features.ignoreAnnotation && parseBoolean(service.annotations[ANNOTATION.ignore] ?? "") === true) {
+    if (
+      features.ignoreAnnotation &&
+      parseBoolean(service.annotations[ANNOTATION.ignore] ?? "") === true
+    ) {
       return skip(
         REASON.ignoredByAnnotation,
         `No MeshService for Service "${service.name}": annotation kuma.io/ignore is "${
@@ -309,16 +354,21 @@ function reconcile(
     name: service.name,
     namespace: service.namespace,
     labels: controllerLabels(service.labels, service.name, meshName, false),
-    selector: features.v3 || (features.inboundTagsDisabledFlag && options.config.inboundTagsDisabled)
-      ? { dataplaneLabels: { matchLabels: sortedMap(selector) } }
-      : { dataplaneTags: sortedMap(selector) },
+    selector:
+      features.v3 || (features.inboundTagsDisabledFlag && options.config.inboundTagsDisabled)
+        ? { dataplaneLabels: { matchLabels: sortedMap(selector) } }
+        : { dataplaneTags: sortedMap(selector) },
     ports,
     vips: service.clusterIP !== undefined && service.clusterIP !== "" ? [service.clusterIP] : [],
   });
 }
 
 /** Kuma's mesh lookup: Service label, [2.x] Service annotation, Namespace label, [2.x] annotation, `default`. */
-function meshOfService(service: DefaultedService, namespace: NamespaceView, features: KumaFeatures): string {
+function meshOfService(
+  service: DefaultedService,
+  namespace: NamespaceView,
+  features: KumaFeatures,
+): string {
   const candidates = [
     service.labels[LABEL.mesh],
     features.meshAnnotation ? service.annotations[ANNOTATION.mesh] : undefined,
@@ -359,7 +409,12 @@ function meshServicePorts(service: DefaultedService, results: Result[]): MeshSer
       ));
       continue;
     }
-    ports.push({ name, port: port.port, targetPort: port.targetPort, appProtocol: port.appProtocol ?? "tcp" });
+    ports.push({
+      name,
+      port: port.port,
+      targetPort: port.targetPort,
+      appProtocol: port.appProtocol ?? "tcp",
+    });
   }
   return ports;
 }
@@ -376,7 +431,11 @@ interface HeadlessPod {
  * for the Service, else from StatefulSets whose pod template the selector
  * matches (pod names are predictable only for StatefulSets).
  */
-function headlessEndpoints(inventory: Inventory, service: DefaultedService, results: Result[]): HeadlessPod[] {
+function headlessEndpoints(
+  inventory: Inventory,
+  service: DefaultedService,
+  results: Result[],
+): HeadlessPod[] {
   const slices = inventory.endpointSlices.get(`${service.namespace}/${service.name}`);
   const pods = new Map<string, HeadlessPod>();
   if (slices) {
@@ -425,14 +484,18 @@ function headlessEndpoints(inventory: Inventory, service: DefaultedService, resu
       REASON.noEndpoints,
     ));
   }
-  return [...pods.values()].sort((a, b) => compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  return [...pods.values()].sort((a, b) =>
+    compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)
+  );
 }
 
 function podTargetOf(endpoint: unknown): { name: string; namespace: string } | undefined {
   if (!isObject(endpoint) || !isObject(endpoint.targetRef)) return undefined;
   const ref = endpoint.targetRef;
   if (ref.kind !== "Pod" || typeof ref.name !== "string") return undefined;
-  if (ref.apiVersion !== undefined && ref.apiVersion !== "v1" && ref.apiVersion !== "") return undefined;
+  if (ref.apiVersion !== undefined && ref.apiVersion !== "v1" && ref.apiVersion !== "") {
+    return undefined;
+  }
   return { name: ref.name, namespace: typeof ref.namespace === "string" ? ref.namespace : "" };
 }
 
@@ -449,7 +512,9 @@ function podLabels(inventory: Inventory, namespace: string, name: string): Recor
   }
   for (const sts of inventory.statefulSets.get(namespace) ?? []) {
     const stsName = String(sts.object.metadata?.name);
-    const match = name.startsWith(`${stsName}-`) ? /^\d+$/.exec(name.slice(stsName.length + 1)) : null;
+    const match = name.startsWith(`${stsName}-`)
+      ? /^\d+$/.exec(name.slice(stsName.length + 1))
+      : null;
     if (match) return { [LABEL.statefulSetPodName]: name, [LABEL.podIndex]: match[0] };
   }
   return out;
@@ -467,9 +532,13 @@ function statefulSetsFor(inventory: Inventory, service: DefaultedService): State
     if (template.kind !== "StatefulSet") continue;
     const spec = template.entry.object.spec;
     const s = isObject(spec) ? spec : {};
-    const replicas = typeof s.replicas === "number" && Number.isInteger(s.replicas) ? s.replicas : 1;
+    const replicas = typeof s.replicas === "number" && Number.isInteger(s.replicas)
+      ? s.replicas
+      : 1;
     const ordinals = isObject(s.ordinals) ? s.ordinals : {};
-    const start = typeof ordinals.start === "number" && Number.isInteger(ordinals.start) ? ordinals.start : 0;
+    const start = typeof ordinals.start === "number" && Number.isInteger(ordinals.start)
+      ? ordinals.start
+      : 0;
     out.push({ name: template.name, replicas: Math.max(0, replicas), start: Math.max(0, start) });
   }
   return out;
@@ -497,12 +566,16 @@ function gatewayBackend(inventory: Inventory, service: DefaultedService): string
       if (!target) continue;
       const pod = inventory.pods.get(`${target.namespace || service.namespace}/${target.name}`);
       if (!pod) continue;
-      return ANNOTATION.gateway in stringMap(pod.object.metadata?.annotations) ? `Pod ${target.name}` : undefined;
+      return ANNOTATION.gateway in stringMap(pod.object.metadata?.annotations)
+        ? `Pod ${target.name}`
+        : undefined;
     }
   }
   if (slices.length > 0) return undefined;
   const first = matchingTemplates(inventory, service)[0];
-  return first && ANNOTATION.gateway in first.annotations ? `${first.kind} ${first.name}` : undefined;
+  return first && ANNOTATION.gateway in first.annotations
+    ? `${first.kind} ${first.name}`
+    : undefined;
 }
 
 interface Emission {
@@ -526,7 +599,9 @@ function emit(
   const { features, config } = options;
   const object = service.entry.object;
   const invalid = features.validatedAppProtocols
-    ? emission.ports.filter((p) => !features.validatedAppProtocols!.includes(p.appProtocol.toLowerCase()))
+    ? emission.ports.filter((p) =>
+      !features.validatedAppProtocols!.includes(p.appProtocol.toLowerCase())
+    )
     : [];
   if (invalid.length > 0) {
     out.results.push(resultAt(
@@ -534,13 +609,17 @@ function emit(
       object,
       `Kuma ${features.version} cannot create MeshService "${emission.name}": appProtocol ${
         invalid.map((p) => `"${p.appProtocol}" (port ${p.name})`).join(", ")
-      } is not one of ${features.validatedAppProtocols!.join(", ")}; change the Service port's appProtocol`,
+      } is not one of ${
+        features.validatedAppProtocols!.join(", ")
+      }; change the Service port's appProtocol`,
       REASON.failedToGenerate,
       { field: `spec.ports` },
     ));
     return;
   }
-  const foreign = inventory.foreignMeshServices.get(meshServiceKey(emission.namespace, emission.name));
+  const foreign = inventory.foreignMeshServices.get(
+    meshServiceKey(emission.namespace, emission.name),
+  );
   if (foreign && !ownedByService(foreign.object, service.name)) {
     out.results.push(resultAt(
       "warning",
@@ -556,7 +635,9 @@ function emit(
   const { labels, annotations } = webhook
     ? webhookDefaults(emission.labels, emission.name, emission.namespace, config.zone, features)
     : { labels: emission.labels, annotations: {} as Record<string, string> };
-  const source = `Service ${service.namespace}/${service.name}${emission.pod ? ` pod ${emission.pod}` : ""}`;
+  const source = `Service ${service.namespace}/${service.name}${
+    emission.pod ? ` pod ${emission.pod}` : ""
+  }`;
   const meshServiceObj = meshServiceObject(
     emission.name,
     sortedMap(labels),
@@ -575,7 +656,9 @@ function emit(
       service: refOf(object),
       ...(emission.pod ? { pod: emission.pod } : {}),
     },
-    legacyServices: emission.ports.map((p) => kubernetesServiceTag(service.name, service.namespace, p.port)),
+    legacyServices: emission.ports.map((p) =>
+      kubernetesServiceTag(service.name, service.namespace, p.port)
+    ),
   };
   out.meshServices.push(generated);
 }
@@ -623,7 +706,9 @@ function reportWouldBeDeleted(
   why: string,
   results: Result[],
 ): void {
-  const existing = inventory.foreignMeshServices.get(meshServiceKey(service.namespace, service.name));
+  const existing = inventory.foreignMeshServices.get(
+    meshServiceKey(service.namespace, service.name),
+  );
   if (!existing) return;
   results.push(resultAt(
     "warning",

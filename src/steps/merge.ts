@@ -44,7 +44,8 @@ const ORCHESTRATOR_KEYS = new Set([
 /** Identity of an item for replacement: kind, namespace, mesh and name. */
 export function identityOf(object: KubeObject): string {
   const meta = object.metadata ?? {};
-  return [object.kind, meta.namespace ?? "", stringMap(meta.labels)[LABEL.mesh] ?? "", meta.name].join("|");
+  return [object.kind, meta.namespace ?? "", stringMap(meta.labels)[LABEL.mesh] ?? "", meta.name]
+    .join("|");
 }
 
 /** Merges `generated` into `items`. */
@@ -56,8 +57,10 @@ export function mergeItems(
   const results: Result[] = [];
   const emitted = options.output === "none" ? [] : generated.map((g) => finish(g, options.output));
   const byIdentity = new Map(emitted.map((object) => [identityOf(object), object]));
-  const usesLegacyPaths = items.some((item) => isObject(item.metadata?.annotations) &&
-    KRM_ANNOTATION.legacyPath in item.metadata.annotations);
+  const usesLegacyPaths = items.some((item) =>
+    isObject(item.metadata?.annotations) &&
+    KRM_ANNOTATION.legacyPath in item.metadata.annotations
+  );
 
   const out: KubeObject[] = [];
   const placed: Placed[] = [];
@@ -122,13 +125,19 @@ function finish(object: KubeObject, output: MeshServiceOutput): KubeObject {
     ...object,
     metadata: {
       ...object.metadata,
-      annotations: { ...(object.metadata?.annotations ?? {}), [KRM_ANNOTATION.localConfig]: "true" },
+      annotations: {
+        ...(object.metadata?.annotations ?? {}),
+        [KRM_ANNOTATION.localConfig]: "true",
+      },
     },
   };
 }
 
 /** Expands the `outputPath` pattern; empty placeholders collapse their path segment. */
-export function layoutPath(object: KubeObject, options: Pick<MergeOptions, "outputPath" | "zone">): string {
+export function layoutPath(
+  object: KubeObject,
+  options: Pick<MergeOptions, "outputPath" | "zone">,
+): string {
   const meta = object.metadata ?? {};
   const values: Record<string, string> = {
     mesh: stringMap(meta.labels)[LABEL.mesh] ?? "",
@@ -147,7 +156,9 @@ export function layoutPath(object: KubeObject, options: Pick<MergeOptions, "outp
 function withOrchestratorAnnotations(next: KubeObject, previous: KubeObject): KubeObject {
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(stringMap(previous.metadata?.annotations))) {
-    if (ORCHESTRATOR_KEYS.has(key as never) || ORCHESTRATOR_PREFIXES.some((p) => key.startsWith(p))) {
+    if (
+      ORCHESTRATOR_KEYS.has(key as never) || ORCHESTRATOR_PREFIXES.some((p) => key.startsWith(p))
+    ) {
       kept[key] = value;
     }
   }
@@ -158,7 +169,8 @@ function withOrchestratorAnnotations(next: KubeObject, previous: KubeObject): Ku
 }
 
 function pathOf(object: KubeObject): string | undefined {
-  return annotationOf(object, KRM_ANNOTATION.path) ?? annotationOf(object, KRM_ANNOTATION.legacyPath);
+  return annotationOf(object, KRM_ANNOTATION.path) ??
+    annotationOf(object, KRM_ANNOTATION.legacyPath);
 }
 
 function annotationOf(object: KubeObject, key: string): string | undefined {
@@ -170,7 +182,8 @@ function annotationOf(object: KubeObject, key: string): string | undefined {
 
 function sortKey(object: KubeObject): string {
   const meta = object.metadata ?? {};
-  return [object.kind, stringMap(meta.labels)[LABEL.mesh] ?? "", meta.namespace ?? "", meta.name].join("\u0000");
+  return [object.kind, stringMap(meta.labels)[LABEL.mesh] ?? "", meta.namespace ?? "", meta.name]
+    .join("\u0000");
 }
 
 function compare(a: string, b: string): number {

@@ -48,7 +48,9 @@ export function buildMeshLookup(
         results.push(resultAt(
           "error",
           entry.object,
-          `Cannot read Mesh "${name}": meshServices.mode must be one of ${MESH_SERVICES_MODES.join(", ")}`,
+          `Cannot read Mesh "${name}": meshServices.mode must be one of ${
+            MESH_SERVICES_MODES.join(", ")
+          }`,
           REASON.invalidField,
           { field: "spec.meshServices.mode", currentValue: raw as never },
         ));

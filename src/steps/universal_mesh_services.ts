@@ -8,7 +8,14 @@
 
 import type { Config, MeshServiceOutput } from "../config.ts";
 import { ENV, isRfc1035Label, LABEL, MANAGED_BY, ORIGIN } from "../model/kuma.ts";
-import { isObject, refOf, type ResourceRef, type Result, sortedMap, stringMap } from "../model/krm.ts";
+import {
+  isObject,
+  refOf,
+  type ResourceRef,
+  type Result,
+  sortedMap,
+  stringMap,
+} from "../model/krm.ts";
 import { dataplaneMesh, type Entry, type Inventory, meshServiceKey } from "../model/inventory.ts";
 import {
   meshServiceObject,
@@ -52,7 +59,10 @@ interface Candidate {
 }
 
 /** Generates the MeshServices Kuma's Universal generator would create. */
-export function generateUniversalMeshServices(inventory: Inventory, options: UniversalOptions): StepOutput {
+export function generateUniversalMeshServices(
+  inventory: Inventory,
+  options: UniversalOptions,
+): StepOutput {
   const out: StepOutput = { meshServices: [], results: [] };
   const byMesh = new Map<string, Dataplane[]>();
   for (const entry of inventory.dataplanes) {
@@ -118,7 +128,10 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
   const networking = spec.networking;
   const rawInbounds = networking.inbound ?? [];
   if (!Array.isArray(rawInbounds)) {
-    return bad("spec.networking.inbound", `Cannot read Dataplane "${name}": networking.inbound must be a list`);
+    return bad(
+      "spec.networking.inbound",
+      `Cannot read Dataplane "${name}": networking.inbound must be a list`,
+    );
   }
   if (rawInbounds.length === 0) {
     if (networking.gateway !== undefined && networking.gateway !== null) {
@@ -138,7 +151,9 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
   const inbounds: Inbound[] = [];
   for (const [index, raw] of rawInbounds.entries()) {
     const at = `spec.networking.inbound.${index}`;
-    if (!isObject(raw)) return bad(at, `Cannot read Dataplane "${name}" inbound ${index}: expected a map`);
+    if (!isObject(raw)) {
+      return bad(at, `Cannot read Dataplane "${name}" inbound ${index}: expected a map`);
+    }
     const port = raw.port;
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
       return bad(
@@ -150,12 +165,18 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
     }
     if (raw.tags !== undefined && raw.tags !== null) {
       if (!isObject(raw.tags) || Object.values(raw.tags).some((v) => typeof v !== "string")) {
-        return bad(`${at}.tags`, `Cannot read Dataplane "${name}" inbound ${index}: tags must be a map of strings`);
+        return bad(
+          `${at}.tags`,
+          `Cannot read Dataplane "${name}" inbound ${index}: tags must be a map of strings`,
+        );
       }
     }
     for (const key of ["name", "protocol"] as const) {
       if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== "string") {
-        return bad(`${at}.${key}`, `Cannot read Dataplane "${name}" inbound ${index}: ${key} must be a string`);
+        return bad(
+          `${at}.${key}`,
+          `Cannot read Dataplane "${name}" inbound ${index}: ${key} must be a string`,
+        );
       }
     }
     inbounds.push({
@@ -172,7 +193,9 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
     name,
     mesh: dataplaneMesh(object),
     labels: stringMap(object.metadata?.labels),
-    creationTime: typeof created === "string" && !Number.isNaN(Date.parse(created)) ? created : undefined,
+    creationTime: typeof created === "string" && !Number.isNaN(Date.parse(created))
+      ? created
+      : undefined,
     inbounds,
   };
 }
@@ -192,7 +215,11 @@ function orderDataplanes(dataplanes: Dataplane[]): { ordered: Dataplane[]; byInp
   return { ordered: dataplanes, byInputOrder: true };
 }
 
-function tagCandidates(dataplane: Dataplane, features: KumaFeatures, results: Result[]): Map<string, MeshServicePort[]> {
+function tagCandidates(
+  dataplane: Dataplane,
+  features: KumaFeatures,
+  results: Result[],
+): Map<string, MeshServicePort[]> {
   const out = new Map<string, MeshServicePort[]>();
   for (const inbound of dataplane.inbounds) {
     const service = inbound.tags[LABEL.service];
@@ -262,7 +289,11 @@ function serviceNameProblem(service: string, features: KumaFeatures): string | u
   return /^[0-9a-z.\-_]*$/.test(service) ? undefined : "has characters outside [0-9a-z.-_]";
 }
 
-function portOf(inbound: Inbound, protocol: string | undefined, features: KumaFeatures): MeshServicePort {
+function portOf(
+  inbound: Inbound,
+  protocol: string | undefined,
+  features: KumaFeatures,
+): MeshServicePort {
   return {
     name: inbound.name !== "" ? inbound.name : String(inbound.port),
     port: inbound.port,
@@ -299,7 +330,9 @@ function consolidate(
       other.dataplane.entry.object,
       `Port conflict on MeshService "${service}": Dataplane "${other.dataplane.name}" has ports ${
         describePorts(other.ports)
-      } but Dataplane "${winner.dataplane.name}" has ${describePorts(winner.ports)}; Kuma keeps the ports of "${winner.dataplane.name}", the oldest Dataplane (${
+      } but Dataplane "${winner.dataplane.name}" has ${
+        describePorts(winner.ports)
+      }; Kuma keeps the ports of "${winner.dataplane.name}", the oldest Dataplane (${
         byInputOrder ? "first in input order: creation times are unknown" : "by creation time"
       }), and traffic to the other ports of "${other.dataplane.name}" fails`,
       REASON.portConflict,
@@ -327,7 +360,9 @@ function consolidate(
     return;
   }
   const invalid = features.validatedAppProtocols
-    ? winner.ports.filter((p) => !features.validatedAppProtocols!.includes(p.appProtocol.toLowerCase()))
+    ? winner.ports.filter((p) =>
+      !features.validatedAppProtocols!.includes(p.appProtocol.toLowerCase())
+    )
     : [];
   if (invalid.length > 0) {
     out.results.push(resultAt(
@@ -359,7 +394,9 @@ function consolidate(
   const format = winnerObject.metadata?.annotations?.[TOOL_ANNOTATION.format];
   if (format !== undefined) annotations[TOOL_ANNOTATION.format] = format;
   out.meshServices.push({
-    object: meshServiceObject(service, sortedMap(labels), { ports: winner.ports, selector }, { annotations }),
+    object: meshServiceObject(service, sortedMap(labels), { ports: winner.ports, selector }, {
+      annotations,
+    }),
     mesh,
     source: {
       kind: "Dataplanes",
@@ -372,7 +409,8 @@ function consolidate(
 function samePorts(a: MeshServicePort[], b: MeshServicePort[]): boolean {
   return a.length === b.length && a.every((port, i) => {
     const other = b[i]!;
-    return port.name === other.name && port.port === other.port && port.targetPort === other.targetPort &&
+    return port.name === other.name && port.port === other.port &&
+      port.targetPort === other.targetPort &&
       port.appProtocol === other.appProtocol;
   });
 }
