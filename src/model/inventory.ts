@@ -34,8 +34,8 @@ export interface Inventory {
   endpointSlices: Map<string, Entry[]>;
   /** Pods by `namespace/name`. */
   pods: Map<string, Entry>;
-  /** Pod templates (workloads and Pods) by namespace. */
-  podTemplates: Map<string, PodTemplateSource[]>;
+  /** Pod templates (workloads and Pods) by {@link templateLabelKey}, in input order. */
+  podTemplatesByLabel: Map<string, PodTemplateSource[]>;
   /** StatefulSets by namespace. */
   statefulSets: Map<string, Entry[]>;
   dataplanes: Entry[];
@@ -50,6 +50,25 @@ export interface Inventory {
 /** Identity of a MeshService: namespace and name (Kubernetes) or mesh and name (Universal). */
 export function meshServiceKey(scope: string, name: string): string {
   return `${scope}/${name}`;
+}
+
+/** Index key of a pod template label. */
+export function templateLabelKey(namespace: string, key: string, value: string): string {
+  return `${namespace}\u0000${key}\u0000${value}`;
+}
+
+/** Pod templates in `namespace` whose labels contain every pair of a non-empty `selector`, in input order. */
+export function templatesMatching(
+  inventory: Inventory,
+  namespace: string,
+  selector: Record<string, string>,
+): PodTemplateSource[] {
+  const pairs = Object.entries(selector);
+  const first = pairs[0];
+  if (!first) return [];
+  const candidates =
+    inventory.podTemplatesByLabel.get(templateLabelKey(namespace, first[0], first[1])) ?? [];
+  return candidates.filter((t) => pairs.every(([key, value]) => t.labels[key] === value));
 }
 
 /** Namespace of an object; objects without one live in `default`, as `kubectl apply` would put them. */
@@ -85,7 +104,7 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
     meshes: new Map(),
     endpointSlices: new Map(),
     pods: new Map(),
-    podTemplates: new Map(),
+    podTemplatesByLabel: new Map(),
     statefulSets: new Map(),
     dataplanes: [],
     foreignMeshServices: new Map(),
@@ -160,14 +179,17 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
 function addTemplate(inventory: Inventory, entry: Entry, metadata: unknown): void {
   const meta = isObject(metadata) ? metadata : {};
   const namespace = namespaceOf(entry.object);
-  push(inventory.podTemplates, namespace, {
+  const template: PodTemplateSource = {
     entry,
     kind: String(entry.object.kind),
     name: String(entry.object.metadata?.name),
     namespace,
     labels: stringMap(meta.labels),
     annotations: stringMap(meta.annotations),
-  });
+  };
+  for (const [key, value] of Object.entries(template.labels)) {
+    push(inventory.podTemplatesByLabel, templateLabelKey(namespace, key, value), template);
+  }
 }
 
 function nested(object: unknown, path: readonly string[]): unknown {

@@ -127,3 +127,8 @@ export function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   for (const key of Object.keys(map).sort()) out[key] = map[key] as T;
   return out;
 }
+
+/** Code-unit string order (locale-independent), for stable sorting. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

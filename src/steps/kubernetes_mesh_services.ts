@@ -18,6 +18,7 @@ import {
   parseEnabled,
 } from "../model/kuma.ts";
 import {
+  compareStrings,
   isObject,
   type KubeObject,
   refOf,
@@ -25,7 +26,14 @@ import {
   sortedMap,
   stringMap,
 } from "../model/krm.ts";
-import { type Entry, type Inventory, meshServiceKey, namespaceOf } from "../model/inventory.ts";
+import {
+  type Entry,
+  type Inventory,
+  meshServiceKey,
+  namespaceOf,
+  type PodTemplateSource,
+  templatesMatching,
+} from "../model/inventory.ts";
 import {
   type GeneratedMeshService,
   meshServiceObject,
@@ -485,7 +493,7 @@ function headlessEndpoints(
     ));
   }
   return [...pods.values()].sort((a, b) =>
-    compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)
+    compareStrings(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)
   );
 }
 
@@ -544,12 +552,8 @@ function statefulSetsFor(inventory: Inventory, service: DefaultedService): State
   return out;
 }
 
-function matchingTemplates(inventory: Inventory, service: DefaultedService) {
-  const selector = service.selector;
-  if (!selector || Object.keys(selector).length === 0) return [];
-  return (inventory.podTemplates.get(service.namespace) ?? []).filter((template) =>
-    Object.entries(selector).every(([key, value]) => template.labels[key] === value)
-  );
+function matchingTemplates(inventory: Inventory, service: DefaultedService): PodTemplateSource[] {
+  return service.selector ? templatesMatching(inventory, service.namespace, service.selector) : [];
 }
 
 /**
@@ -718,8 +722,4 @@ function reportWouldBeDeleted(
     }`,
     REASON.wouldBeDeleted,
   ));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

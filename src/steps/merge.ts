@@ -9,7 +9,14 @@
 
 import type { MeshServiceOutput } from "../config.ts";
 import { LABEL } from "../model/kuma.ts";
-import { isObject, KRM_ANNOTATION, type KubeObject, type Result, stringMap } from "../model/krm.ts";
+import {
+  compareStrings,
+  isObject,
+  KRM_ANNOTATION,
+  type KubeObject,
+  type Result,
+  stringMap,
+} from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { REASON, resultAt } from "../results.ts";
 
@@ -88,7 +95,7 @@ export function mergeItems(
     }
   }
   const fresh = emitted.filter((object) => !replaced.has(identityOf(object)))
-    .sort((a, b) => compare(sortKey(a), sortKey(b)));
+    .sort((a, b) => compareStrings(sortKey(a), sortKey(b)));
   for (const object of fresh) {
     const path = layoutPath(object, options);
     if (inputPaths.has(path)) {
@@ -184,8 +191,4 @@ function sortKey(object: KubeObject): string {
   const meta = object.metadata ?? {};
   return [object.kind, stringMap(meta.labels)[LABEL.mesh] ?? "", meta.namespace ?? "", meta.name]
     .join("\u0000");
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 import type { Config, MeshServiceOutput } from "../config.ts";
 import { ENV, isRfc1035Label, LABEL, MANAGED_BY, ORIGIN } from "../model/kuma.ts";
 import {
+  compareStrings,
   isObject,
   refOf,
   type ResourceRef,
@@ -74,7 +75,7 @@ export function generateUniversalMeshServices(
   }
   const workloadMode = options.features.v3 ||
     (options.features.inboundTagsDisabledFlag && options.config.inboundTagsDisabled);
-  for (const [meshName, dataplanes] of [...byMesh].sort(([a], [b]) => compare(a, b))) {
+  for (const [meshName, dataplanes] of [...byMesh].sort(([a], [b]) => compareStrings(a, b))) {
     const mesh = resolveMesh(options.meshes, meshName);
     const first = dataplanes[0]!.entry.object;
     if (!mesh) {
@@ -107,7 +108,7 @@ export function generateUniversalMeshServices(
         else candidates.set(service, [{ dataplane, ports }]);
       }
     }
-    for (const [service, list] of [...candidates].sort(([a], [b]) => compare(a, b))) {
+    for (const [service, list] of [...candidates].sort(([a], [b]) => compareStrings(a, b))) {
       consolidate(inventory, meshName, service, list, byInputOrder, workloadMode, options, out);
     }
   }
@@ -208,7 +209,7 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
 function orderDataplanes(dataplanes: Dataplane[]): { ordered: Dataplane[]; byInputOrder: boolean } {
   if (dataplanes.every((dp) => dp.creationTime !== undefined)) {
     const ordered = [...dataplanes].sort((a, b) =>
-      Date.parse(a.creationTime!) - Date.parse(b.creationTime!) || compare(a.name, b.name)
+      Date.parse(a.creationTime!) - Date.parse(b.creationTime!) || compareStrings(a.name, b.name)
     );
     return { ordered, byInputOrder: false };
   }
@@ -417,8 +418,4 @@ function samePorts(a: MeshServicePort[], b: MeshServicePort[]): boolean {
 
 function describePorts(ports: MeshServicePort[]): string {
   return ports.map((p) => `${p.port} "${p.name}" ${p.appProtocol}`).join(", ");
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
