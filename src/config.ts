@@ -200,14 +200,21 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     const prefix = config.kind === "ConfigMap" ? "data." : "";
     return {
       ok: false,
-      results: parsed.error.issues.map((issue) => {
+      results: parsed.error.issues.flatMap((issue) => {
+        if (issue.code === "unrecognized_keys") {
+          return issue.keys.map((key) =>
+            configError(
+              config,
+              `${prefix}${key}`,
+              `Unknown configuration key "${key}": known keys are ${
+                Object.keys(fields.shape).join(", ")
+              }`,
+            )
+          );
+        }
         const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "";
         const key = issue.path[0];
-        const message = issue.code === "unrecognized_keys"
-          ? `Unknown configuration key${issue.keys.length > 1 ? "s" : ""} ${
-            issue.keys.map((k) => `"${k}"`).join(", ")
-          }: known keys are ${Object.keys(fields.shape).join(", ")}`
-          : `Invalid configuration "${String(key ?? "")}": ${issue.message}`;
+        const message = `Invalid configuration "${String(key ?? "")}": ${issue.message}`;
         return configError(config, `${prefix}${path}`.replace(/\.$/, ""), message);
       }),
     };

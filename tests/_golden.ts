@@ -19,7 +19,8 @@ import { render } from "../src/transform.ts";
 export const GOLDEN_ROOT: URL = new URL("./golden/", import.meta.url);
 
 /** Hint printed when a golden file differs. */
-export const UPDATE_HINT = "rerun with deno task golden:update (UPDATE_GOLDEN=1) and review the diff";
+export const UPDATE_HINT =
+  "rerun with deno task golden:update (UPDATE_GOLDEN=1) and review the diff";
 
 /** One golden case. */
 export interface GoldenCase {
@@ -115,7 +116,11 @@ export async function checkGoldenCase(testCase: GoldenCase): Promise<GoldenOutco
       }
       throw error;
     }
-    assert.equal(text, expected, `${testCase.name}: output differs from expected.yaml; ${UPDATE_HINT}`);
+    assert.equal(
+      text,
+      expected,
+      `${testCase.name}: output differs from expected.yaml; ${UPDATE_HINT}`,
+    );
   }
 
   // Determinism: a second render of a fresh copy gives the same bytes.
@@ -128,7 +133,9 @@ export async function checkGoldenCase(testCase: GoldenCase): Promise<GoldenOutco
   // Idempotency: rendering the output again (same functionConfig) changes nothing.
   const output = await parseYaml(text) as ResourceList;
   const again = structuredClone(output) as ResourceList;
-  if (input.functionConfig !== undefined) again.functionConfig = structuredClone(input.functionConfig);
+  if (input.functionConfig !== undefined) {
+    again.functionConfig = structuredClone(input.functionConfig);
+  }
   assert.equal(
     renderText(again),
     text,

@@ -9,7 +9,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load } from "js-yaml";
-import { describeRun, findTool, run, snapshotTree, testsNeeding, WRAPPER, writeTree } from "./e2e_support.ts";
+import {
+  describeRun,
+  findTool,
+  KNOWN_ISSUES,
+  run,
+  snapshotTree,
+  testsNeeding,
+  WRAPPER,
+  writeTree,
+} from "./e2e_support.ts";
 
 const KPT = await findTool("kpt", ["version"]);
 
@@ -112,7 +121,9 @@ function assertMeshService(text: string, zone: string): void {
   assert.equal(doc.metadata.labels["kuma.io/mesh"], "default");
   assert.equal(doc.metadata.labels["kuma.io/zone"], zone);
   assert.equal(doc.metadata.annotations["config.kubernetes.io/local-config"], "true");
-  const internal = Object.keys(doc.metadata.annotations).filter((k) => k.startsWith("internal.config.kubernetes.io/"));
+  const internal = Object.keys(doc.metadata.annotations).filter((k) =>
+    k.startsWith("internal.config.kubernetes.io/")
+  );
   assert.deepEqual(internal, [], "kpt strips the internal annotations when it writes files");
   assert.deepEqual(doc.spec.ports, [
     { name: "http", port: 80, targetPort: 8080, appProtocol: "http" },
@@ -187,9 +198,18 @@ testsNeeding(KPT, "kpt", () => {
       assert.equal(updated.code, 0, describeRun(updated));
       const tree = await snapshotTree(pkg);
       const generated = [...tree.keys()].filter((p) => p.startsWith("kuma-generated/"));
-      assert.deepEqual(generated, [MESH_SERVICE_PATH], "the MeshService is replaced, not duplicated");
+      assert.deepEqual(
+        generated,
+        [MESH_SERVICE_PATH],
+        "the MeshService is replaced, not duplicated",
+      );
       const doc = load(tree.get(MESH_SERVICE_PATH)!) as MeshServiceDoc;
-      assert.deepEqual(doc.spec.ports[1], { name: "metrics", port: 9200, targetPort: 9200, appProtocol: "tcp" });
+      assert.deepEqual(doc.spec.ports[1], {
+        name: "metrics",
+        port: 9200,
+        targetPort: 9200,
+        appProtocol: "tcp",
+      });
 
       await Deno.remove(servicePath);
       const removed = await run("kpt", ["fn", "render", "--allow-exec", pkg], { cwd: parent });
@@ -204,7 +224,15 @@ testsNeeding(KPT, "kpt", () => {
     const { parent, pkg } = await makePackage();
     try {
       const before = await snapshotTree(pkg);
-      const result = await run("kpt", ["fn", "eval", "--exec", WRAPPER, pkg, "--", "kumaVersion=9.9"], {
+      const result = await run("kpt", [
+        "fn",
+        "eval",
+        "--exec",
+        WRAPPER,
+        pkg,
+        "--",
+        "kumaVersion=9.9",
+      ], {
         cwd: parent,
       });
       assert.notEqual(result.code, 0, describeRun(result));
@@ -236,7 +264,7 @@ testsNeeding(KPT, "kpt", () => {
   // byte-identical. Run with MESHSERVICE_KRM_KNOWN_ISSUES=1 to check a fix.
   Deno.test({
     name: "kpt fn eval leaves quotes and flow style of pass-through files alone (known issue)",
-    ignore: Deno.env.get("MESHSERVICE_KRM_KNOWN_ISSUES") !== "1",
+    ignore: !KNOWN_ISSUES,
     async fn() {
       const { parent, pkg } = await makePackage();
       try {

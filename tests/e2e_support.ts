@@ -11,10 +11,30 @@ import { fileURLToPath } from "node:url";
 /** Absolute path of the repository root, from this file's location. */
 export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
 
-/** The repository's deno binary (node_modules/.bin), else the one running the tests. */
-export const DENO: string = await isExecutable(join(REPO_ROOT, "node_modules", ".bin", "deno"))
-  ? join(REPO_ROOT, "node_modules", ".bin", "deno")
-  : Deno.execPath();
+/**
+ * The repository's deno (node_modules/.bin/deno), else the one running the
+ * tests. npm's `.bin/deno` is a Node shim that adds about 80 ms per run, so the
+ * real binary next to the file it links to is preferred.
+ */
+export const DENO: string = await resolveDeno();
+
+async function resolveDeno(): Promise<string> {
+  const shim = join(REPO_ROOT, "node_modules", ".bin", "deno");
+  try {
+    const real = join(dirname(await Deno.realPath(shim)), "deno");
+    if (await isExecutable(real)) return real;
+    if (await isExecutable(shim)) return shim;
+  } catch {
+    // No node_modules: fall through.
+  }
+  return Deno.execPath();
+}
+
+/**
+ * Tests of reported, not yet fixed bugs run only with
+ * MESHSERVICE_KRM_KNOWN_ISSUES=1 (they fail until the bug is fixed).
+ */
+export const KNOWN_ISSUES: boolean = Deno.env.get("MESHSERVICE_KRM_KNOWN_ISSUES") === "1";
 
 /** Absolute path of mod.ts. */
 export const MOD_TS: string = join(REPO_ROOT, "mod.ts");
@@ -73,7 +93,8 @@ export type ToolCheck = { ok: true; path: string } | { ok: false; reason: string
 /** Checks that `command` runs (`args` should print a version). */
 export async function findTool(command: string, args: string[]): Promise<ToolCheck> {
   try {
-    const output = await new Deno.Command(command, { args, stdout: "null", stderr: "null" }).output();
+    const output = await new Deno.Command(command, { args, stdout: "null", stderr: "null" })
+      .output();
     return output.success
       ? { ok: true, path: command }
       : { ok: false, reason: `"${command} ${args.join(" ")}" exited ${output.code}` };
@@ -81,7 +102,7 @@ export async function findTool(command: string, args: string[]): Promise<ToolChe
     return {
       ok: false,
       reason: error instanceof Deno.errors.NotFound
-        ? `"${command}" was not found on PATH`
+        ? `"${command}" was not found${command.includes("/") ? "" : " on PATH"}`
         : `"${command}" cannot run: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
@@ -121,7 +142,10 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
     for (const entry of entries) {
       const path = join(current, entry.name);
       if (entry.isDirectory) await walk(path);
-      else files.set(relative(dir, path).split("\\").join("/"), exactText(await Deno.readFile(path)));
+      else {files.set(
+          relative(dir, path).split("\\").join("/"),
+          exactText(await Deno.readFile(path)),
+        );}
     }
   };
   await walk(dir);

@@ -84,7 +84,8 @@ export function dataplaneMesh(object: KubeObject): string {
 
 /** True for an item this tool generated in an earlier run. */
 export function isOwned(object: KubeObject): boolean {
-  const annotations = object.metadata?.annotations;
+  if (!isObject(object)) return false;
+  const annotations = isObject(object.metadata) ? object.metadata.annotations : undefined;
   return isObject(annotations) && typeof annotations[TOOL_ANNOTATION.generatedFrom] === "string";
 }
 

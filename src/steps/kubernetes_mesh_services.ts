@@ -11,6 +11,7 @@ import {
   ANNOTATION,
   DEFAULT_MESH,
   ENV,
+  isRfc1035Label,
   LABEL,
   MANAGED_BY,
   ORIGIN,
@@ -188,7 +189,12 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
   }
   // API-server defaulting: ExternalName Services never get a cluster IP; other types get one
   // allocated unless `None` (headless) or a literal address is given.
-  const clusterIP = type === "ExternalName" ? "" : s.clusterIP as string | undefined;
+  // An empty clusterIP is unset: the API server allocates one for every type but ExternalName.
+  const clusterIP = type === "ExternalName"
+    ? ""
+    : s.clusterIP === ""
+    ? undefined
+    : s.clusterIP as string | undefined;
   return {
     entry,
     name: String(object.metadata?.name),
@@ -290,7 +296,9 @@ function reconcile(
   if (features.meshServicesMode && meshServicesModeOf(mesh) === "Disabled") {
     return skip(
       REASON.meshServicesDisabled,
-      `No MeshService for Service "${service.name}": Mesh "${meshName}" has meshServices.mode Disabled (set Everywhere, ReachableBackends or Exclusive to generate MeshServices)`,
+      `No MeshService for Service "${service.name}": Mesh "${meshName}" has meshServices.mode ${
+        mesh.mode ?? "unset, which Kuma treats as Disabled"
+      } (set Everywhere, ReachableBackends or Exclusive to generate MeshServices)`,
     );
   }
   if (Object.keys(service.annotations).length > 0) {
@@ -618,6 +626,17 @@ function emit(
       }; change the Service port's appProtocol`,
       REASON.failedToGenerate,
       { field: `spec.ports` },
+    ));
+    return;
+  }
+  if (features.rfc1035MeshServiceNames && !isRfc1035Label(emission.name)) {
+    out.results.push(resultAt(
+      "warning",
+      object,
+      `Kuma ${features.version} cannot create MeshService "${emission.name}": names must be RFC 1035 labels (lowercase letters, digits and '-', starting with a letter)${
+        emission.pod ? `; the name is derived from pod "${emission.pod}"` : ""
+      }`,
+      REASON.failedToGenerate,
     ));
     return;
   }

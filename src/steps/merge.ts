@@ -65,7 +65,7 @@ export function mergeItems(
   const emitted = options.output === "none" ? [] : generated.map((g) => finish(g, options.output));
   const byIdentity = new Map(emitted.map((object) => [identityOf(object), object]));
   const usesLegacyPaths = items.some((item) =>
-    isObject(item.metadata?.annotations) &&
+    isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
     KRM_ANNOTATION.legacyPath in item.metadata.annotations
   );
 
@@ -181,7 +181,8 @@ function pathOf(object: KubeObject): string | undefined {
 }
 
 function annotationOf(object: KubeObject, key: string): string | undefined {
-  const annotations = object.metadata?.annotations;
+  if (!isObject(object) || !isObject(object.metadata)) return undefined;
+  const annotations = object.metadata.annotations;
   if (!isObject(annotations)) return undefined;
   const value = annotations[key];
   return typeof value === "string" ? value : undefined;

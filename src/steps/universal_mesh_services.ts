@@ -91,7 +91,9 @@ export function generateUniversalMeshServices(
       out.results.push(resultAt(
         "info",
         mesh.object ?? first,
-        `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": meshServices.mode is Disabled`,
+        `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": meshServices.mode is ${
+          mesh.mode ?? "unset, which Kuma treats as Disabled"
+        }`,
         REASON.meshServicesDisabled,
       ));
       continue;

