@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { load } from "js-yaml";
-import { DENO, describeRun, KNOWN_ISSUES, MOD_TS, run, type RunOutput } from "./e2e_support.ts";
+import { DENO, describeRun, MOD_TS, run, type RunOutput } from "./e2e_support.ts";
 
 interface Result {
   message: string;
@@ -208,8 +208,7 @@ Deno.test("cli: an unknown flag exits 2 with the usage on stderr", async () => {
 // reads `item.metadata` of every input item), so the process dies with an
 // uncaught TypeError and a stack trace instead of an error result.
 Deno.test({
-  name: "cli: a null item is an error result, not a crash (known issue)",
-  ignore: !KNOWN_ISSUES,
+  name: "cli: a null item is an error result, not a crash",
   async fn() {
     const output = await fn(
       "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n  - null\n",
@@ -229,8 +228,7 @@ Deno.test({
 // `yaml`, whose Node build reads process.env.LOG_TOKENS; without --allow-env
 // or --ignore-env that throws NotCapable, reported as a YAML parse error.
 Deno.test({
-  name: "cli: anchors and aliases parse without permission flags (known issue)",
-  ignore: !KNOWN_ISSUES,
+  name: "cli: anchors and aliases parse without permission flags",
   async fn() {
     const withAlias = INPUT.replace(
       "      selector:\n        app: web\n",

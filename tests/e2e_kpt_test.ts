@@ -12,7 +12,6 @@ import { load } from "js-yaml";
 import {
   describeRun,
   findTool,
-  KNOWN_ISSUES,
   run,
   snapshotTree,
   testsNeeding,
@@ -261,10 +260,8 @@ testsNeeding(KPT, "kpt", () => {
   // with js-yaml, so kpt writes back unrelated files with quotes dropped and flow
   // collections turned into block style. kpt keeps comments (by item id) but not
   // scalar or collection styles. `exec cat` as the function leaves this file
-  // byte-identical. Run with MESHSERVICE_KRM_KNOWN_ISSUES=1 to check a fix.
   Deno.test({
-    name: "kpt fn eval leaves quotes and flow style of pass-through files alone (known issue)",
-    ignore: !KNOWN_ISSUES,
+    name: "kpt fn eval leaves quotes and flow style of pass-through files alone",
     async fn() {
       const { parent, pkg } = await makePackage();
       try {

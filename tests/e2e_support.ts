@@ -30,12 +30,6 @@ async function resolveDeno(): Promise<string> {
   return Deno.execPath();
 }
 
-/**
- * Tests of reported, not yet fixed bugs run only with
- * MESHSERVICE_KRM_KNOWN_ISSUES=1 (they fail until the bug is fixed).
- */
-export const KNOWN_ISSUES: boolean = Deno.env.get("MESHSERVICE_KRM_KNOWN_ISSUES") === "1";
-
 /** Absolute path of mod.ts. */
 export const MOD_TS: string = join(REPO_ROOT, "mod.ts");
 

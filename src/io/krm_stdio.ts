@@ -6,7 +6,13 @@
  * @module
  */
 
-import { RESOURCE_LIST_API_VERSION, type ResourceList, type Result } from "../model/krm.ts";
+import {
+  isObject,
+  RESOURCE_LIST_API_VERSION,
+  type ResourceList,
+  type Result,
+} from "../model/krm.ts";
+import { findItemSpans, indentEntry } from "./item_spans.ts";
 import { exitCodeOf, formatResult, REASON } from "../results.ts";
 import { render } from "../transform.ts";
 import { parseYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
@@ -21,36 +27,81 @@ export interface Streams {
 /** Runs the function once; returns the exit code. */
 export async function runKrmFunction(streams: Streams): Promise<number> {
   const bytes = new Uint8Array(await new Response(streams.stdin).arrayBuffer());
-  const output = await processBytes(bytes);
-  await writeAll(streams.stdout, stringifyYaml(output));
-  const loud = (output.results ?? []).filter((r) => r.severity !== "info");
+  const { text, results } = await processBytes(bytes);
+  await writeAll(streams.stdout, text);
+  const loud = results.filter((r) => r.severity !== "info");
   if (loud.length > 0) await writeAll(streams.stderr, loud.map(formatResult).join("\n") + "\n");
-  return exitCodeOf(output.results ?? []);
+  return exitCodeOf(results);
 }
 
-/** Decodes, parses and renders; every failure becomes an error result. */
-export async function processBytes(bytes: Uint8Array): Promise<ResourceList> {
+/** Output of {@link processBytes}: the ResourceList text and its results. */
+export interface ProcessedList {
+  text: string;
+  results: Result[];
+}
+
+/** Decodes, parses, renders and serializes; every failure becomes an error result. */
+export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return failure("Cannot read input: it is not valid UTF-8");
+    return serialized(failure("Cannot read input: it is not valid UTF-8"));
   }
   if (text.trim() === "") {
-    return failure("Cannot read input: stdin is empty, expected a ResourceList");
+    return serialized(failure("Cannot read input: stdin is empty, expected a ResourceList"));
   }
   let parsed: unknown;
   try {
     parsed = await parseYaml(text);
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
-    return failure(
-      `Cannot parse input as YAML${line}: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+    return serialized(
+      failure(
+        `Cannot parse input as YAML${line}: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      ),
     );
   }
-  return render(parsed).resourceList;
+  const output = render(parsed).resourceList;
+  const inputItems = isObject(parsed) && Array.isArray(parsed.items)
+    ? parsed.items as unknown[]
+    : [];
+  return { text: serializeKeepingItems(text, inputItems, output), results: output.results ?? [] };
+}
+
+/**
+ * Serializes the output, writing every item that passed through unchanged as
+ * its original text (quoting, flow style and comments intact), and only
+ * generated or replaced items through the YAML serializer.
+ */
+function serializeKeepingItems(
+  text: string,
+  inputItems: readonly unknown[],
+  output: ResourceList,
+): string {
+  const spans = inputItems.length > 0
+    ? findItemSpans(
+      text,
+      inputItems.map((item) => (isObject(item) ? Object.keys(item)[0] : undefined)),
+    )
+    : undefined;
+  if (!spans) return stringifyYaml(output);
+  const raw = new Map<unknown, string>(inputItems.map((item, i) => [item, spans.spans[i]!]));
+  const parts = [`apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`];
+  parts.push(output.items.length === 0 ? "items: []\n" : "items:\n");
+  for (const item of output.items) {
+    parts.push(raw.get(item) ?? indentEntry(stringifyYaml([item]), spans.indent));
+  }
+  if (output.results && output.results.length > 0) {
+    parts.push(stringifyYaml({ results: output.results }));
+  }
+  return parts.join("");
+}
+
+function serialized(list: ResourceList): ProcessedList {
+  return { text: stringifyYaml(list), results: list.results ?? [] };
 }
 
 function failure(message: string): ResourceList {

@@ -36,7 +36,8 @@ type Obj = Record<string, unknown>;
 const TEAMS = ["payments", "checkout", "search", "identity", "platform"];
 const PROTOCOLS = ["http", "grpc", "tcp", "http2", undefined];
 
-function kubernetesList(n: number): Obj {
+/** N Services in N/50 injected namespaces, with kpt's annotations. */
+export function kubernetesList(n: number): Obj {
   const namespaces = Math.max(1, Math.ceil(n / 50));
   const items: Obj[] = [];
   for (let i = 0; i < namespaces; i++) {
@@ -102,7 +103,8 @@ function kubernetesList(n: number): Obj {
   return { apiVersion: "config.kubernetes.io/v1", kind: "ResourceList", items };
 }
 
-function universalList(n: number): Obj {
+/** N Universal Dataplanes (CRD form, two per kuma.io/service), environment universal. */
+export function universalList(n: number): Obj {
   const items: Obj[] = [];
   for (let i = 0; i < n; i++) {
     const service = `svc-${Math.floor(i / 2)}`; // two replicas per service
@@ -279,148 +281,152 @@ interface Row {
   baseRssMb: number | undefined;
 }
 
-const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-bench-" });
-const started = performance.now();
-const rows: Row[] = [];
-try {
-  console.log(`deno: ${DENO}`);
-  console.log(
-    `peak RSS via: ${TIME_BIN ? "/usr/bin/time -f %M" : "/proc/<pid>/status VmHWM polling"}`,
-  );
-  console.log(`sizes: ${SIZES.join(", ")}${QUICK ? " (--quick)" : ""}\n`);
+if (import.meta.main) await main();
 
-  const workloads = [
-    { workload: "k8s Services", make: kubernetesList, expected: (n: number) => n },
-    { workload: "universal Dataplanes", make: universalList, expected: (n: number) => n / 2 },
-  ];
-  for (const { workload, make, expected } of workloads) {
-    for (const n of SIZES) {
-      const tag = `${workload.split(" ")[0]}-${n}`;
-      const input = join(dir, `${tag}.yaml`);
-      const text = dump(make(n), { lineWidth: -1, noRefs: true, quoteStyle: "double" });
-      await Deno.writeTextFile(input, text);
-      const fnOut = join(dir, `${tag}.fn.out`);
-      const baseOut = join(dir, `${tag}.base.out`);
+async function main(): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-bench-" });
+  const started = performance.now();
+  const rows: Row[] = [];
+  try {
+    console.log(`deno: ${DENO}`);
+    console.log(
+      `peak RSS via: ${TIME_BIN ? "/usr/bin/time -f %M" : "/proc/<pid>/status VmHWM polling"}`,
+    );
+    console.log(`sizes: ${SIZES.join(", ")}${QUICK ? " (--quick)" : ""}\n`);
 
-      // Warm-up (and V8 code cache); also checks the function did the work.
-      await runOnce(MOD_TS, input, fnOut, false);
-      await runOnce(IDENTITY_TS, input, baseOut, false);
-      const generated = count(await Deno.readTextFile(fnOut), /^ {4}kind: MeshService$/gm);
-      if (generated !== expected(n)) {
-        throw new Error(
-          `${tag}: expected ${expected(n)} MeshServices in the output, got ${generated}`,
+    const workloads = [
+      { workload: "k8s Services", make: kubernetesList, expected: (n: number) => n },
+      { workload: "universal Dataplanes", make: universalList, expected: (n: number) => n / 2 },
+    ];
+    for (const { workload, make, expected } of workloads) {
+      for (const n of SIZES) {
+        const tag = `${workload.split(" ")[0]}-${n}`;
+        const input = join(dir, `${tag}.yaml`);
+        const text = dump(make(n), { lineWidth: -1, noRefs: true, quoteStyle: "double" });
+        await Deno.writeTextFile(input, text);
+        const fnOut = join(dir, `${tag}.fn.out`);
+        const baseOut = join(dir, `${tag}.base.out`);
+
+        // Warm-up (and V8 code cache); also checks the function did the work.
+        await runOnce(MOD_TS, input, fnOut, false);
+        await runOnce(IDENTITY_TS, input, baseOut, false);
+        const generated = count(await Deno.readTextFile(fnOut), /^ {4}kind: MeshService$/gm);
+        if (generated !== expected(n)) {
+          throw new Error(
+            `${tag}: expected ${expected(n)} MeshServices in the output, got ${generated}`,
+          );
+        }
+
+        const runs = runsFor(n);
+        const fn: Sample[] = [];
+        const base: Sample[] = [];
+        for (let r = 0; r < runs; r++) { // interleaved, so drift hits both alike
+          fn.push(await runOnce(MOD_TS, input, fnOut, true));
+          base.push(await runOnce(IDENTITY_TS, input, baseOut, true));
+        }
+        const rss = (samples: Sample[]) =>
+          samples.every((s) => s.rssKb !== undefined)
+            ? Math.max(...samples.map((s) => s.rssKb!)) / 1024
+            : undefined;
+        const row: Row = {
+          workload,
+          n,
+          inputMb: new TextEncoder().encode(text).length / 1e6,
+          outputMb: (await Deno.stat(fnOut)).size / 1e6,
+          runs,
+          fnMs: median(fn.map((s) => s.ms)),
+          baseMs: median(base.map((s) => s.ms)),
+          fnRssMb: rss(fn),
+          baseRssMb: rss(base),
+        };
+        rows.push(row);
+        console.log(
+          `measured ${workload} N=${n}: fn ${row.fnMs.toFixed(0)} ms, baseline ${
+            row.baseMs.toFixed(0)
+          } ms`,
         );
       }
-
-      const runs = runsFor(n);
-      const fn: Sample[] = [];
-      const base: Sample[] = [];
-      for (let r = 0; r < runs; r++) { // interleaved, so drift hits both alike
-        fn.push(await runOnce(MOD_TS, input, fnOut, true));
-        base.push(await runOnce(IDENTITY_TS, input, baseOut, true));
-      }
-      const rss = (samples: Sample[]) =>
-        samples.every((s) => s.rssKb !== undefined)
-          ? Math.max(...samples.map((s) => s.rssKb!)) / 1024
-          : undefined;
-      const row: Row = {
-        workload,
-        n,
-        inputMb: new TextEncoder().encode(text).length / 1e6,
-        outputMb: (await Deno.stat(fnOut)).size / 1e6,
-        runs,
-        fnMs: median(fn.map((s) => s.ms)),
-        baseMs: median(base.map((s) => s.ms)),
-        fnRssMb: rss(fn),
-        baseRssMb: rss(base),
-      };
-      rows.push(row);
-      console.log(
-        `measured ${workload} N=${n}: fn ${row.fnMs.toFixed(0)} ms, baseline ${
-          row.baseMs.toFixed(0)
-        } ms`,
-      );
     }
+
+    // Cold start: one Service, whole process, median of 11.
+    const coldInput = join(dir, "one.yaml");
+    await Deno.writeTextFile(coldInput, dump(oneItemList(), { lineWidth: -1 }));
+    const coldOut = join(dir, "one.out");
+    await runOnce(MOD_TS, coldInput, coldOut, false);
+    await runOnce(IDENTITY_TS, coldInput, coldOut, false);
+    const coldFn: number[] = [];
+    const coldBase: number[] = [];
+    for (let r = 0; r < COLD_RUNS; r++) {
+      coldFn.push((await runOnce(MOD_TS, coldInput, coldOut, false)).ms);
+      coldBase.push((await runOnce(IDENTITY_TS, coldInput, coldOut, false)).ms);
+    }
+    const coldMs = median(coldFn);
+    const coldBaseMs = median(coldBase);
+
+    // ------------------------------------------------------------ report
+    const mb = (v: number | undefined) => (v === undefined ? "n/a" : v.toFixed(0));
+    const header = [
+      "workload",
+      "N",
+      "in MB",
+      "fn out MB",
+      "runs",
+      "fn ms",
+      "baseline ms",
+      "ratio",
+      "fn RSS MB",
+      "base RSS MB",
+    ];
+    const table = rows.map((r) => [
+      r.workload,
+      String(r.n),
+      r.inputMb.toFixed(1),
+      r.outputMb.toFixed(1),
+      String(r.runs),
+      r.fnMs.toFixed(0),
+      r.baseMs.toFixed(0),
+      `${(r.fnMs / r.baseMs).toFixed(2)}x`,
+      mb(r.fnRssMb),
+      mb(r.baseRssMb),
+    ]);
+    table.push([
+      "cold start (1 Service)",
+      "1",
+      "-",
+      "-",
+      String(COLD_RUNS),
+      coldMs.toFixed(0),
+      coldBaseMs.toFixed(0),
+      `${(coldMs / coldBaseMs).toFixed(2)}x`,
+      "-",
+      "-",
+    ]);
+    console.log();
+    printTable(header, table);
+
+    const k1000 = rows.find((r) => r.workload === "k8s Services" && r.n === 1000)!;
+    const targets = [
+      {
+        target: `1,000 Services: fn / baseline < ${TARGET_RATIO_1000}x`,
+        value: `${(k1000.fnMs / k1000.baseMs).toFixed(2)}x`,
+        pass: k1000.fnMs / k1000.baseMs < TARGET_RATIO_1000,
+      },
+      {
+        target: `cold start < ${TARGET_COLD_MS} ms`,
+        value: `${coldMs.toFixed(0)} ms`,
+        pass: coldMs < TARGET_COLD_MS,
+      },
+    ];
+    console.log();
+    printTable(
+      ["target", "measured", "result"],
+      targets.map((t) => [t.target, t.value, t.pass ? "PASS" : "FAIL"]),
+    );
+    console.log(`\ntotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    if (targets.some((t) => !t.pass)) Deno.exitCode = 1;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-
-  // Cold start: one Service, whole process, median of 11.
-  const coldInput = join(dir, "one.yaml");
-  await Deno.writeTextFile(coldInput, dump(oneItemList(), { lineWidth: -1 }));
-  const coldOut = join(dir, "one.out");
-  await runOnce(MOD_TS, coldInput, coldOut, false);
-  await runOnce(IDENTITY_TS, coldInput, coldOut, false);
-  const coldFn: number[] = [];
-  const coldBase: number[] = [];
-  for (let r = 0; r < COLD_RUNS; r++) {
-    coldFn.push((await runOnce(MOD_TS, coldInput, coldOut, false)).ms);
-    coldBase.push((await runOnce(IDENTITY_TS, coldInput, coldOut, false)).ms);
-  }
-  const coldMs = median(coldFn);
-  const coldBaseMs = median(coldBase);
-
-  // ------------------------------------------------------------ report
-  const mb = (v: number | undefined) => (v === undefined ? "n/a" : v.toFixed(0));
-  const header = [
-    "workload",
-    "N",
-    "in MB",
-    "fn out MB",
-    "runs",
-    "fn ms",
-    "baseline ms",
-    "ratio",
-    "fn RSS MB",
-    "base RSS MB",
-  ];
-  const table = rows.map((r) => [
-    r.workload,
-    String(r.n),
-    r.inputMb.toFixed(1),
-    r.outputMb.toFixed(1),
-    String(r.runs),
-    r.fnMs.toFixed(0),
-    r.baseMs.toFixed(0),
-    `${(r.fnMs / r.baseMs).toFixed(2)}x`,
-    mb(r.fnRssMb),
-    mb(r.baseRssMb),
-  ]);
-  table.push([
-    "cold start (1 Service)",
-    "1",
-    "-",
-    "-",
-    String(COLD_RUNS),
-    coldMs.toFixed(0),
-    coldBaseMs.toFixed(0),
-    `${(coldMs / coldBaseMs).toFixed(2)}x`,
-    "-",
-    "-",
-  ]);
-  console.log();
-  printTable(header, table);
-
-  const k1000 = rows.find((r) => r.workload === "k8s Services" && r.n === 1000)!;
-  const targets = [
-    {
-      target: `1,000 Services: fn / baseline < ${TARGET_RATIO_1000}x`,
-      value: `${(k1000.fnMs / k1000.baseMs).toFixed(2)}x`,
-      pass: k1000.fnMs / k1000.baseMs < TARGET_RATIO_1000,
-    },
-    {
-      target: `cold start < ${TARGET_COLD_MS} ms`,
-      value: `${coldMs.toFixed(0)} ms`,
-      pass: coldMs < TARGET_COLD_MS,
-    },
-  ];
-  console.log();
-  printTable(
-    ["target", "measured", "result"],
-    targets.map((t) => [t.target, t.value, t.pass ? "PASS" : "FAIL"]),
-  );
-  console.log(`\ntotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  if (targets.some((t) => !t.pass)) Deno.exitCode = 1;
-} finally {
-  await Deno.remove(dir, { recursive: true });
 }
 
 function printTable(header: string[], body: string[][]): void {

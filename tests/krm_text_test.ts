@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { processBytes } from "../src/io/krm_stdio.ts";
+import { findItemSpans } from "../src/io/item_spans.ts";
+import { parseYaml } from "../src/io/yaml.ts";
+import { render } from "../src/transform.ts";
+
+const golden = new URL("./golden/", import.meta.url);
+
+async function inputs(dir: URL, prefix = ""): Promise<[string, string][]> {
+  const out: [string, string][] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isDirectory) continue;
+    const sub = new URL(`${entry.name}/`, dir);
+    try {
+      out.push([`${prefix}${entry.name}`, await Deno.readTextFile(new URL("input.yaml", sub))]);
+    } catch {
+      // Not a case itself; its variants are below.
+    }
+    out.push(...await inputs(sub, `${prefix}${entry.name}/`));
+  }
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
+Deno.test("processBytes() output parses to exactly the rendered ResourceList for every golden input", async () => {
+  const cases = await inputs(golden);
+  assert.ok(cases.length >= 30, `expected the golden inputs, found ${cases.length}`);
+  let spliced = 0;
+  for (const [name, text] of cases) {
+    const { text: output } = await processBytes(new TextEncoder().encode(text));
+    const expected = render(await parseYaml(text)).resourceList;
+    assert.deepEqual(await parseYaml(output), expected, name);
+    const items = (await parseYaml(text) as { items?: unknown[] }).items ?? [];
+    if (
+      items.length > 0 &&
+      output.includes(text.slice(text.indexOf("\n- ") + 1, text.indexOf("\n- ") + 40))
+    ) {
+      spliced++;
+    }
+  }
+  assert.ok(
+    spliced > cases.length / 2,
+    `only ${spliced} of ${cases.length} inputs kept their item text`,
+  );
+});
+
+Deno.test("processBytes() keeps quoting, flow style and comments of pass-through items", async () => {
+  const input = [
+    "apiVersion: config.kubernetes.io/v1",
+    "kind: ResourceList",
+    "items:",
+    "- apiVersion: v1",
+    "  kind: ConfigMap",
+    "  metadata: {name: 'cfg', annotations: {a: \"yes\"}} # keep me",
+    "  data:",
+    "    script: |",
+    "      - not an item",
+    "",
+  ].join("\n");
+  const { text } = await processBytes(new TextEncoder().encode(input));
+  assert.ok(
+    text.includes("  metadata: {name: 'cfg', annotations: {a: \"yes\"}} # keep me\n"),
+    text,
+  );
+  assert.ok(text.includes("    script: |\n      - not an item\n"), text);
+});
+
+Deno.test("findItemSpans() refuses shapes it does not understand", () => {
+  const keys = ["apiVersion"];
+  assert.equal(findItemSpans("items: [{apiVersion: v1}]\n", keys), undefined);
+  assert.equal(findItemSpans("items:\n- apiVersion: v1\n", ["kind"]), undefined);
+  assert.equal(findItemSpans("items:\n- apiVersion: v1\n- kind: x\n", keys), undefined);
+  assert.equal(findItemSpans("items:\r\n- apiVersion: v1\r\n", keys), undefined);
+  assert.equal(findItemSpans("a: &x 1\nitems:\n- apiVersion: *x\n", keys), undefined);
+  assert.deepEqual(findItemSpans("items:\n  - apiVersion: v1\n    kind: A\nresults: []\n", keys), {
+    spans: ["  - apiVersion: v1\n    kind: A\n"],
+    indent: 2,
+  });
+});
