@@ -79,13 +79,6 @@ export function findItemSpans(
   return { spans, indent: Math.max(indent, 0) };
 }
 
-/** Re-indents a `- `-led sequence entry produced at column 0 to `indent`. */
-export function indentEntry(entry: string, indent: number): string {
-  if (indent === 0) return entry;
-  const pad = " ".repeat(indent);
-  return entry.split("\n").map((line) => (line === "" ? line : pad + line)).join("\n");
-}
-
 /** True when the first content of the entry (after `- ` and comment lines) is `key:`. */
 function startsWithKey(
   lines: string[],

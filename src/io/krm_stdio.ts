@@ -12,7 +12,8 @@ import {
   type ResourceList,
   type Result,
 } from "../model/krm.ts";
-import { findItemSpans, indentEntry } from "./item_spans.ts";
+import { findItemSpans } from "./item_spans.ts";
+import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, formatResult, REASON } from "../results.ts";
 import { render } from "../transform.ts";
 import { parseYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
@@ -92,7 +93,7 @@ function serializeKeepingItems(
   const parts = [`apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`];
   parts.push(output.items.length === 0 ? "items: []\n" : "items:\n");
   for (const item of output.items) {
-    parts.push(raw.get(item) ?? indentEntry(stringifyYaml([item]), spans.indent));
+    parts.push(raw.get(item) ?? emitEntry(item, spans.indent));
   }
   if (output.results && output.results.length > 0) {
     parts.push(stringifyYaml({ results: output.results }));
