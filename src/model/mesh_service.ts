@@ -5,7 +5,8 @@
  * @module
  */
 
-import { KIND, KUMA_API_VERSION } from "./kuma.ts";
+import { isRfc1035Label, KIND, KUMA_API_VERSION } from "./kuma.ts";
+import type { KumaFeatures } from "./version.ts";
 import type { KubeObject, ResourceRef, Result } from "./krm.ts";
 
 /** One MeshService port. Key order is the order written. */
@@ -73,4 +74,38 @@ export function meshServiceObject(
     object.status = { vips: options.vips.map((ip) => ({ ip })) };
   }
   return object;
+}
+
+/**
+ * Why Kuma's MeshService validator of this version refuses a MeshService
+ * (`meshservice/api/v1alpha1/validator.go`), or `undefined` when it accepts it:
+ * 2.x only limits names to 63 characters; 3.0 requires RFC 1035 names and an
+ * `appProtocol` of `grpc`, `http`, `http2` or `tcp` (case-insensitive).
+ */
+export function meshServiceRejection(
+  name: string,
+  ports: readonly MeshServicePort[],
+  features: KumaFeatures,
+): { subject: "name" | "appProtocol"; problem: string } | undefined {
+  if (features.rfc1035MeshServiceNames && !isRfc1035Label(name)) {
+    return {
+      subject: "name",
+      problem:
+        "names must be RFC 1035 labels (lowercase letters, digits and '-', starting with a letter)",
+    };
+  }
+  if (name.length > 63) return { subject: "name", problem: "names are limited to 63 characters" };
+  const allowed = features.validatedAppProtocols;
+  const invalid = allowed
+    ? ports.filter((p) => !allowed.includes(p.appProtocol.toLowerCase()))
+    : [];
+  if (allowed && invalid.length > 0) {
+    return {
+      subject: "appProtocol",
+      problem: `appProtocol ${
+        invalid.map((p) => `"${p.appProtocol}" (port ${p.name})`).join(", ")
+      } is not one of ${allowed.join(", ")}`,
+    };
+  }
+  return undefined;
 }

@@ -11,7 +11,6 @@ import {
   ANNOTATION,
   DEFAULT_MESH,
   ENV,
-  isRfc1035Label,
   LABEL,
   MANAGED_BY,
   ORIGIN,
@@ -39,6 +38,7 @@ import {
   type GeneratedMeshService,
   meshServiceObject,
   type MeshServicePort,
+  meshServiceRejection,
   type MeshServiceSelector,
   type StepOutput,
 } from "../model/mesh_service.ts";
@@ -610,33 +610,19 @@ function emit(
 ): void {
   const { features, config } = options;
   const object = service.entry.object;
-  const invalid = features.validatedAppProtocols
-    ? emission.ports.filter((p) =>
-      !features.validatedAppProtocols!.includes(p.appProtocol.toLowerCase())
-    )
-    : [];
-  if (invalid.length > 0) {
+  const rejection = meshServiceRejection(emission.name, emission.ports, features);
+  if (rejection) {
+    const action = rejection.subject === "appProtocol"
+      ? "change the Service port's appProtocol"
+      : emission.pod
+      ? `rename the workload of pod "${emission.pod}", whose name the MeshService name comes from`
+      : "rename the Service";
     out.results.push(resultAt(
       "warning",
       object,
-      `Kuma ${features.version} cannot create MeshService "${emission.name}": appProtocol ${
-        invalid.map((p) => `"${p.appProtocol}" (port ${p.name})`).join(", ")
-      } is not one of ${
-        features.validatedAppProtocols!.join(", ")
-      }; change the Service port's appProtocol`,
+      `Kuma ${features.version} cannot create MeshService "${emission.name}": ${rejection.problem}; ${action}`,
       REASON.failedToGenerate,
-      { field: `spec.ports` },
-    ));
-    return;
-  }
-  if (features.rfc1035MeshServiceNames && !isRfc1035Label(emission.name)) {
-    out.results.push(resultAt(
-      "warning",
-      object,
-      `Kuma ${features.version} cannot create MeshService "${emission.name}": names must be RFC 1035 labels (lowercase letters, digits and '-', starting with a letter)${
-        emission.pod ? `; the name is derived from pod "${emission.pod}"` : ""
-      }`,
-      REASON.failedToGenerate,
+      { field: rejection.subject === "appProtocol" ? "spec.ports" : "metadata.name" },
     ));
     return;
   }

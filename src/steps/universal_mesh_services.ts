@@ -21,6 +21,7 @@ import { dataplaneMesh, type Entry, type Inventory, meshServiceKey } from "../mo
 import {
   meshServiceObject,
   type MeshServicePort,
+  meshServiceRejection,
   type MeshServiceSelector,
   type StepOutput,
 } from "../model/mesh_service.ts";
@@ -353,27 +354,15 @@ function consolidate(
     ));
     return;
   }
-  if (service.length > 63) {
+  const rejection = meshServiceRejection(service, winner.ports, features);
+  if (rejection) {
+    const action = rejection.subject === "appProtocol"
+      ? "change the inbound protocol"
+      : `shorten the ${workloadMode ? LABEL.workload : LABEL.service} value`;
     out.results.push(resultAt(
       "warning",
       winnerObject,
-      `Kuma ${features.version} cannot create MeshService "${service}": names are limited to 63 characters`,
-      REASON.failedToGenerate,
-    ));
-    return;
-  }
-  const invalid = features.validatedAppProtocols
-    ? winner.ports.filter((p) =>
-      !features.validatedAppProtocols!.includes(p.appProtocol.toLowerCase())
-    )
-    : [];
-  if (invalid.length > 0) {
-    out.results.push(resultAt(
-      "warning",
-      winnerObject,
-      `Kuma ${features.version} cannot create MeshService "${service}": appProtocol ${
-        invalid.map((p) => `"${p.appProtocol}" (port ${p.name})`).join(", ")
-      } is not one of ${features.validatedAppProtocols!.join(", ")}; change the inbound protocol`,
+      `Kuma ${features.version} cannot create MeshService "${service}": ${rejection.problem}; ${action}`,
       REASON.failedToGenerate,
       { field: "spec.networking.inbound" },
     ));
