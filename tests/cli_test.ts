@@ -7,7 +7,15 @@
 
 import assert from "node:assert/strict";
 import { load } from "js-yaml";
-import { DENO, describeRun, MOD_TS, run, type RunOutput } from "./e2e_support.ts";
+import {
+  asListEntry,
+  DENO,
+  describeRun,
+  MOD_TS,
+  run,
+  type RunOutput,
+  WEB_SERVICE_YAML,
+} from "./e2e_support.ts";
 
 interface Result {
   message: string;
@@ -36,21 +44,7 @@ items:
       name: shop
       labels:
         kuma.io/sidecar-injection: enabled
-  - apiVersion: v1
-    kind: Service
-    metadata:
-      name: web
-      namespace: shop
-    spec:
-      selector:
-        app: web
-      clusterIP: 10.96.0.10
-      ports:
-        - name: http
-          port: 80
-          targetPort: 8080
-          appProtocol: http
-  - apiVersion: v1
+${asListEntry(WEB_SERVICE_YAML, 2)}  - apiVersion: v1
     kind: ConfigMap
     metadata:
       name: settings
@@ -204,9 +198,8 @@ Deno.test("cli: an unknown flag exits 2 with the usage on stderr", async () => {
   assertNoCrash(output);
 });
 
-// KNOWN ISSUE (reported): a null item crashes mergeItems (src/steps/merge.ts
-// reads `item.metadata` of every input item), so the process dies with an
-// uncaught TypeError and a stack trace instead of an error result.
+// Regression: a null item once crashed mergeItems, which read `item.metadata`
+// of every input item, including the invalid ones it passes through.
 Deno.test({
   name: "cli: a null item is an error result, not a crash",
   async fn() {
@@ -224,9 +217,8 @@ Deno.test({
   },
 });
 
-// KNOWN ISSUE (reported): input with anchors and aliases is parsed by npm
-// `yaml`, whose Node build reads process.env.LOG_TOKENS; without --allow-env
-// or --ignore-env that throws NotCapable, reported as a YAML parse error.
+// Regression: anchors and aliases once went through npm `yaml`, whose Node
+// build reads process.env and so failed without permission flags.
 Deno.test({
   name: "cli: anchors and aliases parse without permission flags",
   async fn() {

@@ -69,8 +69,8 @@ ${pipeline}`;
 
 /**
  * The Kptfile pipeline. Scalars are written the way the function re-emits them
- * (quotes only where YAML needs them), so a successful run can leave the
- * Kptfile byte-identical; see the known-issue test below.
+ * (quotes only where YAML needs them). Pass-through items are written back as
+ * their original text, so the Kptfile stays byte-identical either way.
  */
 function pipelineWith(configMap: Record<string, string>): string {
   const entries = Object.entries(configMap).map(([k, v]) => `        ${k}: ${scalar(v)}\n`);
@@ -256,10 +256,7 @@ testsNeeding(KPT, "kpt", () => {
     }
   });
 
-  // KNOWN ISSUE (reported): the function re-serializes every pass-through item
-  // with js-yaml, so kpt writes back unrelated files with quotes dropped and flow
-  // collections turned into block style. kpt keeps comments (by item id) but not
-  // scalar or collection styles. `exec cat` as the function leaves this file
+  // Items the function does not change go back to kpt as their original text.
   Deno.test({
     name: "kpt fn eval leaves quotes and flow style of pass-through files alone",
     async fn() {

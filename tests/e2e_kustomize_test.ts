@@ -16,6 +16,7 @@ import {
   REPO_ROOT,
   run,
   testsNeeding,
+  WEB_SERVICE_YAML,
   WRAPPER,
   writeTree,
 } from "./e2e_support.ts";
@@ -45,21 +46,7 @@ metadata:
     kuma.io/sidecar-injection: enabled
 `;
 
-const SERVICE_YAML = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    app: web
-  clusterIP: 10.96.0.10
-  ports:
-    - name: http
-      port: 80
-      targetPort: 8080
-      appProtocol: http
-`;
+const SERVICE_YAML = WEB_SERVICE_YAML;
 
 // Irrelevant to MeshServices: must come out as it went in.
 const CONFIGMAP_YAML = `apiVersion: v1

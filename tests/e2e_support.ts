@@ -173,3 +173,28 @@ async function isExecutable(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/** The Service most end-to-end tests render: `web` in the injected namespace `shop`. */
+export const WEB_SERVICE_YAML = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  ports:
+    - name: http
+      port: 80
+      targetPort: 8080
+      appProtocol: http
+`;
+
+/** `yaml` as a block-sequence entry indented by `indent` spaces. */
+export function asListEntry(yaml: string, indent: number): string {
+  const pad = " ".repeat(indent);
+  return yaml.trimEnd().split("\n").map((line, i) => `${pad}${i === 0 ? "- " : "  "}${line}`).join(
+    "\n",
+  ) + "\n";
+}
