@@ -6,6 +6,7 @@
  * @module
  */
 
+import { load as loadYaml } from "js-yaml";
 import { z } from "zod";
 import {
   DEFAULT_SYSTEM_NAMESPACE,
@@ -39,6 +40,36 @@ export interface AssumedMesh {
   mode: MeshServicesMode;
 }
 
+/** One zone of a multizone deployment and where its manifests are. */
+export interface ZoneConfig {
+  /** Zone name (`KUMA_MULTIZONE_ZONE_NAME`). */
+  name: string;
+  environment: Environment;
+  /** Package-relative path prefixes of the zone's files (`clusters/east/`). */
+  paths: string[];
+  /** Labels that mark an item as the zone's (every pair must match). */
+  labels: Record<string, string>;
+}
+
+/** A HostnameGenerator to render from the catalogue in `templates/hostname-generators/`. */
+export interface HostnameGeneratorRequest {
+  /** Catalogue entry name. */
+  preset: string;
+  /** Name of the emitted generator (default: the preset, suffixed with the mesh when one is set). */
+  name?: string;
+  /** Restrict the generator to one mesh (adds `kuma.io/mesh` to its selector). */
+  mesh?: string;
+}
+
+/** A MeshMultiZoneService to generate. */
+export interface MeshMultiZoneServiceRequest {
+  name: string;
+  mesh: string;
+  /** `spec.selector.meshService.matchLabels`. */
+  matchLabels: Record<string, string>;
+  ports: { port: number; name?: string; appProtocol?: string }[];
+}
+
 /** Resolved configuration, every field set. */
 export interface Config {
   /** Kuma minor version whose rules apply. */
@@ -59,6 +90,18 @@ export interface Config {
   assumeInjectedNamespaces: "*" | string[];
   /** File layout of generated items. */
   outputPath: string;
+  /** Zones of a multizone deployment; empty means one zone, {@link Config.zone}. */
+  zones: ZoneConfig[];
+  /** Environment of the global control plane (its store decides synced names). */
+  globalEnvironment: Environment;
+  /** HostnameGenerators to render from the catalogue. */
+  hostnameGenerators: HostnameGeneratorRequest[];
+  /** Kuma's `defaults.skipHostnameGenerators`: no default generators exist. */
+  skipDefaultHostnameGenerators: boolean;
+  /** MeshMultiZoneServices to generate. */
+  meshMultiZoneServices: MeshMultiZoneServiceRequest[];
+  /** Generate a MeshMultiZoneService for every service present in at least this many zones. */
+  multiZoneServicesFromZones: number | undefined;
 }
 
 /** Default file layout of generated items. */
@@ -75,12 +118,23 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze<Config>({
   assumeMeshes: [{ name: "default", mode: "Everywhere" }],
   assumeInjectedNamespaces: "*",
   outputPath: DEFAULT_OUTPUT_PATH,
+  zones: [],
+  globalEnvironment: "universal",
+  hostnameGenerators: [],
+  skipDefaultHostnameGenerators: false,
+  meshMultiZoneServices: [],
+  multiZoneServicesFromZones: undefined,
 });
+
+/** Default file layout when zones are configured. */
+export const DEFAULT_MULTIZONE_OUTPUT_PATH =
+  "kuma-generated/{zone}/{mesh}/{namespace}/{kind}_{name}.yaml";
 
 /** Placeholders `outputPath` may use. */
 export const OUTPUT_PATH_PLACEHOLDERS = ["mesh", "namespace", "kind", "name", "zone"] as const;
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const booleanField = z.union([
   z.boolean(),
@@ -113,6 +167,85 @@ const meshEntry = z.string().transform((entry, ctx) => {
   return { name, mode: mode as MeshServicesMode };
 });
 
+/** ConfigMap values are strings: structured keys hold YAML (or JSON) text. */
+const structured = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, ctx) => {
+    if (typeof value !== "string") return value;
+    if (value.length > 65_536) {
+      ctx.addIssue({ code: "custom", message: "Value is longer than 64 KiB" });
+      return z.NEVER;
+    }
+    try {
+      return loadYaml(value) ?? [];
+    } catch (error) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Cannot read YAML: ${(error as Error).message.split("\n")[0]}`,
+      });
+      return z.NEVER;
+    }
+  }, schema);
+
+const labelMap = z.record(z.string(), z.string());
+
+const zoneEntry = z.union([
+  z.string().transform((entry, ctx) => {
+    const [name = "", environment = "", ...paths] = entry.split(":").map((s) => s.trim());
+    if (environment !== "kubernetes" && environment !== "universal") {
+      ctx.addIssue({
+        code: "custom",
+        message: `Invalid zone entry "${entry}": expected name:kubernetes|universal[:path]`,
+      });
+      return z.NEVER;
+    }
+    return { name, environment, paths: paths.filter((p) => p !== ""), labels: {} };
+  }),
+  z.strictObject({
+    name: z.string(),
+    environment: z.enum(["kubernetes", "universal"]),
+    paths: z.array(z.string()).optional(),
+    labels: labelMap.optional(),
+  }).transform((zone) => ({
+    name: zone.name,
+    environment: zone.environment,
+    paths: zone.paths ?? [],
+    labels: zone.labels ?? {},
+  })),
+]).pipe(z.object({
+  name: z.string().regex(dns1123Label, "Zone names must be DNS-1123 labels"),
+  environment: z.enum(["kubernetes", "universal"]),
+  paths: z.array(z.string()),
+  labels: labelMap,
+}));
+
+const generatorEntry = z.union([
+  z.string().transform((entry) => {
+    const [preset = "", mesh] = entry.split(":").map((s) => s.trim());
+    return mesh ? { preset, mesh } : { preset };
+  }),
+  z.strictObject({
+    preset: z.string(),
+    name: z.string().regex(dns1123Subdomain, "Must be a DNS-1123 subdomain").optional(),
+    mesh: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
+  }),
+]);
+
+const multiZoneServiceEntry = z.strictObject({
+  name: z.string().min(1),
+  mesh: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
+  matchLabels: labelMap,
+  ports: z.array(z.strictObject({
+    port: z.number().int().min(1).max(65535),
+    name: z.string().optional(),
+    appProtocol: z.string().optional(),
+  })).min(1, "At least one port is required"),
+});
+
+const positiveInt = z.union([
+  z.number().int().min(1),
+  z.string().regex(/^[1-9][0-9]*$/, "Must be a positive integer").transform(Number),
+]);
+
 const fields = z.strictObject({
   kumaVersion: z.string().transform((value, ctx) => {
     const version = parseKumaVersion(value);
@@ -139,6 +272,18 @@ const fields = z.strictObject({
     const problem = outputPathProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }).optional(),
+  zones: structured(z.array(zoneEntry)).optional(),
+  globalEnvironment: z.enum(["kubernetes", "universal"]).optional(),
+  hostnameGenerators: z.preprocess(
+    (value) =>
+      typeof value === "string" && !/^\s*[\[{-]/.test(value)
+        ? value.split(",").map((s) => s.trim()).filter((s) => s !== "")
+        : value,
+    structured(z.array(generatorEntry)),
+  ).optional(),
+  skipDefaultHostnameGenerators: booleanField.optional(),
+  meshMultiZoneServices: structured(z.array(multiZoneServiceEntry)).optional(),
+  multiZoneServicesFromZones: positiveInt.optional(),
 });
 
 /** The outcome of reading a functionConfig. */
@@ -233,9 +378,71 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
       : value.assumeInjectedNamespaces.includes("*")
       ? "*"
       : value.assumeInjectedNamespaces.filter((ns) => ns !== "none"),
-    outputPath: value.outputPath ?? DEFAULT_CONFIG.outputPath,
+    outputPath: value.outputPath ??
+      ((value.zones?.length ?? 0) > 0 ? DEFAULT_MULTIZONE_OUTPUT_PATH : DEFAULT_CONFIG.outputPath),
+    zones: value.zones ?? [],
+    globalEnvironment: value.globalEnvironment ?? DEFAULT_CONFIG.globalEnvironment,
+    hostnameGenerators: (value.hostnameGenerators ?? []).map((g) => {
+      const request: HostnameGeneratorRequest = { preset: g.preset };
+      if ("name" in g && g.name !== undefined) request.name = g.name;
+      if (g.mesh !== undefined) request.mesh = g.mesh;
+      return request;
+    }),
+    skipDefaultHostnameGenerators: value.skipDefaultHostnameGenerators ??
+      DEFAULT_CONFIG.skipDefaultHostnameGenerators,
+    meshMultiZoneServices: (value.meshMultiZoneServices ?? []).map((m) => ({
+      name: m.name,
+      mesh: m.mesh ?? "default",
+      matchLabels: m.matchLabels,
+      ports: m.ports.map((p) => {
+        const port: MeshMultiZoneServiceRequest["ports"][number] = { port: p.port };
+        if (p.name !== undefined) port.name = p.name;
+        if (p.appProtocol !== undefined) port.appProtocol = p.appProtocol;
+        return port;
+      }),
+    })),
+    multiZoneServicesFromZones: value.multiZoneServicesFromZones,
   };
+  const problems = crossFieldProblems(resolved);
+  if (problems.length > 0) {
+    const prefix = config.kind === "ConfigMap" ? "data." : "";
+    return {
+      ok: false,
+      results: problems.map((p) => configError(config, `${prefix}${p.key}`, p.message)),
+    };
+  }
   return { ok: true, config: resolved, results: [] };
+}
+
+function crossFieldProblems(config: Config): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  const names = new Set<string>();
+  for (const zone of config.zones) {
+    if (names.has(zone.name)) {
+      problems.push({ key: "zones", message: `Zone "${zone.name}" is listed twice` });
+    }
+    names.add(zone.name);
+  }
+  if (config.zones.length > 1 && !config.outputPath.includes("{zone}")) {
+    problems.push({
+      key: "outputPath",
+      message:
+        `Output path "${config.outputPath}" must contain {zone} when several zones are configured, or zones overwrite each other's files`,
+    });
+  }
+  if (config.multiZoneServicesFromZones !== undefined && config.zones.length < 2) {
+    problems.push({
+      key: "multiZoneServicesFromZones",
+      message: "multiZoneServicesFromZones needs at least two zones in config zones",
+    });
+  }
+  if (config.globalEnvironment === "kubernetes" && config.kumaVersion === "3.0") {
+    problems.push({
+      key: "globalEnvironment",
+      message: "Kuma 3.0 requires a universal global control plane",
+    });
+  }
+  return problems;
 }
 
 /** Why an `outputPath` pattern cannot be used, or `undefined` when it can. */

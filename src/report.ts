@@ -16,7 +16,48 @@ import type {
 import type { KumaVersion } from "./model/version.ts";
 
 /** Report schema version. */
-export const REPORT_API_VERSION = "meshservice-krm.report/v1";
+export const REPORT_API_VERSION = "meshservice-krm.report/v2";
+
+/** What one HostnameGenerator did for a resource in a zone. */
+export interface ReportHostname {
+  /** `hostnameGeneratorRef.coreName` in that zone. */
+  generator: string;
+  /** `Generated`, `TemplateError`, `Collision` (Kuma's reasons) or `Contested` (winner depends on unknown creation times). */
+  reason: "Generated" | "TemplateError" | "Collision" | "Contested";
+  hostname?: string;
+  message?: string;
+  /** Core names of the other resources claiming the hostname (for `Collision`: the winner). */
+  contenders?: string[];
+}
+
+/** A resource as one control plane stores it. */
+export interface ReportView {
+  /** Zone name, or `global`. */
+  zone: string;
+  name: string;
+  namespace?: string;
+  coreName: string;
+  /** `kuma.io/origin` there. */
+  origin: string;
+  /** Hostnames there (none on global). */
+  hostnames: ReportHostname[];
+  /** MeshMultiZoneServices: `status.meshServices` there. */
+  meshServices?: { name: string; namespace: string; zone: string; mesh: string }[];
+  /** MeshMultiZoneServices: the `MeshServicesMatched` condition there. */
+  condition?: { type: string; status: string; reason: string; message: string };
+}
+
+/** A MeshMultiZoneService or MeshExternalService of the run. */
+export interface ReportDestination {
+  name: string;
+  namespace?: string;
+  mesh: string;
+  /** Zone it was created in, or `global`. */
+  createdIn: string;
+  /** File it was written to, when generated. */
+  path?: string;
+  views: ReportView[];
+}
 
 /** One MeshService in the report. */
 export interface ReportMeshService {
@@ -36,6 +77,10 @@ export interface ReportMeshService {
   vips: string[];
   /** The `kuma.io/service` value of each port's workload inbounds today (same order as `ports`). */
   legacyServices: string[];
+  /** Hostnames in its own zone (what the preview's `status` shows). */
+  hostnames: ReportHostname[];
+  /** How it appears on the global control plane and in every other zone (multizone runs). */
+  views: ReportView[];
 }
 
 /** The report. */
@@ -45,9 +90,38 @@ export interface Report {
   zone: string | null;
   environment: Environment | null;
   meshServiceOutput: MeshServiceOutput | null;
-  summary: { meshServices: number; errors: number; warnings: number; infos: number };
+  /** Every zone of the run. */
+  zones: ReportZone[];
+  summary: {
+    meshServices: number;
+    hostnames: number;
+    hostnameProblems: number;
+    meshMultiZoneServices: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+  };
   meshServices: ReportMeshService[];
+  meshMultiZoneServices: ReportDestination[];
+  meshExternalServices: ReportDestination[];
+  /** HostnameGenerators rendered from config. */
+  hostnameGenerators: { name: string; source: string; path?: string }[];
   results: Result[];
+}
+
+/** A zone of the run. */
+export interface ReportZone {
+  name: string;
+  environment: Environment;
+  meshServiceOutput: MeshServiceOutput;
+}
+
+/** The resources a report lists. */
+export interface ReportContent {
+  meshServices: ReportMeshService[];
+  meshMultiZoneServices: ReportDestination[];
+  meshExternalServices: ReportDestination[];
+  hostnameGenerators: Report["hostnameGenerators"];
 }
 
 /** Options of {@link buildReport}. */
@@ -56,25 +130,34 @@ export interface ReportContext {
   zone: string | null;
   environment: Environment | null;
   meshServiceOutput: MeshServiceOutput | null;
+  zones: ReportZone[];
 }
 
 /** Assembles the report. */
 export function buildReport(
   context: ReportContext,
-  meshServices: ReportMeshService[],
+  content: ReportContent,
   results: readonly Result[],
 ): Report {
   const count = (severity: string) => results.filter((r) => r.severity === severity).length;
+  const outcomes = [
+    ...content.meshServices.flatMap((m) => [m.hostnames, ...m.views.map((v) => v.hostnames)]),
+    ...[...content.meshMultiZoneServices, ...content.meshExternalServices]
+      .flatMap((d) => d.views.map((v) => v.hostnames)),
+  ].flat();
   return {
     apiVersion: REPORT_API_VERSION,
     ...context,
     summary: {
-      meshServices: meshServices.length,
+      meshServices: content.meshServices.length,
+      hostnames: outcomes.filter((o) => o.reason === "Generated").length,
+      hostnameProblems: outcomes.filter((o) => o.reason !== "Generated").length,
+      meshMultiZoneServices: content.meshMultiZoneServices.length,
       errors: count("error"),
       warnings: count("warning"),
       infos: count("info"),
     },
-    meshServices,
+    ...content,
     results: [...results],
   };
 }

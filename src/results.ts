@@ -36,6 +36,16 @@ export const REASON = {
   existingMeshService: "ExistingMeshService",
   ownershipConflict: "OwnershipConflict",
   wouldBeDeleted: "WouldBeDeleted",
+  // Hostnames and multizone.
+  templateError: "TemplateError",
+  hostnameCollision: "Collision",
+  hostnameContested: "HostnameContested",
+  invalidHostnameGenerator: "InvalidHostnameGenerator",
+  shadowsDefaultGenerator: "ShadowsDefaultGenerator",
+  invalidMultiZoneService: "InvalidMeshMultiZoneService",
+  noMatchesFound: "NoMatchesFound",
+  noZone: "NoZone",
+  kdsSyncDisabled: "KDSSyncDisabled",
   // Assumptions and configuration.
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",

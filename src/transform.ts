@@ -7,6 +7,7 @@
  */
 
 import { type Config, type Environment, type MeshServiceOutput, parseConfig } from "./config.ts";
+import { evaluateHostname, validateHostnameTemplate } from "./hostnames/evaluate.ts";
 import {
   isObject,
   type KubeObject,
@@ -16,13 +17,33 @@ import {
   type Result,
 } from "./model/krm.ts";
 import { buildInventory, type Inventory } from "./model/inventory.ts";
-import type { GeneratedMeshService, StepOutput } from "./model/mesh_service.ts";
+import type { GeneratedMeshService, MeshServicePort, StepOutput } from "./model/mesh_service.ts";
+import { LABEL } from "./model/kuma.ts";
+import { TOOL_ANNOTATION } from "./model/tool.ts";
 import { featuresOf, type KumaFeatures } from "./model/version.ts";
-import { buildReport, type Report, type ReportMeshService } from "./report.ts";
+import {
+  buildReport,
+  type Report,
+  type ReportDestination,
+  type ReportHostname,
+  type ReportMeshService,
+  type ReportView,
+} from "./report.ts";
 import { REASON, resultAt, resultGlobal } from "./results.ts";
 import { generateKubernetesMeshServices } from "./steps/kubernetes_mesh_services.ts";
 import { assumedMeshResults, buildMeshLookup } from "./steps/meshes.ts";
-import { identityOf, mergeItems } from "./steps/merge.ts";
+import { renderConfiguredGenerators } from "./steps/generators.ts";
+import {
+  hostnameStatus,
+  previewHostnames,
+  type ResourceView,
+  type ResourceViews,
+} from "./steps/hostname_preview.ts";
+import type { HostnameOutcome } from "./steps/hostnames.ts";
+import { mergeItems } from "./steps/merge.ts";
+import { generateMultiZoneServices, type ZoneMeshService } from "./steps/multizone_services.ts";
+import { coreView } from "./steps/sync.ts";
+import { planZones, type ZonePlan } from "./steps/zones.ts";
 import { generateUniversalMeshServices } from "./steps/universal_mesh_services.ts";
 
 /** Output of {@link render}. */
@@ -48,50 +69,174 @@ export function render(input: unknown): RenderOutput {
 
   const features = featuresOf(config.config.kumaVersion);
   const results: Result[] = [...checked.results, ...versionNotes(config.config, features)];
-  const inventory = buildInventory(checked.valid);
-  const environment = config.config.environment ?? detectEnvironment(inventory, results);
-  const output: MeshServiceOutput = config.config.meshServiceOutput ??
-    (environment === "kubernetes" ? "preview" : "apply");
-  const meshes = buildMeshLookup(inventory, config.config.assumeMeshes, results);
+  const configObject = isObject(functionConfig) ? functionConfig as KubeObject : undefined;
 
-  const step: StepOutput = environment === "kubernetes"
-    ? generateKubernetesMeshServices(inventory, { config: config.config, features, meshes })
-    : generateUniversalMeshServices(inventory, { config: config.config, features, meshes, output });
-  results.push(...ignoredForEnvironment(inventory, environment));
-  results.push(...step.results, ...assumedMeshResults(meshes, features.meshServicesMode));
-  if (environment === "kubernetes" && output === "apply") {
-    results.push(...step.meshServices.map((ms) => ownershipWarning(ms)));
-  }
+  const layout = planZones(checked.valid, config.config);
+  results.push(...layout.results);
+  const zones = layout.zones.map((zone) =>
+    deriveZone(zone, config.config, features, layout.multizone, results)
+  );
 
-  const merged = mergeItems(items, step.meshServices.map((ms) => ms.object), {
-    output,
-    outputPath: config.config.outputPath,
-    zone: config.config.zone,
+  const generatorStore = layout.multizone ? config.config.globalEnvironment : zones[0]!.environment;
+  const generators = renderConfiguredGenerators(config.config, configObject, generatorStore);
+  const multiZone = generateMultiZoneServices(
+    config.config,
+    features,
+    zones.flatMap((z) => zoneMeshServices(z)),
+    configObject,
+  );
+  results.push(...generators.results, ...multiZone.results);
+
+  const preview = previewHostnames({
+    config: config.config,
+    features,
+    multizone: layout.multizone,
+    zones: zones.map((z) => ({
+      name: z.name,
+      environment: z.environment,
+      meshServices: z.step.meshServices.map((ms) => ({
+        object: ms.object,
+        creationTime: ms.creationTime,
+      })),
+      own: z.own,
+    })),
+    global: layout.global,
+    renderedGenerators: generators.objects,
+    renderedMultiZoneServices: multiZone.objects,
+    evaluate: evaluateHostname(features),
+    validateTemplate: validateHostnameTemplate,
   });
+  results.push(...preview.results);
+  const viewsOf = new Map(preview.resources.map((r) => [r.object, r]));
+
+  const merged = mergeItems(items, [
+    ...zones.flatMap((z) =>
+      z.step.meshServices.map((ms) => ({
+        object: z.output === "preview"
+          ? withHostnameStatus(ms.object, viewsOf.get(ms.object), z.name)
+          : ms.object,
+        output: z.output,
+        zone: z.name,
+        source: ms.object,
+      }))
+    ),
+    ...[...generators.objects, ...multiZone.objects].map((object) => ({
+      object,
+      output: "apply" as const,
+      zone: undefined,
+      source: object,
+    })),
+  ], { outputPath: config.config.outputPath });
   results.push(...merged.results);
 
-  const paths = new Map(merged.placed.map((p) => [identityOf(p.object), p.path]));
-  const reportEntries = step.meshServices.map((ms) =>
-    reportEntry(ms, config.config.zone, output, paths.get(identityOf(ms.object)))
+  const paths = new Map(merged.placed.map((p) => [p.source, p.path]));
+  const reportEntries = zones.flatMap((z) =>
+    z.step.meshServices.map((ms) =>
+      reportEntry(ms, z.name, z.output, paths.get(ms.object), viewsOf.get(ms.object))
+    )
   );
+  const single = layout.multizone ? undefined : zones[0];
   return {
     resourceList: {
       apiVersion: RESOURCE_LIST_API_VERSION,
       kind: "ResourceList",
       items: merged.items,
-      results,
+      results: dedupe(results),
     },
     report: buildReport(
       {
         kumaVersion: features.version,
-        zone: config.config.zone,
-        environment,
-        meshServiceOutput: output,
+        zone: single ? single.name : null,
+        environment: single ? single.environment : null,
+        meshServiceOutput: single ? single.output : null,
+        zones: zones.map((z) => ({
+          name: z.name,
+          environment: z.environment,
+          meshServiceOutput: z.output,
+        })),
       },
-      reportEntries,
-      results,
+      {
+        meshServices: reportEntries,
+        meshMultiZoneServices: preview.resources
+          .filter((r) => r.kind === "MeshMultiZoneService")
+          .map((r) => otherEntry(r, paths.get(r.object))),
+        meshExternalServices: preview.resources
+          .filter((r) => r.kind === "MeshExternalService")
+          .map((r) => otherEntry(r, undefined)),
+        hostnameGenerators: generators.objects.map((object) => ({
+          name: String(object.metadata?.name),
+          source: String(object.metadata?.annotations?.[TOOL_ANNOTATION.generatedFrom] ?? ""),
+          ...(paths.has(object) ? { path: paths.get(object)! } : {}),
+        })),
+      },
+      dedupe(results),
     ),
   };
+}
+
+/** A zone's derived MeshServices and what the rest of the run needs about the zone. */
+interface DerivedZone {
+  name: string;
+  environment: Environment;
+  output: MeshServiceOutput;
+  own: KubeObject[];
+  step: StepOutput;
+}
+
+/** Runs MeshService generation for one zone. */
+function deriveZone(
+  zone: ZonePlan,
+  config: Config,
+  features: KumaFeatures,
+  multizone: boolean,
+  results: Result[],
+): DerivedZone {
+  const inventory = buildInventory(zone.items);
+  const environment = zone.environment ?? detectEnvironment(inventory, results);
+  const output: MeshServiceOutput = config.meshServiceOutput ??
+    (environment === "kubernetes" ? "preview" : "apply");
+  const zoneConfig: Config = { ...config, zone: zone.name };
+  const meshes = buildMeshLookup(inventory, config.assumeMeshes, results);
+  const step: StepOutput = environment === "kubernetes"
+    ? generateKubernetesMeshServices(inventory, { config: zoneConfig, features, meshes })
+    : generateUniversalMeshServices(inventory, { config: zoneConfig, features, meshes, output });
+  results.push(...ignoredForEnvironment(inventory, environment));
+  results.push(...step.results, ...assumedMeshResults(meshes, features.meshServicesMode));
+  if (environment === "kubernetes" && output === "apply") {
+    results.push(...step.meshServices.map((ms) => ownershipWarning(ms)));
+  }
+  if (multizone) {
+    for (const ms of step.meshServices) {
+      ms.object = {
+        ...ms.object,
+        metadata: {
+          ...ms.object.metadata,
+          annotations: { ...ms.object.metadata?.annotations, [TOOL_ANNOTATION.zone]: zone.name },
+        },
+      };
+    }
+  }
+  return { name: zone.name, environment, output, own: zone.own, step };
+}
+
+/** The zone's MeshServices as the auto MeshMultiZoneService mode groups them. */
+function zoneMeshServices(zone: DerivedZone): ZoneMeshService[] {
+  return zone.step.meshServices.map((ms) => ({
+    zone: zone.name,
+    view: coreView(ms.object, "MeshService", zone.environment, { meshScoped: true }),
+    ports: (ms.object.spec as { ports: MeshServicePort[] }).ports,
+  }));
+}
+
+/** Identical results (a shared Mesh read in every zone) are reported once. */
+function dedupe(results: readonly Result[]): Result[] {
+  const seen = new Set<string>();
+  return results.filter((r) => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** {@link render} without the report: ResourceList in, ResourceList out. */
@@ -249,6 +394,7 @@ function reportEntry(
   zone: string,
   output: MeshServiceOutput,
   path: string | undefined,
+  views: ResourceViews | undefined,
 ): ReportMeshService {
   const object = ms.object;
   const spec = object.spec as {
@@ -256,8 +402,10 @@ function reportEntry(
     selector: ReportMeshService["selector"];
   };
   const status = object.status as { vips?: { ip: string }[] } | undefined;
+  const own = views?.views.find((v) => v.zone === zone);
   const entry: ReportMeshService = {
     name: String(object.metadata?.name),
+    ...(object.metadata?.namespace !== undefined ? { namespace: object.metadata.namespace } : {}),
     mesh: ms.mesh,
     zone,
     output,
@@ -266,18 +414,76 @@ function reportEntry(
     selector: spec.selector,
     vips: (status?.vips ?? []).map((v) => v.ip),
     legacyServices: ms.legacyServices,
+    hostnames: own ? own.hostnames.map(reportHostname) : [],
+    views: (views?.views ?? []).filter((v) => v !== own).map(reportView),
   };
-  if (object.metadata?.namespace !== undefined) entry.namespace = object.metadata.namespace;
   if (path !== undefined) entry.path = path;
   return entry;
+}
+
+function otherEntry(resource: ResourceViews, path: string | undefined): ReportDestination {
+  const meta = resource.object.metadata ?? {};
+  const entry: ReportDestination = {
+    name: String(meta.name),
+    ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
+    mesh: String(meta.labels?.[LABEL.mesh] ?? ""),
+    createdIn: resource.createdIn,
+    ...(path !== undefined ? { path } : {}),
+    views: resource.views.map(reportView),
+  };
+  return entry;
+}
+
+function reportHostname(outcome: HostnameOutcome): ReportHostname {
+  const entry: ReportHostname = { generator: outcome.generator, reason: outcome.reason };
+  if (outcome.hostname !== undefined) entry.hostname = outcome.hostname;
+  if (outcome.message !== "") entry.message = outcome.message;
+  if (outcome.contenders !== undefined) entry.contenders = outcome.contenders;
+  return entry;
+}
+
+function reportView(view: ResourceView): ReportView {
+  const entry: ReportView = {
+    zone: view.zone,
+    name: view.name,
+    ...(view.namespace !== undefined ? { namespace: view.namespace } : {}),
+    coreName: view.coreName,
+    origin: view.origin,
+    hostnames: view.hostnames.map(reportHostname),
+  };
+  if (view.meshServices !== undefined) entry.meshServices = view.meshServices;
+  if (view.condition !== undefined) entry.condition = view.condition;
+  return entry;
+}
+
+/** The preview's `status`: Kuma's `addresses` and `hostnameGenerators` for the MeshService's own zone. */
+function withHostnameStatus(
+  object: KubeObject,
+  views: ResourceViews | undefined,
+  zone: string,
+): KubeObject {
+  const own = views?.views.find((v) => v.zone === zone);
+  if (!own || own.hostnames.length === 0) return object;
+  const { addresses, hostnameGenerators } = hostnameStatus(own.hostnames);
+  const previous = (object.status ?? {}) as Record<string, unknown>;
+  const status: Record<string, unknown> = {};
+  if (addresses.length > 0) status.addresses = addresses;
+  if (previous.vips !== undefined) status.vips = previous.vips;
+  if (hostnameGenerators.length > 0) status.hostnameGenerators = hostnameGenerators;
+  return Object.keys(status).length === 0 ? object : { ...object, status };
 }
 
 function failed(items: KubeObject[], results: Result[]): RenderOutput {
   return {
     resourceList: { apiVersion: RESOURCE_LIST_API_VERSION, kind: "ResourceList", items, results },
     report: buildReport(
-      { kumaVersion: null, zone: null, environment: null, meshServiceOutput: null },
-      [],
+      { kumaVersion: null, zone: null, environment: null, meshServiceOutput: null, zones: [] },
+      {
+        meshServices: [],
+        meshMultiZoneServices: [],
+        meshExternalServices: [],
+        hostnameGenerators: [],
+      },
       results,
     ),
   };

@@ -28,6 +28,8 @@ export interface GoldenCase {
   name: string;
   input: URL;
   expected: URL;
+  /** `expected-report.yaml`: when present, the report is compared too. */
+  report: URL;
 }
 
 /** True when the run should rewrite expected files. */
@@ -46,6 +48,7 @@ export async function listGoldenCases(root: URL = GOLDEN_ROOT): Promise<GoldenCa
         name: prefix,
         input: new URL("input.yaml", dir),
         expected: new URL("expected.yaml", dir),
+        report: new URL("expected-report.yaml", dir),
       });
     }
     for (const entry of entries) {
@@ -87,6 +90,28 @@ export function generatedItems(items: readonly KubeObject[]): KubeObject[] {
   );
 }
 
+/** Compares the report with `expected-report.yaml` when the case has one (cases opt in by creating it). */
+async function checkReport(testCase: GoldenCase, input: ResourceList): Promise<void> {
+  let expected: string;
+  try {
+    expected = await Deno.readTextFile(testCase.report);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  const { results: _results, ...report } = render(structuredClone(input)).report;
+  const text = stringifyYaml(report);
+  if (updating()) {
+    await Deno.writeTextFile(testCase.report, text);
+    return;
+  }
+  assert.equal(
+    text,
+    expected,
+    `${testCase.name}: report differs from expected-report.yaml; ${UPDATE_HINT}`,
+  );
+}
+
 /** The outcome of {@link checkGoldenCase}. */
 export interface GoldenOutcome {
   input: ResourceList;
@@ -104,6 +129,7 @@ export async function checkGoldenCase(testCase: GoldenCase): Promise<GoldenOutco
   const text = renderText(input);
   assert.deepEqual(input, pristine, `${testCase.name}: render() must not mutate its input`);
 
+  await checkReport(testCase, input);
   if (updating()) {
     await Deno.writeTextFile(testCase.expected, text);
   } else {

@@ -4,7 +4,7 @@ const root = new URL("../", import.meta.url);
 
 async function coreFiles(): Promise<string[]> {
   const files = ["src/transform.ts", "src/config.ts", "src/results.ts", "src/report.ts"];
-  for (const dir of ["src/model", "src/steps"]) {
+  for (const dir of ["src/model", "src/steps", "src/hostnames"]) {
     for await (const entry of Deno.readDir(new URL(dir, root))) {
       if (entry.isFile && entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
         files.push(`${dir}/${entry.name}`);
@@ -34,11 +34,14 @@ Deno.test("the core never touches Deno, the clock, the environment or the adapte
 });
 
 Deno.test("Kuma's label and annotation strings live only in src/model/kuma.ts", async () => {
+  // The generator catalogue is generated from templates/hostname-generators/, its one home.
   const files = (await coreFiles()).filter((f) =>
-    f !== "src/model/kuma.ts" && !f.endsWith("_test.ts")
+    f !== "src/model/kuma.ts" && f !== "src/hostnames/catalogue_data.ts" && !f.endsWith("_test.ts")
   );
   for (const file of files) {
-    const text = await Deno.readTextFile(new URL(file, root));
+    // Code only: documentation examples may spell labels.
+    const text = (await Deno.readTextFile(new URL(file, root))).split("\n")
+      .filter((line) => !/^\s*(\*|\/\/)/.test(line)).join("\n");
     const literal = /"(k8s\.)?kuma\.io\/[a-z-]+"/.exec(text);
     assert.equal(
       literal,

@@ -28,6 +28,7 @@ Deno.test("processBytes() output parses to exactly the rendered ResourceList for
   for (const [name, text] of cases) {
     const { text: output } = await processBytes(new TextEncoder().encode(text));
     const expected = render(await parseYaml(text)).resourceList;
+    if (expected.results?.length === 0) delete expected.results; // An empty list is not written.
     assert.deepEqual(await parseYaml(output), expected, name);
     const items = (await parseYaml(text) as { items?: unknown[] }).items ?? [];
     if (

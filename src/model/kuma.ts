@@ -56,6 +56,7 @@ export const LABEL = {
   statefulSetPodName: "statefulset.kubernetes.io/pod-name",
   podIndex: "apps.kubernetes.io/pod-index",
   endpointSliceServiceName: "kubernetes.io/service-name",
+  deletionGracePeriodStartedAt: "kuma.io/deletion-grace-period-started-at",
 } as const;
 
 /** Kuma annotation keys (exact strings). */

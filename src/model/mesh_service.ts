@@ -36,6 +36,8 @@ export interface GeneratedMeshService {
   source: MeshServiceSource;
   /** The `kuma.io/service` value workloads carry today, per port (same order as `spec.ports`). */
   legacyServices: string[];
+  /** When Kuma would create it, if the input says (orders hostname claims). */
+  creationTime?: string;
 }
 
 /** Output of every generation step. */

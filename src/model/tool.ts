@@ -10,6 +10,10 @@ export const TOOL_ANNOTATION = {
   generatedFrom: "meshservice-krm/generated-from",
   /** `universal`: the item is (or came from) Universal YAML and is written back in that form. */
   format: "meshservice-krm/format",
+  /** Zone a generated item belongs to in a multizone run. */
+  zone: "meshservice-krm/zone",
+  /** On Kuma's reference generators in `templates/`: the zone environments that get it. */
+  environments: "meshservice-krm/environments",
 } as const;
 
 /** Value of {@link TOOL_ANNOTATION.format} for Universal YAML. */

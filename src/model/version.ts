@@ -47,6 +47,18 @@ export interface KumaFeatures {
   universalProtocols: readonly string[] | undefined;
   /** MeshService names must be RFC 1035 labels (3.0); 2.x only limits them to 63 characters. */
   rfc1035MeshServiceNames: boolean;
+  /**
+   * HostnameGenerator templates must render to an RFC 1123 subdomain: the
+   * validator renders them with stub values and generated hostnames are
+   * checked (>= 2.14); before, templates were only parsed.
+   */
+  hostnameDnsCheck: boolean;
+  /** HostnameGenerator `spec.extension.type` must be set when `extension` is (>= 2.11). */
+  hostnameGeneratorExtension: boolean;
+  /** MeshMultiZoneService `appProtocol` must be one of these, case-sensitive (`undefined`: unchecked, 2.9). */
+  multiZoneServiceAppProtocols: readonly string[] | undefined;
+  /** MeshMultiZoneService names must be RFC 1035 labels (3.0). */
+  rfc1035MultiZoneServiceNames: boolean;
 }
 
 /** Parses `2.14`, `2.14.3` or `v2.14.3` to a supported minor version. */
@@ -84,5 +96,13 @@ export function featuresOf(version: KumaVersion): KumaFeatures {
       ? ["http", "http2", "grpc", "tcp", "tls", "kafka", "mysql"]
       : undefined,
     rfc1035MeshServiceNames: v3,
+    hostnameDnsCheck: atLeast(version, "2.14"),
+    hostnameGeneratorExtension: atLeast(version, "2.11"),
+    multiZoneServiceAppProtocols: v3
+      ? ["grpc", "http", "http2", "tcp"]
+      : atLeast(version, "2.10")
+      ? ["grpc", "http", "http2", "kafka", "tcp"]
+      : undefined,
+    rfc1035MultiZoneServiceNames: v3,
   };
 }

@@ -669,6 +669,11 @@ function emit(
       kubernetesServiceTag(service.name, service.namespace, p.port)
     ),
   };
+  // The controller creates the MeshService when the Service appears: its age orders them.
+  const created = object.metadata?.creationTimestamp;
+  if (!emission.pod && typeof created === "string" && created !== "") {
+    generated.creationTime = created;
+  }
   out.meshServices.push(generated);
 }
 

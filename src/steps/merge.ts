@@ -18,20 +18,30 @@ import {
   stringMap,
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
+import { TOOL_ANNOTATION } from "../model/tool.ts";
 import { REASON, resultAt } from "../results.ts";
 
 /** Options of {@link mergeItems}. */
 export interface MergeOptions {
-  output: MeshServiceOutput;
   /** `outputPath` pattern. */
   outputPath: string;
-  zone: string;
+}
+
+/** A generated item to merge. */
+export interface Generated {
+  object: KubeObject;
+  output: MeshServiceOutput;
+  /** Zone for the `{zone}` placeholder. */
+  zone: string | undefined;
+  /** Caller's handle, returned in {@link Placed}. */
+  source: KubeObject;
 }
 
 /** A generated item and where it was written. */
 export interface Placed {
   object: KubeObject;
   path: string;
+  source: KubeObject;
 }
 
 /** Output of {@link mergeItems}. */
@@ -48,22 +58,28 @@ const ORCHESTRATOR_KEYS = new Set([
   "config.k8s.io/id",
 ]);
 
-/** Identity of an item for replacement: kind, namespace, mesh and name. */
+/** Identity of an item for replacement: kind, namespace, mesh, name and (multizone) zone. */
 export function identityOf(object: KubeObject): string {
   const meta = object.metadata ?? {};
-  return [object.kind, meta.namespace ?? "", stringMap(meta.labels)[LABEL.mesh] ?? "", meta.name]
-    .join("|");
+  return [
+    object.kind,
+    meta.namespace ?? "",
+    stringMap(meta.labels)[LABEL.mesh] ?? "",
+    meta.name,
+    stringMap(meta.annotations)[TOOL_ANNOTATION.zone] ?? "",
+  ].join("|");
 }
 
 /** Merges `generated` into `items`. */
 export function mergeItems(
   items: readonly KubeObject[],
-  generated: readonly KubeObject[],
+  generated: readonly Generated[],
   options: MergeOptions,
 ): MergeOutput {
   const results: Result[] = [];
-  const emitted = options.output === "none" ? [] : generated.map((g) => finish(g, options.output));
-  const byIdentity = new Map(emitted.map((object) => [identityOf(object), object]));
+  const emitted = generated.filter((g) => g.output !== "none")
+    .map((g) => ({ ...g, object: finish(g.object, g.output) }));
+  const byIdentity = new Map(emitted.map((g) => [identityOf(g.object), g]));
   const usesLegacyPaths = items.some((item) =>
     isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
     KRM_ANNOTATION.legacyPath in item.metadata.annotations
@@ -85,19 +101,19 @@ export function mergeItems(
     const next = byIdentity.get(identity);
     if (!next || replaced.has(identity)) continue; // No longer generated: drop the stale copy.
     replaced.add(identity);
-    const kept = withOrchestratorAnnotations(next, item);
+    const kept = withOrchestratorAnnotations(next.object, item);
     out.push(kept);
     const path = pathOf(item);
     if (path !== undefined) {
-      placed.push({ object: kept, path });
+      placed.push({ object: kept, path, source: next.source });
       const index = Number.parseInt(annotationOf(item, KRM_ANNOTATION.index) ?? "0", 10) || 0;
       nextIndex.set(path, Math.max(nextIndex.get(path) ?? 0, index + 1));
     }
   }
-  const fresh = emitted.filter((object) => !replaced.has(identityOf(object)))
-    .sort((a, b) => compareStrings(sortKey(a), sortKey(b)));
-  for (const object of fresh) {
-    const path = layoutPath(object, options);
+  const fresh = emitted.filter((g) => !replaced.has(identityOf(g.object)))
+    .sort((a, b) => compareStrings(sortKey(a.object), sortKey(b.object)));
+  for (const { object, zone, source } of fresh) {
+    const path = layoutPath(object, { outputPath: options.outputPath, zone: zone ?? "" });
     if (inputPaths.has(path)) {
       results.push(resultAt(
         "error",
@@ -120,7 +136,7 @@ export function mergeItems(
     }
     const withPath = { ...object, metadata: { ...object.metadata, annotations } };
     out.push(withPath);
-    placed.push({ object: withPath, path });
+    placed.push({ object: withPath, path, source });
   }
   return { items: out, placed, results };
 }
@@ -143,7 +159,7 @@ function finish(object: KubeObject, output: MeshServiceOutput): KubeObject {
 /** Expands the `outputPath` pattern; empty placeholders collapse their path segment. */
 export function layoutPath(
   object: KubeObject,
-  options: Pick<MergeOptions, "outputPath" | "zone">,
+  options: { outputPath: string; zone: string },
 ): string {
   const meta = object.metadata ?? {};
   const values: Record<string, string> = {
@@ -190,6 +206,11 @@ function annotationOf(object: KubeObject, key: string): string | undefined {
 
 function sortKey(object: KubeObject): string {
   const meta = object.metadata ?? {};
-  return [object.kind, stringMap(meta.labels)[LABEL.mesh] ?? "", meta.namespace ?? "", meta.name]
-    .join("\u0000");
+  return [
+    object.kind,
+    stringMap(meta.annotations)[TOOL_ANNOTATION.zone] ?? "",
+    stringMap(meta.labels)[LABEL.mesh] ?? "",
+    meta.namespace ?? "",
+    meta.name,
+  ].join("\u0000");
 }

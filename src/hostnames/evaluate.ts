@@ -1,0 +1,146 @@
+/**
+ * Kuma's `EvaluateTemplate` and HostnameGenerator template validator
+ * (`hostnamegenerator/hostname/generator.go`, `api/v1alpha1/validate.go`)
+ * on top of the sandboxed Go template evaluator, with Kuma's exact error
+ * wrapping and, from 2.14, the RFC 1123 check.
+ *
+ * @module
+ */
+
+import type { TargetView } from "../model/hostname_generator.ts";
+import { LABEL } from "../model/kuma.ts";
+import type { KumaFeatures } from "../model/version.ts";
+import { goQuote, labelFunction, parseTemplateCached, runTemplate } from "./go_bridge.ts";
+
+/** Go type name of the data Kuma's `EvaluateTemplate` passes (a function-local struct). */
+const EVALUATE_TYPE = "hostname.meshedName";
+/** Go type name of the validator's stub (an anonymous struct). */
+const STUB_TYPE =
+  "struct { Name string; DisplayName string; Namespace string; Mesh string; Zone string }";
+
+const DNS1123_SUBDOMAIN_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
+
+/**
+ * k8s.io/apimachinery `IsDNS1123Subdomain`: the violations, empty when valid.
+ */
+export function dns1123SubdomainViolations(value: string): string[] {
+  const violations: string[] = [];
+  if (new TextEncoder().encode(value).length > 253) {
+    violations.push("must be no more than 253 characters");
+  }
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    violations.push(
+      `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN_FMT}')`,
+    );
+  }
+  return violations;
+}
+
+/** The `.Name`, `.DisplayName`, `.Namespace`, `.Mesh` and `.Zone` a template sees, with Kuma's fallbacks. */
+export function templateFields(target: TargetView, localZone: string): Record<string, string> {
+  const name = target.nameExtension !== undefined && target.nameExtension !== ""
+    ? target.nameExtension
+    : target.coreName;
+  const zone = target.labels[LABEL.zone];
+  return {
+    Name: name,
+    DisplayName: target.labels[LABEL.displayName] ?? name,
+    Namespace: target.labels[LABEL.namespace] ?? "",
+    Mesh: target.mesh,
+    Zone: zone !== undefined && zone !== "" ? zone : localZone,
+  };
+}
+
+/**
+ * Kuma's `EvaluateTemplate` for the chosen version: the hostname, or the
+ * error message Kuma writes to the `TemplateError` condition.
+ */
+export function evaluateHostname(features: KumaFeatures) {
+  return (
+    template: string,
+    target: TargetView,
+    localZone: string,
+  ): { ok: true; hostname: string } | { ok: false; message: string } => {
+    const parsed = parseTemplateCached(template);
+    if (!parsed.ok) {
+      return { ok: false, message: wrap("failed compiling gotemplate", parsed.error) };
+    }
+    const run = runTemplate(
+      parsed.template,
+      { typeName: EVALUATE_TYPE, fields: templateFields(target, localZone) },
+      labelFunction(target.labels),
+    );
+    if (!run.ok) {
+      return {
+        ok: false,
+        message: wrap("pre evaluation of template with parameters failed", run.error),
+      };
+    }
+    if (features.hostnameDnsCheck) {
+      const violations = dns1123SubdomainViolations(run.output);
+      if (violations.length > 0) {
+        return {
+          ok: false,
+          message: `generated hostname ${goQuote(run.output)} is not a valid DNS name: ${
+            violations.join(", ")
+          }`,
+        };
+      }
+    }
+    return { ok: true, hostname: run.output };
+  };
+}
+
+/**
+ * Kuma's validator of `spec.template` (non-empty is checked by the caller):
+ * parse, and from 2.14 render with stub values and check the result.
+ */
+export function validateHostnameTemplate(
+  template: string,
+  features: KumaFeatures,
+): string | undefined {
+  const parsed = parseTemplateCached(template);
+  if (!parsed.ok) return wrapValidator("couldn't parse template", parsed.error);
+  if (!features.hostnameDnsCheck) return undefined;
+  const run = runTemplate(
+    parsed.template,
+    {
+      typeName: STUB_TYPE,
+      fields: {
+        Name: "name",
+        DisplayName: "displayname",
+        Namespace: "namespace",
+        Mesh: "mesh",
+        Zone: "zone",
+      },
+    },
+    labelFunction(undefined),
+  );
+  if (!run.ok) return wrapValidator("couldn't render template with stub values", run.error);
+  const violations = dns1123SubdomainViolations(run.output);
+  if (violations.length > 0) {
+    return `template renders to ${goQuote(run.output)} which is not a valid DNS name: ${
+      violations.join(", ")
+    }`;
+  }
+  return undefined;
+}
+
+type BridgeError = { kind: string; message: string };
+
+/** `fmt.Errorf("<prefix> error=%q", err)`; our own limits are said plainly. */
+function wrap(prefix: string, error: BridgeError): string {
+  if (error.kind === "unsupported" || error.kind === "limit") {
+    return `${prefix}: meshservice-krm cannot evaluate this template: ${error.message}`;
+  }
+  return `${prefix} error=${goQuote(error.message)}`;
+}
+
+/** `errors.Wrap(err, "<prefix>")`. */
+function wrapValidator(prefix: string, error: BridgeError): string {
+  if (error.kind === "unsupported" || error.kind === "limit") {
+    return `${prefix}: meshservice-krm cannot evaluate this template: ${error.message}`;
+  }
+  return `${prefix}: ${error.message}`;
+}

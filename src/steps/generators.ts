@@ -1,0 +1,234 @@
+/**
+ * HostnameGenerators of a run: Kuma's defaults (reference data from
+ * `templates/hostname-generators/kuma-defaults/`), the ones the config asks
+ * to render from the catalogue, and the ones in the input, each checked with
+ * Kuma's validator of the chosen version.
+ *
+ * @module
+ */
+
+import type { Config, Environment } from "../config.ts";
+import { CATALOGUE_GENERATORS, KUMA_DEFAULT_GENERATORS } from "../hostnames/catalogue_data.ts";
+import {
+  type GeneratorSource,
+  type GeneratorView,
+  readSelector,
+  SELECTOR_KINDS,
+  templateOf,
+} from "../model/hostname_generator.ts";
+import { isObject, type KubeObject, type Result, sortedMap, stringMap } from "../model/krm.ts";
+import { KIND, KUMA_API_VERSION, LABEL, ORIGIN } from "../model/kuma.ts";
+import { ownedAnnotations, TOOL_ANNOTATION } from "../model/tool.ts";
+import type { KumaFeatures } from "../model/version.ts";
+import { REASON, resultAt } from "../results.ts";
+import { creationTimeOf, globalCreatedView, globalToZone } from "./sync.ts";
+
+/** Validates a template the way Kuma's validator does; returns the violation message or `undefined`. */
+export type TemplateValidator = (template: string, features: KumaFeatures) => string | undefined;
+
+/** A generator known to the run, before it is placed in a zone's store. */
+export interface GeneratorRecord {
+  object: KubeObject;
+  source: GeneratorSource;
+  /** `global` when created on the global control plane, else the zone's name. */
+  createdIn: "global" | { zone: string };
+  /** Zone environments that get it (Kuma's `local-universal-mesh-service` is universal-only). */
+  environments: readonly Environment[] | undefined;
+  /** Creation order among Kuma's defaults. */
+  defaultRank: number | undefined;
+  /** False when Kuma's validator rejects it (it never reaches a store). */
+  valid: boolean;
+}
+
+/** Names of the generators Kuma creates itself. */
+export const KUMA_DEFAULT_GENERATOR_NAMES: ReadonlySet<string> = new Set(
+  KUMA_DEFAULT_GENERATORS.map((g) => String(g.metadata?.name)),
+);
+
+/** Kuma's defaults: global ones (synced to every zone) and zone ones. */
+export function kumaDefaultGenerators(config: Config): GeneratorRecord[] {
+  if (config.skipDefaultHostnameGenerators) return [];
+  return KUMA_DEFAULT_GENERATORS.map((object, rank) => {
+    const zoneCreated = stringMap(object.metadata?.labels)[LABEL.origin] === ORIGIN.zone;
+    const environments = stringMap(object.metadata?.annotations)[TOOL_ANNOTATION.environments];
+    return {
+      object,
+      source: "kuma-default",
+      createdIn: zoneCreated ? { zone: "*" } : "global",
+      environments: environments ? environments.split(",") as Environment[] : undefined,
+      defaultRank: rank,
+      valid: true,
+    };
+  });
+}
+
+/** Renders the generators the config asks for from the catalogue. */
+export function renderConfiguredGenerators(
+  config: Config,
+  configObject: KubeObject | undefined,
+  storeEnvironment: Environment,
+): { objects: KubeObject[]; results: Result[] } {
+  const objects: KubeObject[] = [];
+  const results: Result[] = [];
+  const presets = new Map(CATALOGUE_GENERATORS.map((g) => [String(g.metadata?.name), g]));
+  const names = new Set<string>();
+  config.hostnameGenerators.forEach((request, index) => {
+    const preset = presets.get(request.preset);
+    const at = `hostnameGenerators.${index}`;
+    if (!preset) {
+      results.push(configResult(
+        configObject,
+        at,
+        `Unknown hostname generator preset "${request.preset}": known presets are ${
+          [...presets.keys()].join(", ")
+        } (templates/hostname-generators/catalogue/)`,
+      ));
+      return;
+    }
+    const name = request.name ??
+      (request.mesh ? `${request.preset}-${request.mesh}` : request.preset);
+    if (KUMA_DEFAULT_GENERATOR_NAMES.has(name)) {
+      results.push(configResult(
+        configObject,
+        at,
+        `Cannot render HostnameGenerator "${name}": Kuma creates a generator of that name itself; choose another name`,
+      ));
+      return;
+    }
+    if (names.has(name)) {
+      results.push(configResult(
+        configObject,
+        at,
+        `HostnameGenerator "${name}" is rendered twice: give one entry another name`,
+      ));
+      return;
+    }
+    names.add(name);
+    const spec = preset.spec as Record<string, unknown>;
+    const { kinds, matchLabels } = readSelector(spec);
+    const kind = kinds[0]!;
+    const labels = request.mesh ? { ...matchLabels, [LABEL.mesh]: request.mesh } : matchLabels;
+    const metadata: KubeObject["metadata"] = { name };
+    if (storeEnvironment === "kubernetes") metadata.namespace = config.systemNamespace;
+    metadata.annotations = ownedAnnotations(`config hostnameGenerators: ${request.preset}`);
+    objects.push({
+      apiVersion: KUMA_API_VERSION,
+      kind: KIND.hostnameGenerator,
+      metadata,
+      spec: { selector: { [kind]: { matchLabels: sortedMap(labels) } }, template: spec.template },
+    });
+  });
+  return { objects, results };
+}
+
+/** Checks a generator with Kuma's validator (`validate.go`) of the chosen version. */
+export function validateGenerator(
+  object: KubeObject,
+  features: KumaFeatures,
+  validateTemplate: TemplateValidator,
+): Result[] {
+  const results: Result[] = [];
+  const spec = object.spec;
+  const { kinds } = readSelector(spec);
+  if (kinds.length !== 1) {
+    results.push(resultAt(
+      "error",
+      object,
+      `Kuma rejects this HostnameGenerator: exact one selector (meshService, meshExternalService) must be defined (found ${
+        kinds.length === 0 ? "none" : kinds.join(", ")
+      }; use exactly one of ${SELECTOR_KINDS.join(", ")})`,
+      REASON.invalidHostnameGenerator,
+      { field: "spec.selector" },
+    ));
+  }
+  const template = templateOf(object);
+  if (template === undefined || template === "") {
+    results.push(resultAt(
+      "error",
+      object,
+      "Kuma rejects this HostnameGenerator: spec.template must not be empty",
+      REASON.invalidHostnameGenerator,
+      { field: "spec.template" },
+    ));
+  } else {
+    const problem = validateTemplate(template, features);
+    if (problem !== undefined) {
+      results.push(resultAt(
+        "error",
+        object,
+        `Kuma rejects this HostnameGenerator: ${problem}`,
+        REASON.invalidHostnameGenerator,
+        { field: "spec.template", currentValue: template },
+      ));
+    }
+  }
+  const extension = isObject(spec) ? spec.extension : undefined;
+  if (
+    features.hostnameGeneratorExtension && isObject(extension) &&
+    (typeof extension.type !== "string" || extension.type === "")
+  ) {
+    results.push(resultAt(
+      "error",
+      object,
+      "Kuma rejects this HostnameGenerator: spec.extension.type must not be empty",
+      REASON.invalidHostnameGenerator,
+      { field: "spec.extension.type" },
+    ));
+  }
+  return results;
+}
+
+/** The view of a generator in one zone's store. */
+export function generatorInZone(
+  record: GeneratorRecord,
+  zone: { name: string; environment: Environment },
+  config: Config,
+): GeneratorView | undefined {
+  if (!record.valid) return undefined;
+  if (record.environments && !record.environments.includes(zone.environment)) return undefined;
+  const global = { environment: config.globalEnvironment, systemNamespace: config.systemNamespace };
+  const store = { environment: zone.environment, systemNamespace: config.systemNamespace };
+  const { kinds, matchLabels } = readSelector(record.object.spec);
+  const name = String(record.object.metadata?.name);
+  let coreName: string;
+  let origin: GeneratorView["origin"];
+  if (record.createdIn === "global") {
+    const view = globalToZone(
+      globalCreatedView(record.object, "MeshService", global, { meshScoped: false }),
+      global,
+      store,
+    );
+    coreName = view.coreName;
+    origin = ORIGIN.global;
+  } else {
+    if (record.createdIn.zone !== "*" && record.createdIn.zone !== zone.name) return undefined;
+    coreName = zone.environment === "kubernetes" ? `${name}.${config.systemNamespace}` : name;
+    origin = ORIGIN.zone;
+  }
+  return {
+    name,
+    coreName,
+    origin,
+    kind: kinds.length === 1 ? kinds[0] : undefined,
+    matchLabels,
+    template: templateOf(record.object) ?? "",
+    creationTime: creationTimeOf(record.object),
+    defaultRank: record.defaultRank,
+    source: record.source,
+    object: record.object,
+  };
+}
+
+function configResult(
+  configObject: KubeObject | undefined,
+  field: string,
+  message: string,
+): Result {
+  if (!configObject) {
+    return { message, severity: "error", tags: { reason: REASON.invalidConfig } };
+  }
+  const prefix = configObject.kind === "ConfigMap" ? "data." : "";
+  return resultAt("error", configObject, message, REASON.invalidConfig, {
+    field: `${prefix}${field}`,
+  });
+}

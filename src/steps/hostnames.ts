@@ -1,0 +1,221 @@
+/**
+ * Hostnames one zone's control plane would assign: Kuma's
+ * `hostnamegenerator/hostname/generator.go` `generateHostnames`, run offline.
+ *
+ * Per destination kind (MeshExternalService, MeshService, MeshMultiZoneService),
+ * generators in precedence order (zone-created first, then creation time,
+ * then core name) are tried against targets in creation-time order; the
+ * first target to claim a hostname in a mesh keeps it and later ones get a
+ * `Collision` condition. Creation times are mostly unknown offline: when the
+ * winner of a collision depends on one, neither target is given the hostname
+ * and the outcome is `Contested`, never a guess.
+ *
+ * @module
+ */
+
+import {
+  type GeneratorView,
+  matchesLabels,
+  SELECTOR_OF,
+  TARGET_KINDS,
+  type TargetKind,
+  type TargetView,
+} from "../model/hostname_generator.ts";
+import { compareStrings } from "../model/krm.ts";
+import { ORIGIN } from "../model/kuma.ts";
+
+/** Evaluates a generator's template for a target (Kuma's `EvaluateTemplate`). */
+export type TemplateEvaluator = (
+  template: string,
+  target: TargetView,
+  localZone: string,
+) => { ok: true; hostname: string } | { ok: false; message: string };
+
+/** What one generator did for one target. */
+export interface HostnameOutcome {
+  /** Generator core name (`hostnameGeneratorRef.coreName`). */
+  generator: string;
+  /** `Generated`, Kuma's `TemplateError` or `Collision`, or `Contested` (depends on unknown creation times). */
+  reason: "Generated" | "TemplateError" | "Collision" | "Contested";
+  /** The hostname produced (also for collisions, to say which one). */
+  hostname?: string;
+  /** Kuma's condition message; for `Contested`, ours. */
+  message: string;
+  /** Core names of the other targets claiming the same hostname (for a collision: the winner). */
+  contenders?: string[];
+}
+
+/** One target with the outcomes of every generator that matched it. */
+export interface TargetHostnames<T> {
+  target: TargetView;
+  /** Caller's handle for the target. */
+  ref: T;
+  /** Outcomes in Kuma's status order (generator core name). */
+  outcomes: HostnameOutcome[];
+}
+
+/** Inputs of {@link assignHostnames}. */
+export interface ZoneHostnameInput<T> {
+  zone: string;
+  generators: readonly GeneratorView[];
+  targets: readonly { target: TargetView; ref: T }[];
+  evaluate: TemplateEvaluator;
+}
+
+interface Claim {
+  generator: number;
+  target: number;
+  hostname: string;
+}
+
+/** Runs the generators of a zone over its targets. */
+export function assignHostnames<T>(input: ZoneHostnameInput<T>): TargetHostnames<T>[] {
+  const generators = [...input.generators].sort(compareGenerators);
+  const out: TargetHostnames<T>[] = [];
+  for (const kind of TARGET_KINDS) {
+    const targets = input.targets.filter((t) => t.target.kind === kind)
+      .sort((a, b) => compareTargets(a.target, b.target));
+    out.push(...assignKind(kind, generators, targets, input));
+  }
+  return out;
+}
+
+function assignKind<T>(
+  kind: TargetKind,
+  generators: readonly GeneratorView[],
+  targets: readonly { target: TargetView; ref: T }[],
+  input: ZoneHostnameInput<T>,
+): TargetHostnames<T>[] {
+  const selector = SELECTOR_OF[kind];
+  const outcomes = targets.map(() => new Map<string, HostnameOutcome>());
+  // Claims per mesh and hostname, in Kuma's loop order.
+  const claims = new Map<string, Claim[]>();
+  generators.forEach((generator, g) => {
+    if (generator.kind !== selector) return;
+    targets.forEach(({ target }, t) => {
+      if (!matchesLabels(generator.matchLabels, target.labels)) return;
+      const evaluated = input.evaluate(generator.template, target, input.zone);
+      if (!evaluated.ok) {
+        outcomes[t]!.set(generator.coreName, {
+          generator: generator.coreName,
+          reason: "TemplateError",
+          message: evaluated.message,
+        });
+        return;
+      }
+      if (evaluated.hostname === "") return; // Kuma records nothing for an empty result.
+      const key = `${target.mesh}\u0000${evaluated.hostname}`;
+      const list = claims.get(key) ?? [];
+      list.push({ generator: g, target: t, hostname: evaluated.hostname });
+      claims.set(key, list);
+      outcomes[t]!.set(generator.coreName, {
+        generator: generator.coreName,
+        reason: "Generated",
+        hostname: evaluated.hostname,
+        message: "",
+      });
+    });
+  });
+
+  for (const list of claims.values()) {
+    const winner = list[0]!;
+    const others = list.filter((c) => c.target !== winner.target);
+    if (others.length === 0) continue;
+    const contested = others.filter((c) => !certainlyBefore(winner, c, generators, targets));
+    for (const claim of others) {
+      const name = targets[claim.target]!.target.coreName;
+      const generator = generators[claim.generator]!.coreName;
+      if (contested.includes(claim)) continue;
+      outcomes[claim.target]!.set(generator, {
+        generator,
+        reason: "Collision",
+        hostname: claim.hostname,
+        message: `Hostname collision with ${kind}: ${name}`,
+        contenders: [targets[winner.target]!.target.coreName],
+      });
+    }
+    if (contested.length === 0) continue;
+    const involved = [winner, ...contested];
+    const names = [...new Set(involved.map((c) => targets[c.target]!.target.coreName))];
+    for (const claim of involved) {
+      const name = targets[claim.target]!.target.coreName;
+      const generator = generators[claim.generator]!.coreName;
+      outcomes[claim.target]!.set(generator, {
+        generator,
+        reason: "Contested",
+        hostname: claim.hostname,
+        message: `Hostname "${claim.hostname}" is claimed by ${kind}s ${
+          names.map((n) => `"${n}"`).join(" and ")
+        } in mesh "${
+          targets[claim.target]!.target.mesh
+        }"; Kuma gives it to the one created first, and creation times are unknown`,
+        contenders: names.filter((n) => n !== name),
+      });
+    }
+  }
+
+  return targets.map(({ target, ref }, t) => ({
+    target,
+    ref,
+    outcomes: [...outcomes[t]!.values()].sort((a, b) => compareStrings(a.generator, b.generator)),
+  }));
+}
+
+/** Kuma's generator order: zone-created first, then creation time, then core name. */
+export function compareGenerators(a: GeneratorView, b: GeneratorView): number {
+  const origin = originRank(a) - originRank(b);
+  if (origin !== 0) return origin;
+  const time = timeRank(a) - timeRank(b);
+  if (time !== 0) return time;
+  if (a.defaultRank !== undefined && b.defaultRank !== undefined) {
+    return a.defaultRank - b.defaultRank;
+  }
+  if (a.creationTime !== undefined && b.creationTime !== undefined) {
+    const byTime = compareTimes(a.creationTime, b.creationTime);
+    if (byTime !== 0) return byTime;
+  }
+  return compareStrings(a.coreName, b.coreName);
+}
+
+/** Kuma's target order: creation time, then core name (unknown times sort first, like Go's zero time). */
+function compareTargets(a: TargetView, b: TargetView): number {
+  const byTime = compareTimes(a.creationTime ?? "", b.creationTime ?? "");
+  return byTime !== 0 ? byTime : compareStrings(a.coreName, b.coreName);
+}
+
+function originRank(g: GeneratorView): number {
+  return g.origin === ORIGIN.zone ? 0 : 1;
+}
+
+/** Kuma's defaults exist from control-plane start; then generators with a known time; then unknown. */
+function timeRank(g: GeneratorView): number {
+  if (g.defaultRank !== undefined) return 0;
+  return g.creationTime !== undefined ? 1 : 2;
+}
+
+function compareTimes(a: string, b: string): number {
+  const ta = a === "" ? Number.NEGATIVE_INFINITY : Date.parse(a);
+  const tb = b === "" ? Number.NEGATIVE_INFINITY : Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return compareStrings(a, b);
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+/** True when `first` precedes `later` in Kuma's loop order whatever the unknown creation times are. */
+function certainlyBefore(
+  first: Claim,
+  later: Claim,
+  generators: readonly GeneratorView[],
+  targets: readonly { target: TargetView }[],
+): boolean {
+  if (first.generator !== later.generator) {
+    const a = generators[first.generator]!;
+    const b = generators[later.generator]!;
+    if (originRank(a) !== originRank(b)) return true;
+    if (a.defaultRank !== undefined) return true; // Defaults predate every user generator.
+    return a.creationTime !== undefined && b.creationTime !== undefined &&
+      compareTimes(a.creationTime, b.creationTime) !== 0;
+  }
+  const a = targets[first.target]!.target.creationTime;
+  const b = targets[later.target]!.target.creationTime;
+  return a !== undefined && b !== undefined;
+}

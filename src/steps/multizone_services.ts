@@ -1,0 +1,280 @@
+/**
+ * MeshMultiZoneServices: generated from config (explicit entries, or every
+ * service present in N zones), validated with Kuma's validator of the chosen
+ * version, and their `status.meshServices` as each zone computes it
+ * (`meshmultizoneservice/status_updater.go`).
+ *
+ * @module
+ */
+
+import type { Config, MeshMultiZoneServiceRequest } from "../config.ts";
+import { matchesLabels, type TargetView } from "../model/hostname_generator.ts";
+import {
+  compareStrings,
+  type KubeObject,
+  type Result,
+  sortedMap,
+  stringMap,
+} from "../model/krm.ts";
+import { isRfc1035Label, KIND, KUMA_API_VERSION, LABEL } from "../model/kuma.ts";
+import { ownedAnnotations } from "../model/tool.ts";
+import type { KumaFeatures } from "../model/version.ts";
+import { REASON, resultAt } from "../results.ts";
+import { displayNameOf } from "./sync.ts";
+
+/** A MeshService a zone derived, as the auto mode groups them. */
+export interface ZoneMeshService {
+  zone: string;
+  view: TargetView;
+  ports: { name: string; port: number; appProtocol: string }[];
+}
+
+/** One entry of `status.meshServices`. */
+export interface MatchedMeshService {
+  name: string;
+  namespace: string;
+  zone: string;
+  mesh: string;
+}
+
+/** Builds the MeshMultiZoneServices the config asks for. */
+export function generateMultiZoneServices(
+  config: Config,
+  features: KumaFeatures,
+  zoneServices: readonly ZoneMeshService[],
+  configObject: KubeObject | undefined,
+): { objects: KubeObject[]; results: Result[] } {
+  const requests: { request: MeshMultiZoneServiceRequest; from: string }[] = config
+    .meshMultiZoneServices.map((request, i) => ({ request, from: `meshMultiZoneServices.${i}` }));
+  if (config.multiZoneServicesFromZones !== undefined) {
+    requests.push(
+      ...autoRequests(zoneServices, config.multiZoneServicesFromZones).map((request) => ({
+        request,
+        from: "multiZoneServicesFromZones",
+      })),
+    );
+  }
+  const objects: KubeObject[] = [];
+  const results: Result[] = [];
+  const seen = new Set<string>();
+  for (const { request, from } of requests) {
+    const key = `${request.mesh}/${request.name}`;
+    if (seen.has(key) && from === "multiZoneServicesFromZones") continue; // Requested explicitly.
+    if (seen.has(key)) {
+      results.push(configError(
+        configObject,
+        from,
+        `MeshMultiZoneService "${request.name}" of mesh "${request.mesh}" is requested twice: rename one`,
+      ));
+      continue;
+    }
+    seen.add(key);
+    const object = multiZoneServiceObject(request, config, from);
+    const problems = multiZoneServiceProblems(object, features);
+    if (problems.some((p) => p.severity === "error")) {
+      for (const p of problems) {
+        results.push(
+          configError(configObject, from, `MeshMultiZoneService "${request.name}": ${p.message}`),
+        );
+      }
+      continue;
+    }
+    results.push(
+      ...problems.map((p) =>
+        resultAt(p.severity, object, p.message, REASON.invalidMultiZoneService, { field: p.field })
+      ),
+    );
+    objects.push(object);
+  }
+  return { objects, results };
+}
+
+/** Kuma's MeshMultiZoneService validator of the chosen version. */
+export function multiZoneServiceProblems(
+  object: KubeObject,
+  features: KumaFeatures,
+): { severity: "error" | "warning"; field: string; message: string }[] {
+  const problems: { severity: "error" | "warning"; field: string; message: string }[] = [];
+  const name = stringMap(object.metadata?.annotations)[LABEL.displayName] ??
+    String(object.metadata?.name ?? "");
+  if (features.rfc1035MultiZoneServiceNames && !isRfc1035Label(name)) {
+    problems.push({
+      severity: "error",
+      field: "metadata.name",
+      message:
+        `Kuma ${features.version} requires the name "${name}" to be an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
+    });
+  } else if (name.length > 63) {
+    problems.push({
+      severity: "warning",
+      field: "metadata.name",
+      message: `Name "${name}" is longer than 63 characters, which Kuma 3.0 rejects`,
+    });
+  }
+  const spec = (object.spec ?? {}) as Record<string, unknown>;
+  const selector = spec.selector as { meshService?: { matchLabels?: unknown } } | undefined;
+  if (Object.keys(stringMap(selector?.meshService?.matchLabels)).length === 0) {
+    problems.push({
+      severity: "error",
+      field: "spec.selector.meshService.matchLabels",
+      message:
+        "spec.selector.meshService.matchLabels cannot be empty (an empty selector would match nothing in Kuma)",
+    });
+  }
+  const ports = Array.isArray(spec.ports) ? spec.ports as Record<string, unknown>[] : [];
+  if (ports.length === 0) {
+    problems.push({
+      severity: "error",
+      field: "spec.ports",
+      message: "spec.ports cannot be empty",
+    });
+  }
+  const allowed = features.multiZoneServiceAppProtocols;
+  ports.forEach((port, i) => {
+    if (port.name === "") {
+      problems.push({
+        severity: "error",
+        field: `spec.ports.${i}.name`,
+        message: `spec.ports.${i}.name must not be empty`,
+      });
+    }
+    if (allowed && !allowed.includes(String(port.appProtocol ?? ""))) {
+      problems.push({
+        severity: "error",
+        field: `spec.ports.${i}.appProtocol`,
+        message: `spec.ports.${i}.appProtocol "${
+          String(port.appProtocol ?? "")
+        }": appProtocol must be one of: ${allowed.join(", ")}`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** `status.meshServices` and the condition one zone computes for a MeshMultiZoneService. */
+export function multiZoneServiceStatus(
+  matchLabels: Readonly<Record<string, string>>,
+  zoneMeshServices: readonly TargetView[],
+): {
+  meshServices: MatchedMeshService[];
+  condition: { type: string; status: "True" | "False"; reason: string; message: string };
+} {
+  // Kuma matches MeshServices of every mesh here (no mesh check in the status updater).
+  const meshServices = zoneMeshServices
+    .filter((ms) => matchesLabels(matchLabels, ms.labels))
+    .map((ms) => ({
+      name: displayNameOf(ms),
+      namespace: ms.labels[LABEL.namespace] ?? "",
+      zone: ms.labels[LABEL.zone] ?? "",
+      mesh: ms.mesh,
+    }))
+    .sort((a, b) =>
+      compareStrings(
+        `${a.name}/${a.namespace}/${a.zone}/${a.mesh}`,
+        `${b.name}/${b.namespace}/${b.zone}/${b.mesh}`,
+      )
+    );
+  return {
+    meshServices,
+    condition: meshServices.length > 0
+      ? {
+        type: "MeshServicesMatched",
+        status: "True",
+        reason: "MatchesFound",
+        message: `Matched ${meshServices.length} MeshService(s)`,
+      }
+      : {
+        type: "MeshServicesMatched",
+        status: "False",
+        reason: "NoMatchesFound",
+        message: "Selector does not match any MeshService in this zone",
+      },
+  };
+}
+
+function multiZoneServiceObject(
+  request: MeshMultiZoneServiceRequest,
+  config: Config,
+  from: string,
+): KubeObject {
+  const metadata: KubeObject["metadata"] = { name: request.name };
+  if (config.globalEnvironment === "kubernetes") metadata.namespace = config.systemNamespace;
+  metadata.labels = { [LABEL.mesh]: request.mesh };
+  metadata.annotations = ownedAnnotations(`config ${from}`);
+  return {
+    apiVersion: KUMA_API_VERSION,
+    kind: KIND.meshMultiZoneService,
+    metadata,
+    spec: {
+      selector: { meshService: { matchLabels: sortedMap(request.matchLabels) } },
+      ports: request.ports.map((p) => {
+        const port: Record<string, string | number> = {};
+        if (p.name !== undefined) port.name = p.name;
+        port.port = p.port;
+        port.appProtocol = p.appProtocol ?? "tcp";
+        return port;
+      }),
+    },
+  };
+}
+
+/** One request per service (mesh, display name, namespace) present in at least `minZones` zones. */
+function autoRequests(
+  services: readonly ZoneMeshService[],
+  minZones: number,
+): MeshMultiZoneServiceRequest[] {
+  const groups = new Map<string, ZoneMeshService[]>();
+  for (const service of services) {
+    if (service.view.labels[LABEL.isHeadlessService] === "true") continue;
+    const key = [
+      service.view.mesh,
+      displayNameOf(service.view),
+      service.view.labels[LABEL.namespace] ?? "",
+    ].join("\u0000");
+    const list = groups.get(key) ?? [];
+    list.push(service);
+    groups.set(key, list);
+  }
+  const chosen = [...groups.entries()]
+    .filter(([, list]) => new Set(list.map((s) => s.zone)).size >= minZones)
+    .sort(([a], [b]) => compareStrings(a, b));
+  const nameCount = new Map<string, number>();
+  for (const [, list] of chosen) {
+    const key = `${list[0]!.view.mesh}/${displayNameOf(list[0]!.view)}`;
+    nameCount.set(key, (nameCount.get(key) ?? 0) + 1);
+  }
+  return chosen.map(([, list]) => {
+    const first = list[0]!;
+    const displayName = displayNameOf(first.view);
+    const namespace = first.view.labels[LABEL.namespace];
+    const matchLabels: Record<string, string> = { [LABEL.displayName]: displayName };
+    if (namespace !== undefined) matchLabels[LABEL.namespace] = namespace;
+    const shared = first.ports.filter((p) =>
+      list.every((s) => s.ports.some((q) => q.port === p.port))
+    );
+    const unique = (nameCount.get(`${first.view.mesh}/${displayName}`) ?? 0) === 1;
+    return {
+      name: unique || namespace === undefined ? displayName : `${displayName}-${namespace}`,
+      mesh: first.view.mesh,
+      matchLabels,
+      ports: shared.map((p) => {
+        const port: MeshMultiZoneServiceRequest["ports"][number] = {
+          port: p.port,
+          appProtocol: p.appProtocol,
+        };
+        if (p.name !== String(p.port)) port.name = p.name;
+        return port;
+      }),
+    };
+  });
+}
+
+function configError(configObject: KubeObject | undefined, field: string, message: string): Result {
+  if (!configObject) {
+    return { message, severity: "error", tags: { reason: REASON.invalidMultiZoneService } };
+  }
+  const prefix = configObject.kind === "ConfigMap" ? "data." : "";
+  return resultAt("error", configObject, message, REASON.invalidMultiZoneService, {
+    field: `${prefix}${field}`,
+  });
+}

@@ -1,0 +1,196 @@
+/**
+ * How a resource looks in each control plane's store: its core view where it
+ * was created, on the global control plane, and in every other zone after
+ * KDS sync (`pkg/kds/context/context.go` mapper chains, `pkg/kds/hash`).
+ *
+ * Zone → global: `kuma.io/origin: zone`, `kuma.io/zone` set, on Kubernetes
+ * zones `k8s.kuma.io/namespace` filled from the namespace, name hashed with
+ * `HashedName(mesh, displayName, zone, namespace)`. Global → zone:
+ * `kuma.io/origin: global`, status dropped, same hashed name, stored in the
+ * system namespace on Kubernetes zones. `kuma.io/kds-sync: disabled` stops it.
+ *
+ * @module
+ */
+
+import type { Environment } from "../config.ts";
+import { hashedName } from "../model/hash.ts";
+import type { TargetKind, TargetView } from "../model/hostname_generator.ts";
+import { type KubeObject, sortedMap, stringMap } from "../model/krm.ts";
+import { ANNOTATION, DEFAULT_MESH, LABEL, ORIGIN } from "../model/kuma.ts";
+
+/** A resource as one store holds it. */
+export interface StoredView extends TargetView {
+  /** `metadata.name` of the stored object. */
+  name: string;
+  /** `metadata.namespace` on Kubernetes stores. */
+  namespace: string | undefined;
+}
+
+/** The core view of an object in the store of a control plane with `environment`. */
+export function coreView(
+  object: KubeObject,
+  kind: TargetKind,
+  environment: Environment,
+  options: { meshScoped: boolean },
+): StoredView {
+  const meta = object.metadata ?? {};
+  const name = String(meta.name ?? "");
+  const labels = stringMap(meta.labels);
+  const namespace = environment === "kubernetes" && typeof meta.namespace === "string" &&
+      meta.namespace !== ""
+    ? meta.namespace
+    : undefined;
+  if (environment === "kubernetes") {
+    // KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name.
+    labels[LABEL.displayName] = stringMap(meta.annotations)[ANNOTATION.displayName] ?? name;
+  }
+  return {
+    kind,
+    name,
+    namespace,
+    coreName: namespace !== undefined ? `${name}.${namespace}` : name,
+    nameExtension: environment === "kubernetes" ? name : undefined,
+    mesh: options.meshScoped ? labels[LABEL.mesh] ?? DEFAULT_MESH : "",
+    labels: sortedMap(labels),
+    creationTime: creationTimeOf(object),
+  };
+}
+
+/**
+ * Labels Kuma computes when a user creates the resource on a zone control
+ * plane (`labels/compute.go` in zone mode): `kuma.io/origin: zone` when
+ * absent, then unless the origin is `global` the zone and environment, and
+ * on Kubernetes the namespace of a locally originated object.
+ */
+export function withZoneCreatedLabels(
+  view: StoredView,
+  zone: { name: string; environment: Environment },
+): StoredView {
+  const labels = { ...view.labels };
+  labels[LABEL.origin] ??= ORIGIN.zone;
+  if (labels[LABEL.origin] !== ORIGIN.global) {
+    labels[LABEL.zone] ??= zone.name;
+    labels[LABEL.env] ??= zone.environment;
+  }
+  if (
+    zone.environment === "kubernetes" && view.namespace !== undefined &&
+    labels[LABEL.origin] === ORIGIN.zone
+  ) {
+    labels[LABEL.namespace] ??= view.namespace;
+  }
+  return { ...view, labels: sortedMap(labels) };
+}
+
+/** True when `kuma.io/kds-sync: disabled` keeps the resource in its control plane. */
+export function kdsSyncDisabled(view: TargetView): boolean {
+  return view.labels[LABEL.kdsSync] === "disabled";
+}
+
+/** Kuma's `GetDisplayName`: the display-name label when non-empty, else the core name. */
+export function displayNameOf(view: TargetView): string {
+  const label = view.labels[LABEL.displayName];
+  return label !== undefined && label !== "" ? label : view.coreName;
+}
+
+/** How a zone's resource appears on the global control plane. */
+export function zoneToGlobal(
+  view: StoredView,
+  zone: { name: string; environment: Environment },
+  global: { environment: Environment; systemNamespace: string },
+): StoredView {
+  const labels: Record<string, string> = { ...view.labels };
+  labels[LABEL.origin] = ORIGIN.zone;
+  labels[LABEL.zone] = zone.name;
+  delete labels[LABEL.deletionGracePeriodStartedAt];
+  if (zone.environment === "kubernetes" && view.namespace !== undefined) {
+    labels[LABEL.namespace] ??= view.namespace;
+  }
+  const base = { ...view, coreName: stripSuffix(view, zone.environment, global.systemNamespace) };
+  return renamed(base, labels, global);
+}
+
+/** How a global resource (created there or synced from a zone) appears in a zone. */
+export function globalToZone(
+  view: StoredView,
+  global: { environment: Environment; systemNamespace: string },
+  zone: { environment: Environment; systemNamespace: string },
+): StoredView {
+  const labels: Record<string, string> = { ...view.labels, [LABEL.origin]: ORIGIN.global };
+  const base = { ...view, coreName: stripSuffix(view, global.environment, global.systemNamespace) };
+  return renamed(base, labels, zone);
+}
+
+/**
+ * The core view of a resource created on the global control plane: on a
+ * Kubernetes global it lives in the system namespace and gets
+ * `k8s.kuma.io/namespace` (it is locally originated there).
+ */
+export function globalCreatedView(
+  object: KubeObject,
+  kind: TargetKind,
+  global: { environment: Environment; systemNamespace: string },
+  options: { meshScoped: boolean },
+): StoredView {
+  const placed: KubeObject = global.environment === "kubernetes"
+    ? { ...object, metadata: { ...object.metadata, namespace: global.systemNamespace } }
+    : object;
+  const view = coreView(placed, kind, global.environment, options);
+  if (global.environment === "kubernetes" && view.labels[LABEL.origin] === undefined) {
+    view.labels = sortedMap({ ...view.labels, [LABEL.namespace]: global.systemNamespace });
+  }
+  return view;
+}
+
+/**
+ * KDS renames with the hashed name; `util.WithName` first records the old
+ * name as `kuma.io/display-name` when that label is empty.
+ */
+function renamed(
+  base: StoredView,
+  labels: Record<string, string>,
+  store: { environment: Environment; systemNamespace: string },
+): StoredView {
+  const name = hashed({ ...base, labels });
+  if (!labels[LABEL.displayName]) labels[LABEL.displayName] = base.coreName;
+  return stored(base.kind, name, labels, base.mesh, store, undefined);
+}
+
+function hashed(view: StoredView): string {
+  const extra = [view.labels[LABEL.zone], view.labels[LABEL.namespace]]
+    .filter((v): v is string => v !== undefined);
+  return hashedName(view.mesh, displayNameOf(view), ...extra);
+}
+
+function stripSuffix(view: StoredView, environment: Environment, systemNamespace: string): string {
+  if (environment !== "kubernetes") return view.coreName;
+  const suffix = `.${systemNamespace}`;
+  return view.coreName.endsWith(suffix) ? view.coreName.slice(0, -suffix.length) : view.coreName;
+}
+
+function stored(
+  kind: TargetKind,
+  name: string,
+  labels: Record<string, string>,
+  mesh: string,
+  store: { environment: Environment; systemNamespace: string },
+  creationTime: string | undefined,
+): StoredView {
+  const kubernetes = store.environment === "kubernetes";
+  return {
+    kind,
+    name,
+    namespace: kubernetes ? store.systemNamespace : undefined,
+    coreName: kubernetes ? `${name}.${store.systemNamespace}` : name,
+    nameExtension: kubernetes ? name : undefined,
+    mesh,
+    labels: sortedMap(labels),
+    creationTime,
+  };
+}
+
+/** `metadata.creationTimestamp` (Kubernetes) or `creationTime` (Universal), when present. */
+export function creationTimeOf(object: KubeObject): string | undefined {
+  const meta = object.metadata as Record<string, unknown> | undefined;
+  const value = meta?.creationTimestamp ?? (object as Record<string, unknown>).creationTime;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
