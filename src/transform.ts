@@ -82,7 +82,9 @@ export function render(input: unknown): RenderOutput {
   const multiZone = generateMultiZoneServices(
     config.config,
     features,
-    zones.flatMap((z) => zoneMeshServices(z)),
+    config.config.multiZoneServicesFromZones === undefined
+      ? []
+      : zones.flatMap((z) => zoneMeshServices(z)),
     configObject,
   );
   results.push(...generators.results, ...multiZone.results);
@@ -229,7 +231,10 @@ function zoneMeshServices(zone: DerivedZone): ZoneMeshService[] {
 }
 
 /** Identical results (a shared Mesh read in every zone) are reported once. */
-function dedupe(results: readonly Result[]): Result[] {
+function dedupe(results: Result[]): Result[] {
+  if (!results.some((r) => r.tags?.reason === REASON.assumed || r.resourceRef?.kind === "Mesh")) {
+    return results;
+  }
   const seen = new Set<string>();
   return results.filter((r) => {
     const key = JSON.stringify(r);

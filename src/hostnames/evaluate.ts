@@ -9,6 +9,7 @@
 
 import type { TargetView } from "../model/hostname_generator.ts";
 import { LABEL } from "../model/kuma.ts";
+import { TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { goQuote, labelFunction, parseTemplateCached, runTemplate } from "./go_bridge.ts";
 
@@ -132,15 +133,18 @@ type BridgeError = { kind: string; message: string };
 /** `fmt.Errorf("<prefix> error=%q", err)`; our own limits are said plainly. */
 function wrap(prefix: string, error: BridgeError): string {
   if (error.kind === "unsupported" || error.kind === "limit") {
-    return `${prefix}: meshservice-krm cannot evaluate this template: ${error.message}`;
+    return `${prefix}: ${OWN_LIMIT_PREFIX}${error.message}`;
   }
   return `${prefix} error=${goQuote(error.message)}`;
 }
 
-/** `errors.Wrap(err, "<prefix>")`. */
+/** `errors.Wrap(err, "<prefix>")`; our own limits are said plainly (see {@link OWN_LIMIT_PREFIX}). */
 function wrapValidator(prefix: string, error: BridgeError): string {
   if (error.kind === "unsupported" || error.kind === "limit") {
-    return `${prefix}: meshservice-krm cannot evaluate this template: ${error.message}`;
+    return `${OWN_LIMIT_PREFIX}${error.message}`;
   }
   return `${prefix}: ${error.message}`;
 }
+
+/** Starts every message about a template this tool refuses to run (as opposed to Kuma's errors). */
+export const OWN_LIMIT_PREFIX = `${TOOL_NAME} cannot evaluate this template: `;

@@ -19,7 +19,7 @@ Usage:
 Options (render, check):
   --out DIR        Write generated files under DIR (render); compare against DIR (check, default: the input DIR)
   --config FILE    Function config (ConfigMap or RenderMeshServices); default: a RenderMeshServices object inside DIR, else defaults
-  --report FILE    Write the JSON report (schema meshservice-krm.report/v1)
+  --report FILE    Write the JSON report (schema meshservice-krm.report/v2)
   --format FORMAT  Stdout format of render without --out: yaml (default, all resources) or resourcelist
   -h, --help       Show this help
 

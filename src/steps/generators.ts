@@ -18,7 +18,7 @@ import {
 } from "../model/hostname_generator.ts";
 import { isObject, type KubeObject, type Result, sortedMap, stringMap } from "../model/krm.ts";
 import { KIND, KUMA_API_VERSION, LABEL, ORIGIN } from "../model/kuma.ts";
-import { ownedAnnotations, TOOL_ANNOTATION } from "../model/tool.ts";
+import { ownedAnnotations, TOOL_ANNOTATION, TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { REASON, resultAt } from "../results.ts";
 import { creationTimeOf, globalCreatedView, globalToZone } from "./sync.ts";
@@ -156,7 +156,9 @@ export function validateGenerator(
       results.push(resultAt(
         "error",
         object,
-        `Kuma rejects this HostnameGenerator: ${problem}`,
+        problem.startsWith(TOOL_NAME)
+          ? `${problem}; Kuma may accept it, but its hostnames cannot be previewed: simplify the template`
+          : `Kuma rejects this HostnameGenerator: ${problem}`,
         REASON.invalidHostnameGenerator,
         { field: "spec.template", currentValue: template },
       ));

@@ -87,7 +87,8 @@ function assignKind<T>(
   input: ZoneHostnameInput<T>,
 ): TargetHostnames<T>[] {
   const selector = SELECTOR_OF[kind];
-  const outcomes = targets.map(() => new Map<string, HostnameOutcome>());
+  const outcomes: (Map<string, HostnameOutcome> | undefined)[] = new Array(targets.length);
+  const outcomesOf = (t: number) => (outcomes[t] ??= new Map<string, HostnameOutcome>());
   // Claims per mesh and hostname, in Kuma's loop order.
   const claims = new Map<string, Claim[]>();
   generators.forEach((generator, g) => {
@@ -96,7 +97,7 @@ function assignKind<T>(
       if (!matchesLabels(generator.matchLabels, target.labels)) return;
       const evaluated = input.evaluate(generator.template, target, input.zone);
       if (!evaluated.ok) {
-        outcomes[t]!.set(generator.coreName, {
+        outcomesOf(t).set(generator.coreName, {
           generator: generator.coreName,
           reason: "TemplateError",
           message: evaluated.message,
@@ -108,7 +109,7 @@ function assignKind<T>(
       const list = claims.get(key) ?? [];
       list.push({ generator: g, target: t, hostname: evaluated.hostname });
       claims.set(key, list);
-      outcomes[t]!.set(generator.coreName, {
+      outcomesOf(t).set(generator.coreName, {
         generator: generator.coreName,
         reason: "Generated",
         hostname: evaluated.hostname,
@@ -126,7 +127,7 @@ function assignKind<T>(
       const name = targets[claim.target]!.target.coreName;
       const generator = generators[claim.generator]!.coreName;
       if (contested.includes(claim)) continue;
-      outcomes[claim.target]!.set(generator, {
+      outcomesOf(claim.target).set(generator, {
         generator,
         reason: "Collision",
         hostname: claim.hostname,
@@ -140,7 +141,7 @@ function assignKind<T>(
     for (const claim of involved) {
       const name = targets[claim.target]!.target.coreName;
       const generator = generators[claim.generator]!.coreName;
-      outcomes[claim.target]!.set(generator, {
+      outcomesOf(claim.target).set(generator, {
         generator,
         reason: "Contested",
         hostname: claim.hostname,
@@ -157,7 +158,9 @@ function assignKind<T>(
   return targets.map(({ target, ref }, t) => ({
     target,
     ref,
-    outcomes: [...outcomes[t]!.values()].sort((a, b) => compareStrings(a.generator, b.generator)),
+    outcomes: outcomes[t]
+      ? [...outcomes[t].values()].sort((a, b) => compareStrings(a.generator, b.generator))
+      : [],
   }));
 }
 

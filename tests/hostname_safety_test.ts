@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { render } from "../src/transform.ts";
+import type { KubeObject, Result } from "../src/model/krm.ts";
+
+function generator(name: string, template: string): KubeObject {
+  return {
+    apiVersion: "kuma.io/v1alpha1",
+    kind: "HostnameGenerator",
+    metadata: { name, namespace: "kuma-system" },
+    spec: { selector: { meshService: {} }, template },
+  };
+}
+
+const service: KubeObject = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "web", namespace: "apps" },
+  spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+};
+
+const HOSTILE: Record<string, string> = {
+  "deep nesting": "{{if 1}}".repeat(10_000) + "x" + "{{end}}".repeat(10_000),
+  "huge printf width": '{{ printf "%099999999d" 1 }}.mesh',
+  "100k-character template": `${"a".repeat(100_000)}.mesh`,
+  "endless range": "{{ range 1000000000 }}x{{ end }}.mesh",
+  "recursive template": '{{ define "t" }}{{ template "t" }}{{ end }}{{ template "t" }}.mesh',
+};
+
+for (const version of ["2.13", "2.14"]) {
+  Deno.test(`render() rejects hostile HostnameGenerator templates quickly with a clear result (Kuma ${version})`, () => {
+    const items = [
+      service,
+      ...Object.entries(HOSTILE).map(([name, t], i) => generator(`g${i}`, t)),
+    ];
+    const started = performance.now();
+    const { resourceList } = render({
+      apiVersion: "config.kubernetes.io/v1",
+      kind: "ResourceList",
+      items,
+      functionConfig: {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "c" },
+        data: { kumaVersion: version },
+      },
+    });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);
+    const results = resourceList.results ?? [];
+    Object.keys(HOSTILE).forEach((what, i) => {
+      const about: Result[] = results.filter((r) =>
+        r.severity === "error" &&
+        (r.resourceRef?.name === `g${i}` || r.message.includes(`HostnameGenerator "g${i}"`))
+      );
+      assert.ok(about.length > 0, `${what}: expected an error result about g${i}`);
+      assert.match(
+        about.map((r) => r.message).join("\n"),
+        /cannot evaluate this template|exceeds|limit|too/i,
+        `${what}: the result must say why`,
+      );
+    });
+    // No hostname came out of any hostile template.
+    const web = resourceList.items.find((i) => i.kind === "MeshService");
+    assert.equal((web?.status as { addresses?: unknown[] } | undefined)?.addresses, undefined);
+  });
+}
