@@ -15,9 +15,20 @@ import { goQuote, labelFunction, parseTemplateCached, runTemplate } from "./go_b
 
 /** Go type name of the data Kuma's `EvaluateTemplate` passes (a function-local struct). */
 const EVALUATE_TYPE = "hostname.meshedName";
-/** Go type name of the validator's stub (an anonymous struct). */
-const STUB_TYPE =
-  "struct { Name string; DisplayName string; Namespace string; Mesh string; Zone string }";
+/** The data Kuma's validator (2.14+) renders templates with: an anonymous struct of stub values. */
+export const VALIDATOR_STUB: Readonly<
+  { typeName: string; fields: Readonly<Record<string, string>> }
+> = Object.freeze({
+  typeName:
+    "struct { Name string; DisplayName string; Namespace string; Mesh string; Zone string }",
+  fields: Object.freeze({
+    Name: "name",
+    DisplayName: "displayname",
+    Namespace: "namespace",
+    Mesh: "mesh",
+    Zone: "zone",
+  }),
+});
 
 const DNS1123_SUBDOMAIN_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
 const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
@@ -106,16 +117,7 @@ export function validateHostnameTemplate(
   if (!features.hostnameDnsCheck) return undefined;
   const run = runTemplate(
     parsed.template,
-    {
-      typeName: STUB_TYPE,
-      fields: {
-        Name: "name",
-        DisplayName: "displayname",
-        Namespace: "namespace",
-        Mesh: "mesh",
-        Zone: "zone",
-      },
-    },
+    { typeName: VALIDATOR_STUB.typeName, fields: { ...VALIDATOR_STUB.fields } },
     labelFunction(undefined),
   );
   if (!run.ok) return wrapValidator("couldn't render template with stub values", run.error);
