@@ -15,6 +15,7 @@ import {
   stringFunction,
   type TemplateError,
 } from "./go_template.ts";
+import { quote, utf8Decode, utf8Encode } from "./go_fmt.ts";
 
 /** Kuma registers exactly one function. */
 const FUNCTION_NAMES = ["label"] as const;
@@ -56,54 +57,7 @@ export function labelFunction(labels: Readonly<Record<string, string>> | undefin
   );
 }
 
-/** Go's `strconv.Quote`. */
+/** Go's `strconv.Quote` (byte-exact, from the evaluator's `fmt` module). */
 export function goQuote(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    switch (ch) {
-      case "\u0007":
-        out += "\\a";
-        continue;
-      case "\b":
-        out += "\\b";
-        continue;
-      case "\f":
-        out += "\\f";
-        continue;
-      case "\n":
-        out += "\\n";
-        continue;
-      case "\r":
-        out += "\\r";
-        continue;
-      case "\t":
-        out += "\\t";
-        continue;
-      case "\v":
-        out += "\\v";
-        continue;
-      case "\\":
-        out += "\\\\";
-        continue;
-      case '"':
-        out += '\\"';
-        continue;
-    }
-    if (code === 0x20 || PRINTABLE.test(ch)) {
-      out += ch;
-    } else if (code < 0x80) {
-      out += `\\x${code.toString(16).padStart(2, "0")}`;
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      out += "\\ufffd"; // A lone surrogate is not valid UTF-8; Go would see U+FFFD.
-    } else if (code < 0x10000) {
-      out += `\\u${code.toString(16).padStart(4, "0")}`;
-    } else {
-      out += `\\U${code.toString(16).padStart(8, "0")}`;
-    }
-  }
-  return `${out}"`;
+  return utf8Decode(quote(utf8Encode(value))) ?? JSON.stringify(value);
 }
-
-/** Go's `unicode.IsPrint` without the space: letters, marks, numbers, punctuation, symbols. */
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;

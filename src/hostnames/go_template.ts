@@ -20,15 +20,24 @@
  * ```ts
  * import { executeGoTemplate, parseGoTemplate, stringFunction } from "./go_template.ts";
  *
- * const labels: Record<string, string> = { "k8s.kuma.io/service-name": "redis" };
+ * const labels = new Map([["k8s.kuma.io/service-name", "redis"]]);
+ * const label = stringFunction((key) => labels.get(key) ?? null, (key) => `label ${key} not found`);
+ * const data = { typeName: "hostname.meshedName", fields: { Name: "redis", Zone: "east" } };
+ *
  * const parsed = parseGoTemplate('{{ label "k8s.kuma.io/service-name" }}.{{ .Zone }}', ["label"]);
  * if (!parsed.ok) throw new Error(parsed.error.message);
- * const result = executeGoTemplate(
- *   parsed.template,
- *   { typeName: "hostname.meshedName", fields: { Name: "redis", Zone: "east" } },
- *   { label: stringFunction((key) => labels[key] ?? null, (key) => `label ${key} not found`) },
- * );
- * if (!result.ok || result.output !== "redis.east") throw new Error("unexpected result");
+ * const hit = executeGoTemplate(parsed.template, data, { label });
+ * if (!hit.ok || hit.output !== "redis.east") throw new Error("unexpected result");
+ *
+ * const miss = executeGoTemplate(parseOk('{{ label "app" }}'), data, { label });
+ * if (miss.ok || miss.error.message !== 'template: :1:3: executing "" at <label "app">: ' +
+ *     "error calling label: label app not found") throw new Error("unexpected error");
+ *
+ * function parseOk(text: string) {
+ *   const p = parseGoTemplate(text, ["label"]);
+ *   if (!p.ok) throw new Error(p.error.message);
+ *   return p.template;
+ * }
  * ```
  *
  * @module
@@ -103,7 +112,9 @@ export type TemplateErrorKind = "parse" | "exec" | "unsupported" | "limit";
 
 /** A failure to parse or execute a template. */
 export interface TemplateError {
+  /** What failed: Go's parser or executor, or one of our own bounds or omissions. */
   kind: TemplateErrorKind;
+  /** Go's exact `err.Error()` text (`parse`, `exec`), or our sentence (`unsupported`, `limit`). */
   message: string;
 }
 
@@ -111,6 +122,7 @@ export interface TemplateError {
 export interface DataStruct {
   /** How Go prints the type, e.g. `hostname.meshedName`. */
   typeName: string;
+  /** Field names (exported Go identifiers) and values, in declaration order. */
   fields: Readonly<Record<string, string>>;
 }
 
@@ -135,12 +147,15 @@ export type GoParamType = "string" | "int" | "float64" | "bool" | "any";
  * `error calling <name>: <message>`.
  */
 export interface GoFunction {
+  /** The parameter types, in order (no variadic parameter). */
   readonly params: readonly GoParamType[];
+  /** Runs the function on arguments already checked against `params`. */
   call(args: readonly GoValue[]): GoValue;
 }
 
 /** Thrown by a {@link GoFunction} to return a Go error. */
 export class FunctionError extends Error {
+  /** `message` becomes the text after `error calling <name>: `. */
   constructor(message: string) {
     super(message);
     this.name = "FunctionError";
@@ -168,31 +183,19 @@ export function stringFunction(
 }
 
 /** A successfully parsed template set (the main template plus its `define`s and `block`s). */
-export class ParsedTemplate {
-  readonly #text: Bytes;
-  readonly #trees: ReadonlyMap<Bytes, ListNode>;
-
-  /** @internal */
-  constructor(text: Bytes, trees: ReadonlyMap<Bytes, ListNode>) {
-    this.#text = text;
-    this.#trees = trees;
-  }
-
+export interface ParsedTemplate {
+  /** The template text as given. */
+  readonly source: string;
   /** Names of the templates in the set; the main template is `""`. */
-  get templateNames(): string[] {
-    return [...this.#trees.keys()].map((n) => utf8Decode(n) ?? n).sort();
-  }
-
-  /** @internal */
-  static text(t: ParsedTemplate): Bytes {
-    return t.#text;
-  }
-
-  /** @internal */
-  static trees(t: ParsedTemplate): ReadonlyMap<Bytes, ListNode> {
-    return t.#trees;
-  }
+  readonly templateNames: readonly string[];
 }
+
+interface ParsedInternals {
+  readonly text: Bytes;
+  readonly trees: ReadonlyMap<Bytes, ListNode>;
+}
+
+const parsedInternals = new WeakMap<ParsedTemplate, ParsedInternals>();
 
 /**
  * Parses `text` as Go's `template.New("").Funcs(funcs).Parse(text)` does,
@@ -218,7 +221,12 @@ export function parseGoTemplate(
   const funcs = new Set<Bytes>([...BUILTIN_NAMES, ...funcNames.map(utf8Encode)]);
   try {
     const trees = parseTrees(bytes, funcs, limits);
-    return { ok: true, template: new ParsedTemplate(bytes, trees) };
+    const template: ParsedTemplate = Object.freeze({
+      source: text,
+      templateNames: Object.freeze([...trees.keys()].map((n) => utf8Decode(n) ?? n).sort()),
+    });
+    parsedInternals.set(template, { text: bytes, trees });
+    return { ok: true, template };
   } catch (e) {
     return caught(e, "parse");
   }
@@ -235,8 +243,12 @@ export function executeGoTemplate(
   funcs: Readonly<Record<string, GoFunction>>,
   limits: GoTemplateLimits = DEFAULT_LIMITS,
 ): { ok: true; output: string } | { ok: false; error: TemplateError } {
+  const internals = parsedInternals.get(t);
+  if (internals === undefined) {
+    throw new TypeError("executeGoTemplate needs a template returned by parseGoTemplate");
+  }
   try {
-    const exec = new Executor(ParsedTemplate.text(t), ParsedTemplate.trees(t), funcs, limits);
+    const exec = new Executor(internals.text, internals.trees, funcs, limits);
     const out = exec.run(structVal(data));
     const output = utf8Decode(out);
     if (output === null) {
@@ -261,6 +273,10 @@ function caught(e: unknown, kind: "parse" | "exec"): { ok: false; error: Templat
     return fail(kind, message);
   }
   if (e instanceof LimitError) return fail("limit", e.message);
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    // Defence in depth: the depth counters should make this unreachable.
+    return fail("limit", "the template nests too deeply for the JavaScript stack");
+  }
   if (e instanceof UnsupportedError) return fail("unsupported", e.message);
   throw e;
 }
@@ -527,7 +543,7 @@ class Lexer {
 
 function countNewlines(s: Bytes, from: number, to: number): number {
   let n = 0;
-  for (let i = s.indexOf("\n", from); i >= 0 && i < to; i = s.indexOf("\n", i + 1)) n++;
+  for (let i = from; i < to; i++) if (s.charCodeAt(i) === 0x0a) n++;
   return n;
 }
 
@@ -875,6 +891,7 @@ interface NumberNode {
   readonly t: "number";
   readonly pos: number;
   readonly text: Bytes;
+  readonly isComplex: boolean;
   readonly isInt: boolean;
   readonly isUint: boolean;
   readonly isFloat: boolean;
@@ -1471,13 +1488,34 @@ class Tree {
       if (u === null) this.errorf("invalid syntax");
       if (text.slice(u.next) !== "'") this.errorf(`malformed character constant: ${text}`);
       const r = BigInt(u.value);
-      return { ...base, isInt: true, isUint: true, isFloat: true, int64: r, float64: u.value };
+      return {
+        ...base,
+        isComplex: false,
+        isInt: true,
+        isUint: true,
+        isFloat: true,
+        int64: r,
+        float64: u.value,
+      };
     }
     if (typ === "complex") {
       throw new UnsupportedError(`complex number constants such as ${text} are not supported`);
     }
-    if (text.endsWith("i") && parseFloat64(text.slice(0, -1)) !== null) {
-      throw new UnsupportedError(`imaginary number constants such as ${text} are not supported`);
+    if (text.endsWith("i")) {
+      const imag = parseFloat64(text.slice(0, -1));
+      if (imag !== null) {
+        // An imaginary constant: Go keeps parsing; only evaluating it as a value is unsupported.
+        const real = imag === 0; // Go's simplifyComplex: a zero imaginary part is also a float/int.
+        return {
+          ...base,
+          isComplex: true,
+          isInt: real,
+          isUint: real,
+          isFloat: real,
+          int64: 0n,
+          float64: 0,
+        };
+      }
     }
     let isInt = false;
     let isUint = false;
@@ -1519,7 +1557,7 @@ class Tree {
       }
     }
     if (!isInt && !isUint && !isFloat) this.errorf(`illegal number syntax: ${quote(text)}`);
-    return { ...base, isInt, isUint, isFloat, int64, float64 };
+    return { ...base, isComplex: false, isInt, isUint, isFloat, int64, float64 };
   }
 }
 
@@ -1885,6 +1923,9 @@ class Executor {
   private idealConstant(constant: NumberNode): Val {
     this.at(constant);
     const text = constant.text;
+    if (constant.isComplex) {
+      throw new UnsupportedError(`complex values such as ${text} are not supported`);
+    }
     const isHexInt = text.length > 2 && text[0] === "0" && (text[1] === "x" || text[1] === "X") &&
       !/[pP]/.test(text);
     const isRuneInt = text[0] === "'";

@@ -1,0 +1,3 @@
+module go_template_oracle
+
+go 1.19
