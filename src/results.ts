@@ -88,6 +88,21 @@ export function resultAt(
   return result;
 }
 
+/**
+ * An error about a key of the functionConfig (`data.<key>` in a ConfigMap),
+ * or about the run when there is no config object.
+ */
+export function configResultAt(
+  configObject: KubeObject | undefined,
+  key: string,
+  message: string,
+  reason: Reason,
+): Result {
+  if (!configObject) return resultGlobal("error", message, reason);
+  const prefix = configObject.kind === "ConfigMap" ? "data." : "";
+  return resultAt("error", configObject, message, reason, { field: `${prefix}${key}` });
+}
+
 /** A result about the run as a whole. */
 export function resultGlobal(severity: Severity, message: string, reason: Reason): Result {
   return { message, severity, tags: { reason } };

@@ -20,7 +20,7 @@ import { isObject, type KubeObject, type Result, sortedMap, stringMap } from "..
 import { KIND, KUMA_API_VERSION, LABEL, ORIGIN } from "../model/kuma.ts";
 import { ownedAnnotations, TOOL_ANNOTATION, TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
-import { REASON, resultAt } from "../results.ts";
+import { configResultAt, REASON, resultAt } from "../results.ts";
 import { creationTimeOf, globalCreatedView, globalToZone } from "./sync.ts";
 
 /** Validates a template the way Kuma's validator does; returns the violation message or `undefined`. */
@@ -76,30 +76,33 @@ export function renderConfiguredGenerators(
     const preset = presets.get(request.preset);
     const at = `hostnameGenerators.${index}`;
     if (!preset) {
-      results.push(configResult(
+      results.push(configResultAt(
         configObject,
         at,
         `Unknown hostname generator preset "${request.preset}": known presets are ${
           [...presets.keys()].join(", ")
         } (templates/hostname-generators/catalogue/)`,
+        REASON.invalidConfig,
       ));
       return;
     }
     const name = request.name ??
       (request.mesh ? `${request.preset}-${request.mesh}` : request.preset);
     if (KUMA_DEFAULT_GENERATOR_NAMES.has(name)) {
-      results.push(configResult(
+      results.push(configResultAt(
         configObject,
         at,
         `Cannot render HostnameGenerator "${name}": Kuma creates a generator of that name itself; choose another name`,
+        REASON.invalidConfig,
       ));
       return;
     }
     if (names.has(name)) {
-      results.push(configResult(
+      results.push(configResultAt(
         configObject,
         at,
         `HostnameGenerator "${name}" is rendered twice: give one entry another name`,
+        REASON.invalidConfig,
       ));
       return;
     }
@@ -219,18 +222,4 @@ export function generatorInZone(
     source: record.source,
     object: record.object,
   };
-}
-
-function configResult(
-  configObject: KubeObject | undefined,
-  field: string,
-  message: string,
-): Result {
-  if (!configObject) {
-    return { message, severity: "error", tags: { reason: REASON.invalidConfig } };
-  }
-  const prefix = configObject.kind === "ConfigMap" ? "data." : "";
-  return resultAt("error", configObject, message, REASON.invalidConfig, {
-    field: `${prefix}${field}`,
-  });
 }

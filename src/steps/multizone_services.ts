@@ -19,7 +19,7 @@ import {
 import { isRfc1035Label, KIND, KUMA_API_VERSION, LABEL } from "../model/kuma.ts";
 import { ownedAnnotations } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
-import { REASON, resultAt } from "../results.ts";
+import { configResultAt, REASON, resultAt } from "../results.ts";
 import { displayNameOf } from "./sync.ts";
 
 /** A MeshService a zone derived, as the auto mode groups them. */
@@ -61,10 +61,11 @@ export function generateMultiZoneServices(
     const key = `${request.mesh}/${request.name}`;
     if (seen.has(key) && from === "multiZoneServicesFromZones") continue; // Requested explicitly.
     if (seen.has(key)) {
-      results.push(configError(
+      results.push(configResultAt(
         configObject,
         from,
         `MeshMultiZoneService "${request.name}" of mesh "${request.mesh}" is requested twice: rename one`,
+        REASON.invalidMultiZoneService,
       ));
       continue;
     }
@@ -74,7 +75,12 @@ export function generateMultiZoneServices(
     if (problems.some((p) => p.severity === "error")) {
       for (const p of problems) {
         results.push(
-          configError(configObject, from, `MeshMultiZoneService "${request.name}": ${p.message}`),
+          configResultAt(
+            configObject,
+            from,
+            `MeshMultiZoneService "${request.name}": ${p.message}`,
+            REASON.invalidMultiZoneService,
+          ),
         );
       }
       continue;
@@ -266,15 +272,5 @@ function autoRequests(
         return port;
       }),
     };
-  });
-}
-
-function configError(configObject: KubeObject | undefined, field: string, message: string): Result {
-  if (!configObject) {
-    return { message, severity: "error", tags: { reason: REASON.invalidMultiZoneService } };
-  }
-  const prefix = configObject.kind === "ConfigMap" ? "data." : "";
-  return resultAt("error", configObject, message, REASON.invalidMultiZoneService, {
-    field: `${prefix}${field}`,
   });
 }
