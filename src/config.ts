@@ -13,6 +13,8 @@ import {
   DEFAULT_ZONE,
   MESH_SERVICES_MODES,
   type MeshServicesMode,
+  MIGRATION_STAGES,
+  type MigrationStage,
 } from "./model/kuma.ts";
 import { isObject, type KubeObject, type Result } from "./model/krm.ts";
 import {
@@ -70,6 +72,12 @@ export interface MeshMultiZoneServiceRequest {
   ports: { port: number; name?: string; appProtocol?: string }[];
 }
 
+/** How rewritten references name a MeshService. */
+export type ReferenceStyle = "name" | "labels";
+
+/** What a reference to a service that exists in several zones becomes. */
+export type CrossZoneChoice = "multiZoneService" | "local" | "keep";
+
 /** Resolved configuration, every field set. */
 export interface Config {
   /** Kuma minor version whose rules apply. */
@@ -102,6 +110,19 @@ export interface Config {
   meshMultiZoneServices: MeshMultiZoneServiceRequest[];
   /** Generate a MeshMultiZoneService for every service present in at least this many zones. */
   multiZoneServicesFromZones: number | undefined;
+  /** True when `zone` or `zones` was given: references may pin `kuma.io/zone`. */
+  zoneKnown: boolean;
+  /** How rewritten references name MeshServices; `undefined` means the version's default. */
+  referenceStyle: ReferenceStyle | undefined;
+  /** Migration stage to set on Meshes; `undefined` leaves Meshes alone. */
+  migrationStage: MigrationStage | undefined;
+  /**
+   * Per service (legacy `kuma.io/service` value or display name), or `*`, what a
+   * reference to a service present in several zones becomes.
+   */
+  crossZoneReferences: Record<string, CrossZoneChoice>;
+  /** Workloads (`namespace/name`, Universal Dataplane `name`, `*` wildcards) that get reachable backends. */
+  reachableBackendsFor: string[];
 }
 
 /** Default file layout of generated items. */
@@ -124,6 +145,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze<Config>({
   skipDefaultHostnameGenerators: false,
   meshMultiZoneServices: [],
   multiZoneServicesFromZones: undefined,
+  zoneKnown: false,
+  referenceStyle: undefined,
+  migrationStage: undefined,
+  crossZoneReferences: {},
+  reachableBackendsFor: [],
 });
 
 /** Default file layout when zones are configured. */
@@ -246,6 +272,16 @@ const positiveInt = z.union([
   z.string().regex(/^[1-9][0-9]*$/, "Must be a positive integer").transform(Number),
 ]);
 
+const crossZoneChoice = z.enum(["multiZoneService", "local", "keep"]);
+
+const crossZoneField = z.union([
+  crossZoneChoice.transform((choice) => ({ "*": choice })),
+  structured(z.union([
+    crossZoneChoice.transform((choice) => ({ "*": choice })),
+    z.record(z.string().min(1), crossZoneChoice),
+  ])),
+]);
+
 const fields = z.strictObject({
   kumaVersion: z.string().transform((value, ctx) => {
     const version = parseKumaVersion(value);
@@ -284,6 +320,15 @@ const fields = z.strictObject({
   skipDefaultHostnameGenerators: booleanField.optional(),
   meshMultiZoneServices: structured(z.array(multiZoneServiceEntry)).optional(),
   multiZoneServicesFromZones: positiveInt.optional(),
+  referenceStyle: z.enum(["name", "labels"]).optional(),
+  migrationStage: z.enum(MIGRATION_STAGES).optional(),
+  crossZoneReferences: crossZoneField.optional(),
+  reachableBackendsFor: listField.pipe(z.array(
+    z.string().regex(
+      /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\/(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?))?$/,
+      'Must be "namespace/name", "name" or use * for either part',
+    ),
+  )).optional(),
 });
 
 /** The outcome of reading a functionConfig. */
@@ -402,6 +447,11 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
       }),
     })),
     multiZoneServicesFromZones: value.multiZoneServicesFromZones,
+    zoneKnown: value.zone !== undefined || (value.zones?.length ?? 0) > 0,
+    referenceStyle: value.referenceStyle,
+    migrationStage: value.migrationStage as MigrationStage | undefined,
+    crossZoneReferences: value.crossZoneReferences ?? {},
+    reachableBackendsFor: value.reachableBackendsFor ?? [],
   };
   const problems = crossFieldProblems(resolved);
   if (problems.length > 0) {
@@ -434,6 +484,12 @@ function crossFieldProblems(config: Config): { key: string; message: string }[] 
     problems.push({
       key: "multiZoneServicesFromZones",
       message: "multiZoneServicesFromZones needs at least two zones in config zones",
+    });
+  }
+  if (config.referenceStyle === "name" && config.kumaVersion === "3.0") {
+    problems.push({
+      key: "referenceStyle",
+      message: "Kuma 3.0 references destinations by labels only: use referenceStyle labels",
     });
   }
   if (config.globalEnvironment === "kubernetes" && config.kumaVersion === "3.0") {

@@ -83,6 +83,93 @@ export interface ReportMeshService {
   views: ReportView[];
 }
 
+/** What happened to one reference to a destination. */
+export type ReferenceStatus =
+  /** A legacy `kuma.io/service` reference, rewritten to a MeshService or MeshMultiZoneService. */
+  | "rewritten"
+  /** Already a MeshService-style reference that resolves: left alone. */
+  | "migrated"
+  /** Resolves to nothing (neither a legacy service nor a destination of the run). */
+  | "unresolved"
+  /** Resolves to several destinations where Kuma picks one (or where the tool cannot choose). */
+  | "ambiguous"
+  /** The service exists in several zones: config `crossZoneReferences` must say MeshMultiZoneService or local. */
+  | "needsDecision"
+  /** A form the target version cannot express (MeshServiceSubset on 3.0, `from` on 3.0): rewrite by hand. */
+  | "unsupported"
+  /** Left legacy on purpose (mirrors before 3.0, `from` selectors): still valid for this version. */
+  | "kept";
+
+/** A destination a reference resolves to. */
+export interface ReportTarget {
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** Zone whose store holds it (the referencing object's zone), or `global`. */
+  zone: string;
+  /** Zone it was created in, or `global`. */
+  createdIn: string;
+  /** Port section it resolves to; absent for the whole resource. */
+  section?: string;
+}
+
+/** One reference of a route or policy, before and after the run. */
+export interface ReportReference {
+  /** The referencing object. */
+  resource: { kind: string; name: string; namespace?: string; mesh: string };
+  /** Its file (package-relative), when known. */
+  path?: string;
+  /** Zone it is created in, or `global`. */
+  zone: string;
+  /** KRM field path of the reference (`spec.to[0].rules[0].default.backendRefs[1]`). */
+  field: string;
+  /** Where the reference sits. */
+  role: "targetRef" | "to" | "from" | "backendRef" | "requestMirror";
+  /** The reference as written. */
+  before: Record<string, unknown>;
+  /** The reference as rewritten; absent when unchanged. */
+  after?: Record<string, unknown>;
+  status: ReferenceStatus;
+  /** What it resolves to (after the rewrite), per zone it is evaluated in. */
+  targets: ReportTarget[];
+  /** Why, for every status but `migrated` and `rewritten`; for `rewritten`, notes on the choice. */
+  message?: string;
+}
+
+/** A Mesh's `spec.meshServices.mode` before and after the run. */
+export interface ReportMesh {
+  name: string;
+  /** Mode in the input (`Disabled` when absent); `null` on Kuma 3.0 or for assumed Meshes. */
+  modeBefore: string | null;
+  modeAfter: string | null;
+  /** File of the Mesh, when in the input. */
+  path?: string;
+}
+
+/** Reachable backends written for a workload. */
+export interface ReportReachableBackends {
+  /** `Deployment`, `StatefulSet`, ... or `Dataplane`. */
+  kind: string;
+  name: string;
+  namespace?: string;
+  path?: string;
+  refs: Record<string, unknown>[];
+}
+
+/** Where the migration stands. */
+export interface ReportMigration {
+  /** Config `migrationStage`, or `null`. */
+  stage: "Everywhere" | "ReachableBackends" | "Exclusive" | null;
+  /** `labels` or `name`. */
+  referenceStyle: "labels" | "name";
+  meshes: ReportMesh[];
+  reachableBackends: ReportReachableBackends[];
+  /** True when no legacy or unresolved reference remains. */
+  complete: boolean;
+  /** References that still block `Exclusive` / Kuma 3.0. */
+  remaining: number;
+}
+
 /** The report. */
 export interface Report {
   apiVersion: typeof REPORT_API_VERSION;
@@ -97,6 +184,8 @@ export interface Report {
     hostnames: number;
     hostnameProblems: number;
     meshMultiZoneServices: number;
+    /** References by status. */
+    references: Record<ReferenceStatus, number> & { total: number };
     errors: number;
     warnings: number;
     infos: number;
@@ -106,6 +195,9 @@ export interface Report {
   meshExternalServices: ReportDestination[];
   /** HostnameGenerators rendered from config. */
   hostnameGenerators: { name: string; source: string; path?: string }[];
+  /** Every reference of every route and policy, before and after. */
+  references: ReportReference[];
+  migration: ReportMigration;
   results: Result[];
 }
 
@@ -122,6 +214,8 @@ export interface ReportContent {
   meshMultiZoneServices: ReportDestination[];
   meshExternalServices: ReportDestination[];
   hostnameGenerators: Report["hostnameGenerators"];
+  references: ReportReference[];
+  migration: ReportMigration;
 }
 
 /** Options of {@link buildReport}. */
@@ -153,6 +247,7 @@ export function buildReport(
       hostnames: outcomes.filter((o) => o.reason === "Generated").length,
       hostnameProblems: outcomes.filter((o) => o.reason !== "Generated").length,
       meshMultiZoneServices: content.meshMultiZoneServices.length,
+      references: referenceCounts(content.references),
       errors: count("error"),
       warnings: count("warning"),
       infos: count("info"),
@@ -160,4 +255,26 @@ export function buildReport(
     ...content,
     results: [...results],
   };
+}
+
+/** Every status, in report order. */
+export const REFERENCE_STATUSES: readonly ReferenceStatus[] = [
+  "rewritten",
+  "migrated",
+  "unresolved",
+  "ambiguous",
+  "needsDecision",
+  "unsupported",
+  "kept",
+];
+
+function referenceCounts(
+  references: readonly ReportReference[],
+): Record<ReferenceStatus, number> & { total: number } {
+  const counts = Object.fromEntries(REFERENCE_STATUSES.map((s) => [s, 0])) as Record<
+    ReferenceStatus,
+    number
+  >;
+  for (const reference of references) counts[reference.status]++;
+  return { total: references.length, ...counts };
 }

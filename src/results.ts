@@ -46,6 +46,14 @@ export const REASON = {
   noMatchesFound: "NoMatchesFound",
   noZone: "NoZone",
   kdsSyncDisabled: "KDSSyncDisabled",
+  // References and migration.
+  legacyReference: "LegacyReference",
+  unresolvedReference: "UnresolvedReference",
+  ambiguousReference: "AmbiguousReference",
+  crossZoneReference: "CrossZoneReference",
+  unsupportedReference: "UnsupportedReference",
+  migrationStage: "MigrationStage",
+  reachableBackends: "ReachableBackends",
   // Assumptions and configuration.
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",

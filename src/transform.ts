@@ -6,9 +6,16 @@
  * @module
  */
 
-import { type Config, type Environment, type MeshServiceOutput, parseConfig } from "./config.ts";
+import {
+  type Config,
+  type Environment,
+  type MeshServiceOutput,
+  parseConfig,
+  type ReferenceStyle,
+} from "./config.ts";
 import { evaluateHostname, validateHostnameTemplate } from "./hostnames/evaluate.ts";
 import {
+  fileOf,
   isObject,
   type KubeObject,
   RESOURCE_LIST_API_VERSION,
@@ -18,7 +25,9 @@ import {
 } from "./model/krm.ts";
 import { buildInventory, type Inventory } from "./model/inventory.ts";
 import type { GeneratedMeshService, MeshServicePort, StepOutput } from "./model/mesh_service.ts";
-import { LABEL } from "./model/kuma.ts";
+import { DEFAULT_MESH, LABEL, ORIGIN } from "./model/kuma.ts";
+import { buildLegacyIndex, type LegacySource } from "./model/service_identity.ts";
+import { isOwned, namespaceOf } from "./model/inventory.ts";
 import { TOOL_ANNOTATION } from "./model/tool.ts";
 import { featuresOf, type KumaFeatures } from "./model/version.ts";
 import {
@@ -40,10 +49,13 @@ import {
   type ResourceViews,
 } from "./steps/hostname_preview.ts";
 import type { HostnameOutcome } from "./steps/hostnames.ts";
+import { buildDestinations } from "./steps/destinations.ts";
 import { mergeItems } from "./steps/merge.ts";
+import { applyMigrationStage, finishMigration, workloadsOf } from "./steps/migration.ts";
+import { isReferrerKind, type Referrer, rewriteReferences } from "./steps/references.ts";
 import { generateMultiZoneServices, type ZoneMeshService } from "./steps/multizone_services.ts";
 import { coreView } from "./steps/sync.ts";
-import { planZones, type ZonePlan } from "./steps/zones.ts";
+import { planZones, type ZoneLayout, type ZonePlan } from "./steps/zones.ts";
 import { generateUniversalMeshServices } from "./steps/universal_mesh_services.ts";
 
 /** Output of {@link render}. */
@@ -70,8 +82,17 @@ export function render(input: unknown): RenderOutput {
   const features = featuresOf(config.config.kumaVersion);
   const results: Result[] = [...checked.results, ...versionNotes(config.config, features)];
   const configObject = isObject(functionConfig) ? functionConfig as KubeObject : undefined;
+  const style: ReferenceStyle = config.config.referenceStyle ?? (features.v3 ? "labels" : "name");
 
-  const layout = planZones(checked.valid, config.config);
+  // The migration stage sets Mesh modes first: generation follows the new mode.
+  const stage = applyMigrationStage(checked.valid, config.config, features, pathOf);
+  results.push(...stage.results);
+  const replaced = new Map<KubeObject, KubeObject>();
+  checked.valid.forEach((item, i) => {
+    if (stage.items[i] !== item) replaced.set(item, stage.items[i]!);
+  });
+
+  const layout = planZones(stage.items, config.config);
   results.push(...layout.results);
   const zones = layout.zones.map((zone) =>
     deriveZone(zone, config.config, features, layout.multizone, results)
@@ -111,7 +132,36 @@ export function render(input: unknown): RenderOutput {
   results.push(...preview.results);
   const viewsOf = new Map(preview.resources.map((r) => [r.object, r]));
 
-  const merged = mergeItems(items, [
+  // References: every route and policy, resolved against every zone's store.
+  const destinations = buildDestinations(preview.resources, zones.map((z) => z.name));
+  const legacy = buildLegacyIndex(zones.flatMap((z) => legacySources(z)));
+  const referrers = referrersOf(layout, zones, config.config);
+  const references = rewriteReferences(referrers, {
+    features,
+    config: config.config,
+    style,
+    multizone: layout.multizone,
+    destinations,
+    legacy,
+  });
+  const migration = finishMigration({
+    config: config.config,
+    features,
+    meshes: stage.meshes,
+    findings: references.findings,
+    referrers,
+    destinations,
+    workloads: zones.flatMap((z) =>
+      workloadsOf(z.own, z.name, z.environment, selectorsOf(z), pathOf)
+    ),
+    style,
+  });
+  results.push(...migration.results);
+  for (const [from, to] of [...references.rewritten, ...migration.rewritten]) {
+    replaced.set(from, to);
+  }
+
+  const merged = mergeItems(items.map((item) => replaced.get(item) ?? item), [
     ...zones.flatMap((z) =>
       z.step.meshServices.map((ms) => ({
         object: z.output === "preview"
@@ -170,6 +220,8 @@ export function render(input: unknown): RenderOutput {
           source: String(object.metadata?.annotations?.[TOOL_ANNOTATION.generatedFrom] ?? ""),
           ...(paths.has(object) ? { path: paths.get(object)! } : {}),
         })),
+        references: references.findings.map((f) => f.reference),
+        migration: migration.migration,
       },
       dedupe(results),
     ),
@@ -219,6 +271,83 @@ function deriveZone(
     }
   }
   return { name: zone.name, environment, output, own: zone.own, step };
+}
+
+/** Package-relative file of an item, when the orchestrator says. */
+function pathOf(object: KubeObject): string | undefined {
+  return fileOf(object)?.path;
+}
+
+/** What the legacy-name index needs of a zone's generated MeshServices. */
+function legacySources(zone: DerivedZone): LegacySource[] {
+  return zone.step.meshServices.map((ms) => {
+    const meta = ms.object.metadata ?? {};
+    const view = coreView(ms.object, "MeshService", zone.environment, { meshScoped: true });
+    const source: LegacySource = {
+      zone: zone.name,
+      mesh: ms.mesh,
+      name: String(meta.name),
+      displayName: view.labels[LABEL.displayName] ?? String(meta.name),
+      ports: (ms.object.spec as { ports: MeshServicePort[] }).ports,
+      legacyServices: ms.legacyServices,
+    };
+    if (view.namespace !== undefined) source.namespace = view.namespace;
+    return source;
+  });
+}
+
+/** Kubernetes MeshService selectors of a zone and the legacy services each stands for. */
+function selectorsOf(
+  zone: DerivedZone,
+): { namespace: string; selector: Record<string, string>; services: string[] }[] {
+  return zone.step.meshServices.flatMap((ms) => {
+    const selector = (ms.object.spec as { selector?: { dataplaneTags?: Record<string, string> } })
+      .selector?.dataplaneTags;
+    const namespace = ms.object.metadata?.namespace;
+    if (!selector || namespace === undefined) return [];
+    return [{ namespace, selector, services: ms.legacyServices }];
+  });
+}
+
+/** Routes and policies of the run, with the zone each is created in and evaluated in. */
+function referrersOf(
+  layout: ZoneLayout,
+  zones: readonly DerivedZone[],
+  config: Config,
+): Referrer[] {
+  const referrers: Referrer[] = [];
+  const all = zones.map((z) => z.name);
+  const add = (object: KubeObject, createdIn: string, environment: Environment) => {
+    if (isOwned(object) || !isReferrerKind(object)) return;
+    const labels = object.metadata?.labels ?? {};
+    const universal = object.metadata?.annotations?.[TOOL_ANNOTATION.format] !== undefined;
+    const global = createdIn === "global";
+    referrers.push({
+      object,
+      createdIn,
+      zones: global ? all : [createdIn],
+      origin: {
+        mesh: typeof object.mesh === "string" && object.mesh !== ""
+          ? object.mesh
+          : labels[LABEL.mesh] ?? DEFAULT_MESH,
+        zoneLabel: labels[LABEL.zone] ?? (global ? undefined : createdIn),
+        namespace: environment === "kubernetes" && !universal ? namespaceOf(object) : undefined,
+      },
+      path: pathOf(object),
+    });
+  };
+  if (!layout.multizone) {
+    const zone = zones[0]!;
+    for (const object of zone.own) {
+      const global = object.metadata?.labels?.[LABEL.origin] === ORIGIN.global;
+      add(object, global ? "global" : zone.name, zone.environment);
+    }
+    // A global-created object in a single-zone run is still evaluated in that zone only.
+    return referrers.map((r) => r.createdIn === "global" ? { ...r, zones: [zone.name] } : r);
+  }
+  for (const zone of zones) for (const object of zone.own) add(object, zone.name, zone.environment);
+  for (const object of layout.global) add(object, "global", config.globalEnvironment);
+  return referrers;
 }
 
 /** The zone's MeshServices as the auto MeshMultiZoneService mode groups them. */
@@ -488,6 +617,15 @@ function failed(items: KubeObject[], results: Result[]): RenderOutput {
         meshMultiZoneServices: [],
         meshExternalServices: [],
         hostnameGenerators: [],
+        references: [],
+        migration: {
+          stage: null,
+          referenceStyle: "name",
+          meshes: [],
+          reachableBackends: [],
+          complete: false,
+          remaining: 0,
+        },
       },
       results,
     ),

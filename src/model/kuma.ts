@@ -20,7 +20,47 @@ export const KIND = {
   dataplane: "Dataplane",
   meshHTTPRoute: "MeshHTTPRoute",
   meshTCPRoute: "MeshTCPRoute",
+  meshServiceSubset: "MeshServiceSubset",
+  meshSubset: "MeshSubset",
+  meshGateway: "MeshGateway",
 } as const;
+
+/** Route kinds: `spec.to[].rules[].default.backendRefs` pick destinations. */
+export const ROUTE_KINDS: ReadonlySet<string> = new Set([KIND.meshHTTPRoute, KIND.meshTCPRoute]);
+
+/**
+ * Policy and route kinds whose references the tool reads (Kuma 2.9 to 3.0):
+ * `spec.targetRef`, `spec.to[]`, `spec.from[]`. Any other `kuma.io` kind with
+ * the same shape is read the same way.
+ */
+export const POLICY_KINDS: readonly string[] = [
+  "MeshAccessLog",
+  "MeshCircuitBreaker",
+  "MeshFaultInjection",
+  "MeshHealthCheck",
+  "MeshLoadBalancingStrategy",
+  "MeshRateLimit",
+  "MeshRetry",
+  "MeshTimeout",
+  "MeshTLS",
+  "MeshTrace",
+  "MeshTrafficPermission",
+  KIND.meshHTTPRoute,
+  KIND.meshTCPRoute,
+];
+
+/** Kinds a reference can point a policy or route at as a destination. */
+export const DESTINATION_KINDS: ReadonlySet<string> = new Set([
+  KIND.meshService,
+  KIND.meshMultiZoneService,
+  KIND.meshExternalService,
+]);
+
+/** `requestMirror` filter type of MeshHTTPRoute. */
+export const REQUEST_MIRROR = "RequestMirror";
+
+/** The TCP port Kuma 2.9 gives a 3-part legacy name (`TCPPortReserved`). */
+export const TCP_PORT_RESERVED = 49151;
 
 /** Kubernetes kinds the tool reads. */
 export const K8S_KIND = {
@@ -65,6 +105,8 @@ export const ANNOTATION = {
   displayName: "kuma.io/display-name",
   ignore: "kuma.io/ignore",
   gateway: "kuma.io/gateway",
+  reachableBackends: "kuma.io/reachable-backends",
+  transparentProxying: "kuma.io/transparent-proxying",
 } as const;
 
 /** Values of `kuma.io/managed-by`. */
@@ -89,6 +131,12 @@ export const MESH_SERVICES_MODES = [
 
 /** A `Mesh.spec.meshServices.mode` value. */
 export type MeshServicesMode = typeof MESH_SERVICES_MODES[number];
+
+/** Migration stages: the `meshServices.mode` values a migration moves through. */
+export const MIGRATION_STAGES = ["Everywhere", "ReachableBackends", "Exclusive"] as const;
+
+/** A migration stage. */
+export type MigrationStage = typeof MIGRATION_STAGES[number];
 
 /** Mesh name the Kubernetes controller falls back to. */
 export const DEFAULT_MESH = "default";

@@ -59,6 +59,28 @@ export interface KumaFeatures {
   multiZoneServiceAppProtocols: readonly string[] | undefined;
   /** MeshMultiZoneService names must be RFC 1035 labels (3.0). */
   rfc1035MultiZoneServiceNames: boolean;
+  /**
+   * References: `to[].targetRef` names of 3 or 4 `_`-separated parts are translated
+   * to display name + namespace (+ port), and routes fall back to `kuma.io/service`
+   * (2.x, `rules/resolve/targetref.go: parseService`); 3.0 has labels only.
+   */
+  legacyReferences: boolean;
+  /** `to[].targetRef` may combine `labels` and `sectionName` (>= 2.10; 2.9's validator forbids it). */
+  labelsWithSectionName: boolean;
+  /** A MeshService backendRef with `sectionName` (and no `port`) is a real-resource reference (>= 2.12). */
+  backendRefSectionName: boolean;
+  /** `to[].targetRef` `sectionName` filters ports by section name (>= 2.10); 2.9 uses it unchecked. */
+  sectionNameFilters: boolean;
+  /** A legacy name whose port matches no port of the MeshService drops it (>= 2.10); 2.9 keeps the whole MeshService. */
+  legacyPortDrops: boolean;
+  /** `requestMirror.backendRef` resolves MeshService references (3.0); 2.x mirrors only by `kuma.io/service`. */
+  mirrorRealReferences: boolean;
+  /** 3.0 adds the route's namespace to backendRef labels holding a display name but no namespace. */
+  backendRefNamespaceDefault: boolean;
+  /** Top-level `targetRef.kind: Dataplane` exists (>= 2.10). */
+  dataplaneTargetRef: boolean;
+  /** `to[]` items of kind MeshHTTPRoute make a policy a producer (>= 2.11). */
+  routeProducerItems: boolean;
 }
 
 /** Parses `2.14`, `2.14.3` or `v2.14.3` to a supported minor version. */
@@ -104,5 +126,14 @@ export function featuresOf(version: KumaVersion): KumaFeatures {
       ? ["grpc", "http", "http2", "kafka", "tcp"]
       : undefined,
     rfc1035MultiZoneServiceNames: v3,
+    legacyReferences: !v3,
+    labelsWithSectionName: atLeast(version, "2.10"),
+    backendRefSectionName: atLeast(version, "2.12"),
+    sectionNameFilters: atLeast(version, "2.10"),
+    legacyPortDrops: atLeast(version, "2.10"),
+    mirrorRealReferences: v3,
+    backendRefNamespaceDefault: v3,
+    dataplaneTargetRef: atLeast(version, "2.10"),
+    routeProducerItems: atLeast(version, "2.11"),
   };
 }

@@ -68,6 +68,12 @@ export interface ResourceView {
   namespace?: string;
   coreName: string;
   origin: string;
+  /** Mesh of the resource. */
+  mesh: string;
+  /** Labels as that store holds them (what label selectors of references match). */
+  labels: Record<string, string>;
+  /** Creation time when the input says (oldest wins among backendRef label matches). */
+  creationTime?: string;
   /** Hostnames and failures in that zone (none on global: Kuma computes them in zones only). */
   hostnames: HostnameOutcome[];
   /** For MeshMultiZoneServices: `status.meshServices` in that zone. */
@@ -216,9 +222,12 @@ function viewOf(zone: string, stored: StoredView, outcomes: HostnameOutcome[]): 
     name: stored.name,
     coreName: stored.coreName,
     origin: stored.labels[LABEL.origin] ?? "",
+    mesh: stored.mesh,
+    labels: stored.labels,
     hostnames: outcomes,
   };
   if (stored.namespace !== undefined) view.namespace = stored.namespace;
+  if (stored.creationTime !== undefined) view.creationTime = stored.creationTime;
   return view;
 }
 

@@ -1,0 +1,322 @@
+/**
+ * Every destination (MeshService, MeshMultiZoneService, MeshExternalService)
+ * as each zone's control plane stores it, and Kuma's rules for resolving a
+ * reference against that store, per version:
+ * `to[].targetRef` (`rules/resolve/targetref.go: TargetRef`) and route
+ * `backendRefs` (`resolve/backendref.go: BackendRef`, 2.x;
+ * `api/common/v1alpha1/targetref.go: RealResourceSelector`, 3.0).
+ *
+ * @module
+ */
+
+import { isObject, type KubeObject } from "../model/krm.ts";
+import { KIND, LABEL, TCP_PORT_RESERVED } from "../model/kuma.ts";
+import { parseLegacyServiceName, sectionOf } from "../model/service_identity.ts";
+import type { KumaFeatures } from "../model/version.ts";
+import type { ResourceViews } from "./hostname_preview.ts";
+
+/** A destination in one zone's store. */
+export interface Destination {
+  kind: string;
+  /** Zone whose store holds this copy. */
+  zone: string;
+  /** Zone it was created in, or `global`. */
+  createdIn: string;
+  /** Stored `metadata.name`. */
+  name: string;
+  namespace?: string;
+  mesh: string;
+  labels: Readonly<Record<string, string>>;
+  ports: readonly { name?: string; port: number }[];
+  creationTime?: string;
+  /** The object of the run it is a copy of. */
+  object: KubeObject;
+}
+
+/** Destinations per zone, indexed by kind, mesh and display name. */
+export interface DestinationIndex {
+  zones: readonly string[];
+  all(zone: string): readonly Destination[];
+  byDisplayName(
+    zone: string,
+    kind: string,
+    mesh: string,
+    displayName: string,
+  ): readonly Destination[];
+}
+
+/** The referencing object's identity, as name lookups use it (kuma-spec §6.2). */
+export interface Origin {
+  mesh: string;
+  /** Its `kuma.io/zone` label: the zone it was created in, absent when created on global. */
+  zoneLabel: string | undefined;
+  /** Its `k8s.kuma.io/namespace`; absent on Universal. */
+  namespace: string | undefined;
+}
+
+/** A reference's match: a destination and the port section it narrows to. */
+export interface Match {
+  destination: Destination;
+  /** Section name, or `undefined` for the whole destination. */
+  section: string | undefined;
+}
+
+/** Builds the index from the hostname preview's per-zone views. */
+export function buildDestinations(
+  resources: readonly ResourceViews[],
+  zones: readonly string[],
+): DestinationIndex {
+  const byZone = new Map<string, Destination[]>(zones.map((z) => [z, []]));
+  const byName = new Map<string, Destination[]>();
+  for (const resource of resources) {
+    const ports = portsOf(resource.object);
+    for (const view of resource.views) {
+      const list = byZone.get(view.zone);
+      if (!list) continue; // the global store: references are resolved in zones
+      const destination: Destination = {
+        kind: resource.kind,
+        zone: view.zone,
+        createdIn: resource.createdIn,
+        name: view.name,
+        mesh: view.mesh,
+        labels: view.labels,
+        ports,
+        object: resource.object,
+      };
+      if (view.namespace !== undefined) destination.namespace = view.namespace;
+      if (view.creationTime !== undefined) destination.creationTime = view.creationTime;
+      list.push(destination);
+      const display = view.labels[LABEL.displayName] ?? view.name;
+      const key = nameKey(view.zone, resource.kind, view.mesh, display);
+      const named = byName.get(key);
+      if (named) named.push(destination);
+      else byName.set(key, [destination]);
+    }
+  }
+  return {
+    zones,
+    all: (zone) => byZone.get(zone) ?? [],
+    byDisplayName: (zone, kind, mesh, displayName) =>
+      byName.get(nameKey(zone, kind, mesh, displayName)) ?? [],
+  };
+}
+
+function nameKey(zone: string, kind: string, mesh: string, display: string): string {
+  return `${zone}\u0000${kind}\u0000${mesh}\u0000${display}`;
+}
+
+/** Ports of a destination object (MeshService and MeshMultiZoneService `spec.ports`, MeshExternalService `spec.match`). */
+function portsOf(object: KubeObject): { name?: string; port: number }[] {
+  const spec = isObject(object.spec) ? object.spec : {};
+  const raw = object.kind === KIND.meshExternalService
+    ? (isObject(spec.match) ? [spec.match] : [])
+    : Array.isArray(spec.ports)
+    ? spec.ports
+    : [];
+  const ports: { name?: string; port: number }[] = [];
+  for (const p of raw) {
+    if (!isObject(p) || typeof p.port !== "number") continue;
+    ports.push(typeof p.name === "string" ? { name: p.name, port: p.port } : { port: p.port });
+  }
+  return ports;
+}
+
+/** Destinations of `kind` in `zone` and `mesh` whose labels contain every pair. */
+export function selectByLabels(
+  index: DestinationIndex,
+  zone: string,
+  kind: string,
+  mesh: string,
+  selector: Readonly<Record<string, string>>,
+): Destination[] {
+  const display = selector[LABEL.displayName];
+  const candidates = display !== undefined
+    ? index.byDisplayName(zone, kind, mesh, display)
+    : index.all(zone).filter((d) => d.kind === kind && d.mesh === mesh);
+  return candidates.filter((d) =>
+    Object.entries(selector).every(([key, value]) => d.labels[key] === value)
+  );
+}
+
+/** Kuma's identity lookup of a `name` reference relative to the referencing object (2.x). */
+export function selectByName(
+  index: DestinationIndex,
+  zone: string,
+  kind: string,
+  origin: Origin,
+  name: string,
+  namespace: string | undefined,
+): Destination[] {
+  const wantedNamespace = namespace !== undefined && namespace !== ""
+    ? namespace
+    : origin.namespace;
+  return index.byDisplayName(zone, kind, origin.mesh, name).filter((d) =>
+    d.labels[LABEL.zone] === origin.zoneLabel &&
+    d.labels[LABEL.namespace] === wantedNamespace
+  );
+}
+
+/** A reference map's fields, read leniently. */
+export interface RefFields {
+  kind: string;
+  name: string | undefined;
+  namespace: string | undefined;
+  labels: Record<string, string> | undefined;
+  sectionName: string | undefined;
+  port: number | undefined;
+}
+
+/** Reads the fields of a reference map. */
+export function refFields(ref: Readonly<Record<string, unknown>>): RefFields {
+  const labels = isObject(ref.labels)
+    ? Object.fromEntries(
+      Object.entries(ref.labels).filter(([, v]) => typeof v === "string"),
+    ) as Record<string, string>
+    : undefined;
+  return {
+    kind: typeof ref.kind === "string" ? ref.kind : "",
+    name: typeof ref.name === "string" && ref.name !== "" ? ref.name : undefined,
+    namespace: typeof ref.namespace === "string" && ref.namespace !== ""
+      ? ref.namespace
+      : undefined,
+    labels: labels && Object.keys(labels).length > 0 ? labels : undefined,
+    sectionName: typeof ref.sectionName === "string" && ref.sectionName !== ""
+      ? ref.sectionName
+      : typeof ref.sectionName === "number"
+      ? String(ref.sectionName)
+      : undefined,
+    port: typeof ref.port === "number" ? ref.port : undefined,
+  };
+}
+
+/** True when a 2.x `to[]` entry goes through Kuma's legacy-name translation. */
+export function isLegacyTranslated(ref: RefFields, features: KumaFeatures): boolean {
+  return features.legacyReferences && ref.kind === KIND.meshService &&
+    ref.sectionName === undefined && ref.name !== undefined &&
+    parseLegacyServiceName(ref.name) !== undefined;
+}
+
+/** Resolves a `to[].targetRef` in one zone (kuma-spec §6.3, version rules). */
+export function resolveTo(
+  index: DestinationIndex,
+  zone: string,
+  ref: RefFields,
+  origin: Origin,
+  features: KumaFeatures,
+): Match[] {
+  if (isLegacyTranslated(ref, features)) {
+    const legacy = parseLegacyServiceName(ref.name!)!;
+    const found = selectByLabels(index, zone, ref.kind, origin.mesh, {
+      [LABEL.displayName]: legacy.name,
+      [LABEL.namespace]: legacy.namespace,
+    });
+    const port = legacy.port ?? (features.legacyPortDrops ? undefined : TCP_PORT_RESERVED);
+    if (port === undefined) {
+      return found.map((destination) => ({ destination, section: undefined }));
+    }
+    return found.flatMap((destination): Match[] => {
+      const hit = destination.ports.find((p) => p.port === port);
+      if (hit) return [{ destination, section: sectionOf(hit) }];
+      return features.legacyPortDrops ? [] : [{ destination, section: undefined }];
+    });
+  }
+  let found: Destination[];
+  if (ref.labels !== undefined) {
+    found = selectByLabels(index, zone, ref.kind, origin.mesh, ref.labels);
+  } else if (ref.name !== undefined && features.legacyReferences) {
+    found = selectByName(index, zone, ref.kind, origin, ref.name, ref.namespace);
+  } else {
+    return [];
+  }
+  if (ref.sectionName === undefined) {
+    return found.map((destination) => ({ destination, section: undefined }));
+  }
+  if (!features.sectionNameFilters) {
+    return found.map((destination) => ({ destination, section: ref.sectionName }));
+  }
+  return found.filter((d) => d.ports.some((p) => sectionOf(p) === ref.sectionName))
+    .map((destination) => ({ destination, section: ref.sectionName }));
+}
+
+/** The outcome of resolving a real-resource backendRef. */
+export interface BackendMatch {
+  /** What Kuma picks (at most one). */
+  match: Match | undefined;
+  /** Every destination the selector matched, when several (Kuma takes the oldest). */
+  contenders: Destination[];
+  /** Why nothing matched, when nothing did. */
+  problem?: string;
+}
+
+/**
+ * Resolves a real-resource backendRef in one zone (kuma-spec §6.4): labels
+ * pick the oldest match, names go through the identity lookup, then the
+ * port must exist.
+ */
+export function resolveBackend(
+  index: DestinationIndex,
+  zone: string,
+  ref: RefFields,
+  origin: Origin,
+  features: KumaFeatures,
+): BackendMatch {
+  let found: Destination[];
+  if (ref.labels !== undefined) {
+    let selector = ref.labels;
+    if (
+      features.backendRefNamespaceDefault && selector[LABEL.displayName] !== undefined &&
+      selector[LABEL.namespace] === undefined && origin.namespace !== undefined
+    ) {
+      selector = { ...selector, [LABEL.namespace]: origin.namespace };
+    }
+    found = selectByLabels(index, zone, ref.kind, origin.mesh, selector);
+  } else if (ref.name !== undefined && features.legacyReferences) {
+    found = selectByName(index, zone, ref.kind, origin, ref.name, ref.namespace);
+  } else {
+    return { match: undefined, contenders: [], problem: "it selects nothing" };
+  }
+  if (found.length === 0) {
+    return { match: undefined, contenders: [], problem: "no destination matches it" };
+  }
+  const sorted = [...found].sort(compareAge);
+  const destination = sorted[0]!;
+  const contenders = found.length > 1 ? sorted : [];
+  if (ref.kind === KIND.meshExternalService) {
+    return { match: { destination, section: undefined }, contenders };
+  }
+  const wanted = features.backendRefSectionName && ref.sectionName !== undefined
+    ? ref.sectionName
+    : ref.port !== undefined
+    ? String(ref.port)
+    : undefined;
+  if (wanted === undefined) {
+    if (destination.ports.length === 1 && features.v3) {
+      return { match: { destination, section: sectionOf(destination.ports[0]!) }, contenders };
+    }
+    return { match: undefined, contenders, problem: "it names no port" };
+  }
+  const port = destination.ports.find((p) => p.name === wanted || String(p.port) === wanted);
+  if (!port) {
+    return {
+      match: undefined,
+      contenders,
+      problem: `${destination.kind} "${destination.name}" has no port ${wanted}`,
+    };
+  }
+  return { match: { destination, section: sectionOf(port) }, contenders };
+}
+
+/** Oldest first; unknown creation times last; then by name for a stable order. */
+function compareAge(a: Destination, b: Destination): number {
+  const ta = a.creationTime ?? "\uffff";
+  const tb = b.creationTime ?? "\uffff";
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const ka = `${a.createdIn}\u0000${a.namespace ?? ""}\u0000${a.name}`;
+  const kb = `${b.createdIn}\u0000${b.namespace ?? ""}\u0000${b.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** True when two destinations are copies of the same resource. */
+export function sameResource(a: Destination, b: Destination): boolean {
+  return a.object === b.object;
+}
