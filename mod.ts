@@ -54,6 +54,7 @@ export type {
   Severity,
 } from "./src/model/krm.ts";
 export { type Report, REPORT_API_VERSION, type ReportMeshService } from "./src/report.ts";
+export { reportMarkdown, type ReportMarkdownOptions } from "./src/report_markdown.ts";
 export { exitCodeOf, REASON } from "./src/results.ts";
 export { KUMA_VERSIONS, type KumaVersion } from "./src/model/version.ts";
 export { hashedName, headlessMeshServiceName } from "./src/model/hash.ts";
