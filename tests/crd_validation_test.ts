@@ -170,3 +170,29 @@ Deno.test(
     assert.equal(bad({ ports, selector: {}, state: "Available" }), undefined);
   },
 );
+
+/** Output items that rewrite an input item (routes, policies, Meshes, Dataplanes), paired by input order. */
+function rewrittenItems(input: readonly KubeObject[], output: readonly KubeObject[]): KubeObject[] {
+  const passed = output.filter((item) => generatedItems([item]).length === 0);
+  return passed.filter((item, i) =>
+    String(item.apiVersion ?? "").startsWith("kuma.io/") &&
+    JSON.stringify(item) !== JSON.stringify(input[i])
+  );
+}
+
+Deno.test("rewritten routes and policies validate against the CRDs of their version", {
+  ignore: !available,
+}, async () => {
+  let total = 0;
+  const kinds = new Set<string>();
+  for (const testCase of cases) {
+    const input = await readResourceList(testCase.input);
+    const rewritten = rewrittenItems(input.items, render(input).resourceList.items);
+    for (const item of rewritten) kinds.add(String(item.kind));
+    total += await assertValidAgainstCrds(rewritten, kumaVersionOf(input), {
+      kinds: [...new Set(rewritten.map((item) => String(item.kind)))],
+    });
+  }
+  assert.ok(total >= 2, `expected rewritten objects across golden cases, got ${total}`);
+  assert.ok(kinds.has("MeshHTTPRoute"), "no golden case rewrites a MeshHTTPRoute");
+});

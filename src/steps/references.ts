@@ -123,11 +123,11 @@ export function rewriteReferences(
         field: fieldPath(site.path),
         role: site.role,
         before: site.ref,
+        ...(decision.after !== undefined ? { after: decision.after } : {}),
         status: decision.status,
         targets: decision.targets,
       };
       if (decision.after !== undefined) {
-        reference.after = decision.after;
         copy ??= structuredClone(referrer.object);
         setAt(copy, site.path, decision.after);
       }
@@ -271,11 +271,53 @@ function decide(site: Site, referrer: Referrer, context: ReferenceContext): Deci
     if (candidates.length > 0) {
       return rewriteLegacy(site, ref, referrer, context, candidates);
     }
-    if (isLegacyTranslated(ref, features) || (backend && !features.v3)) {
+    if (backend && !features.v3 && ref.sectionName !== undefined) {
+      const fixed = sectionToPort(site, ref, referrer, context);
+      if (fixed) return fixed;
+    }
+    if (parseLegacyServiceName(ref.name!) !== undefined || (backend && !features.v3)) {
       return unresolvedLegacy(ref, referrer, context);
     }
   }
   return decideReal(site, ref, referrer, context, backend);
+}
+
+/**
+ * Before 2.12 a MeshService backendRef with `sectionName` and no `port` is read
+ * as a `kuma.io/service` name; when it names a MeshService, write its port.
+ */
+function sectionToPort(
+  site: Site,
+  ref: RefFields,
+  referrer: Referrer,
+  context: ReferenceContext,
+): Decision | undefined {
+  const features = { ...context.features, backendRefSectionName: true };
+  const targets: ReportTarget[] = [];
+  let port: number | undefined;
+  for (const zone of referrer.zones) {
+    const outcome = resolveBackend(context.destinations, zone, ref, referrer.origin, features);
+    if (!outcome.match || outcome.contenders.length > 0) return undefined;
+    const hit = outcome.match.destination.ports.find((p) =>
+      sectionOf(p) === outcome.match!.section
+    );
+    if (!hit || (port !== undefined && port !== hit.port)) return undefined;
+    port = hit.port;
+    targets.push(reportTarget(outcome.match, zone));
+  }
+  if (port === undefined) return undefined;
+  const out: Record<string, unknown> = { kind: ref.kind, name: ref.name };
+  if (ref.namespace !== undefined) out.namespace = ref.namespace;
+  out.port = port;
+  return {
+    status: "rewritten",
+    after: withRest(site.ref, out),
+    targets,
+    message:
+      `Kuma ${context.features.version} ignores sectionName on backendRefs (honoured from 2.12) and reads a backendRef without port as the kuma.io/service "${ref.name}": written with port ${port}`,
+    blocking: false,
+    severity: undefined,
+  };
 }
 
 // ---------------------------------------------------------------------------
