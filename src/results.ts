@@ -54,6 +54,7 @@ export const REASON = {
   unsupportedReference: "UnsupportedReference",
   migrationStage: "MigrationStage",
   reachableBackends: "ReachableBackends",
+  policyRole: "PolicyRole",
   // Assumptions and configuration.
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",

@@ -24,7 +24,12 @@ import {
   type Result,
 } from "./model/krm.ts";
 import { buildInventory, type Inventory } from "./model/inventory.ts";
-import type { GeneratedMeshService, MeshServicePort, StepOutput } from "./model/mesh_service.ts";
+import {
+  type GeneratedMeshService,
+  type MeshServicePort,
+  selectorLabelsOf,
+  type StepOutput,
+} from "./model/mesh_service.ts";
 import { DEFAULT_MESH, LABEL, ORIGIN } from "./model/kuma.ts";
 import { buildLegacyIndex, type LegacySource } from "./model/service_identity.ts";
 import { isOwned, namespaceOf } from "./model/inventory.ts";
@@ -144,6 +149,7 @@ export function render(input: unknown): RenderOutput {
     destinations,
     legacy,
   });
+  results.push(...references.results);
   const migration = finishMigration({
     config: config.config,
     features,
@@ -301,8 +307,7 @@ function selectorsOf(
   zone: DerivedZone,
 ): { namespace: string; selector: Record<string, string>; services: string[] }[] {
   return zone.step.meshServices.flatMap((ms) => {
-    const selector = (ms.object.spec as { selector?: { dataplaneTags?: Record<string, string> } })
-      .selector?.dataplaneTags;
+    const selector = selectorLabelsOf(ms.object);
     const namespace = ms.object.metadata?.namespace;
     if (!selector || namespace === undefined) return [];
     return [{ namespace, selector, services: ms.legacyServices }];

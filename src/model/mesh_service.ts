@@ -7,7 +7,7 @@
 
 import { isRfc1035Label, KIND, KUMA_API_VERSION } from "./kuma.ts";
 import type { KumaFeatures } from "./version.ts";
-import type { KubeObject, ResourceRef, Result } from "./krm.ts";
+import { isObject, type KubeObject, type ResourceRef, type Result } from "./krm.ts";
 
 /** One MeshService port. Key order is the order written. */
 export interface MeshServicePort {
@@ -110,4 +110,24 @@ export function meshServiceRejection(
     };
   }
   return undefined;
+}
+
+/**
+ * The label pairs a MeshService selects Dataplanes by (`dataplaneTags`, or
+ * `dataplaneLabels.matchLabels`), or `undefined` for `dataplaneRef` and
+ * malformed selectors.
+ */
+export function selectorLabelsOf(
+  object: KubeObject | undefined,
+): Record<string, string> | undefined {
+  const spec = object?.spec;
+  if (!isObject(spec) || !isObject(spec.selector)) return undefined;
+  const selector = spec.selector;
+  const labels = isObject(selector.dataplaneTags)
+    ? selector.dataplaneTags
+    : isObject(selector.dataplaneLabels)
+    ? selector.dataplaneLabels.matchLabels
+    : undefined;
+  if (!isObject(labels)) return undefined;
+  return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)]));
 }

@@ -12,7 +12,8 @@
  */
 
 import type { Config, CrossZoneChoice, ReferenceStyle } from "../config.ts";
-import { isObject, type KubeObject } from "../model/krm.ts";
+import { isObject, type KubeObject, type Result } from "../model/krm.ts";
+import { REASON, resultAt } from "../results.ts";
 import { KIND, LABEL, REQUEST_MIRROR, ROUTE_KINDS } from "../model/kuma.ts";
 import {
   type LegacyIndex,
@@ -21,12 +22,12 @@ import {
   parseLegacyServiceName,
   sectionOf,
 } from "../model/service_identity.ts";
+import { selectorLabelsOf } from "../model/mesh_service.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import type { ReferenceStatus, ReportReference, ReportTarget } from "../report.ts";
 import {
   type Destination,
   type DestinationIndex,
-  isLegacyTranslated,
   type Match,
   type Origin,
   type RefFields,
@@ -74,6 +75,8 @@ export interface ReferenceOutput {
   /** Rewritten objects by the input object they replace. */
   rewritten: Map<KubeObject, KubeObject>;
   findings: Finding[];
+  /** Consequences of rewrites worth knowing (policy roles that change). */
+  results: Result[];
 }
 
 type Role = ReportReference["role"];
@@ -111,38 +114,120 @@ export function rewriteReferences(
 ): ReferenceOutput {
   const rewritten = new Map<KubeObject, KubeObject>();
   const findings: Finding[] = [];
+  const results: Result[] = [];
   for (const referrer of referrers) {
-    const sites = sitesOf(referrer.object);
-    let copy: KubeObject | undefined;
-    for (const site of sites) {
-      const decision = decide(site, referrer, context);
-      const reference: ReportReference = {
-        resource: resourceOf(referrer),
-        ...(referrer.path !== undefined ? { path: referrer.path } : {}),
-        zone: referrer.createdIn,
-        field: fieldPath(site.path),
-        role: site.role,
-        before: site.ref,
-        ...(decision.after !== undefined ? { after: decision.after } : {}),
-        status: decision.status,
-        targets: decision.targets,
-      };
-      if (decision.after !== undefined) {
-        copy ??= structuredClone(referrer.object);
-        setAt(copy, site.path, decision.after);
+    let outcome = processReferrer(referrer, context);
+    const before = policyRole(referrer, referrer.object, context);
+    let after = policyRole(referrer, outcome.copy ?? referrer.object, context);
+    if (after === "mixed" && before !== "mixed" && context.style === "name") {
+      // Name style made some entries producer items and others consumer items: labels keep them alike.
+      const retry = processReferrer(referrer, { ...context, style: "labels" });
+      const role = policyRole(referrer, retry.copy ?? referrer.object, context);
+      if (role !== "mixed") {
+        outcome = retry;
+        after = role;
       }
-      if (decision.message !== undefined) reference.message = decision.message;
-      findings.push({
-        reference,
-        object: referrer.object,
-        blocking: decision.blocking,
-        severity: decision.severity,
-        advice: decision.advice ?? "",
-      });
     }
-    if (copy !== undefined) rewritten.set(referrer.object, copy);
+    findings.push(...outcome.findings);
+    if (outcome.copy !== undefined) rewritten.set(referrer.object, outcome.copy);
+    if (after === "mixed") {
+      results.push(resultAt(
+        "warning",
+        referrer.object,
+        `${referrer.object.kind} "${referrer.object.metadata?.name}" mixes to[] entries that make it a producer policy (a MeshService by name in its own namespace, or a kuma.io/service name) with entries that make it a consumer policy, which Kuma rejects: split it into two policies, or resolve the remaining kuma.io/service names`,
+        REASON.policyRole,
+        { field: "spec.to" },
+      ));
+    } else if (before !== after && before !== undefined && after !== undefined) {
+      const first = outcome.findings.find((f) => f.reference.status === "rewritten");
+      if (first) {
+        const note = `policy role changes from ${before} to ${after}: ${
+          after === "consumer"
+            ? "it now applies only to clients in its own namespace and zone, and is no longer synced to other zones"
+            : "it is now synced to other zones"
+        }`;
+        first.reference.message = first.reference.message
+          ? `${first.reference.message}; ${note}`
+          : note;
+      }
+    }
   }
-  return { rewritten, findings };
+  return { rewritten, findings, results };
+}
+
+/** Decides every reference of one referrer. */
+function processReferrer(
+  referrer: Referrer,
+  context: ReferenceContext,
+): { copy: KubeObject | undefined; findings: Finding[] } {
+  const findings: Finding[] = [];
+  let copy: KubeObject | undefined;
+  for (const site of sitesOf(referrer.object)) {
+    const decision = decide(site, referrer, context);
+    const reference: ReportReference = {
+      resource: resourceOf(referrer),
+      ...(referrer.path !== undefined ? { path: referrer.path } : {}),
+      zone: referrer.createdIn,
+      field: fieldPath(site.path),
+      role: site.role,
+      before: site.ref,
+      ...(decision.after !== undefined ? { after: decision.after } : {}),
+      status: decision.status,
+      targets: decision.targets,
+    };
+    if (decision.after !== undefined) {
+      copy ??= structuredClone(referrer.object);
+      setAt(copy, site.path, decision.after);
+    }
+    if (decision.message !== undefined) reference.message = decision.message;
+    findings.push({
+      reference,
+      object: referrer.object,
+      blocking: decision.blocking,
+      severity: decision.severity,
+      advice: decision.advice ?? "",
+    });
+  }
+  return { copy, findings };
+}
+
+/**
+ * Kuma's `ComputePolicyRole` for a policy in a Kubernetes namespace other than
+ * the system one; `undefined` elsewhere (role `system`) and without `to`.
+ */
+function policyRole(
+  referrer: Referrer,
+  object: KubeObject,
+  context: ReferenceContext,
+): "producer" | "consumer" | "mixed" | undefined {
+  const namespace = referrer.origin.namespace;
+  if (namespace === undefined || namespace === context.config.systemNamespace) return undefined;
+  const spec = isObject(object.spec) ? object.spec : {};
+  const to = asList(spec.to);
+  if (to.length === 0) return undefined;
+  const { features } = context;
+  const producer = to.map((entry) => {
+    const ref = isObject(entry) && isObject(entry.targetRef)
+      ? refFields(entry.targetRef)
+      : undefined;
+    if (!ref) return false;
+    if (features.v3) {
+      const labels = ref.labels ?? {};
+      const keys = Object.keys(labels);
+      return labels[LABEL.displayName] !== undefined &&
+        keys.every((k) =>
+          k === LABEL.displayName || (k === LABEL.namespace && labels[k] === namespace)
+        );
+    }
+    const kinds = features.routeProducerItems
+      ? [KIND.meshService, KIND.meshHTTPRoute]
+      : [KIND.meshService];
+    return kinds.includes(ref.kind as typeof KIND.meshService) && ref.name !== undefined &&
+      (ref.namespace === undefined || ref.namespace === namespace);
+  });
+  if (producer.every((p) => p)) return "producer";
+  if (producer.every((p) => !p)) return "consumer";
+  return "mixed";
 }
 
 function resourceOf(referrer: Referrer): ReportReference["resource"] {
@@ -497,7 +582,7 @@ function rewriteLegacy(
       advice: "reference the Pod's MeshService you mean, or give the workload a ClusterIP Service",
     };
   }
-  const result = buildMeshServiceRef(site, ref, referrer, context, chosen, pin);
+  const result = buildMeshServiceRef(site, referrer, context, chosen, pin);
   if (!result.ok) {
     return {
       status: "unresolved",
@@ -544,7 +629,6 @@ interface Built {
  */
 function buildMeshServiceRef(
   site: Site,
-  ref: RefFields,
   referrer: Referrer,
   context: ReferenceContext,
   targets: LegacyTarget[],
@@ -1093,7 +1177,7 @@ function decideTopLevel(
   const copies = candidates.map((c) =>
     context.destinations.all(c.zone).find((d) => isCopyOf(d, c))
   );
-  const selectors = copies.map((d) => dataplaneTagsOf(d?.object));
+  const selectors = copies.map((d) => selectorLabelsOf(d?.object));
   const selector = selectors[0];
   const same = selector !== undefined &&
     selectors.every((s) => s !== undefined && JSON.stringify(s) === JSON.stringify(selector));
@@ -1129,13 +1213,6 @@ function decideTopLevel(
     blocking: false,
     severity: undefined,
   };
-}
-
-function dataplaneTagsOf(object: KubeObject | undefined): Record<string, string> | undefined {
-  if (!object || !isObject(object.spec) || !isObject(object.spec.selector)) return undefined;
-  const tags = object.spec.selector.dataplaneTags;
-  if (!isObject(tags)) return undefined;
-  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)]));
 }
 
 // ---------------------------------------------------------------------------
