@@ -339,18 +339,15 @@ function reachableRefs(workload: Workload, input: FinishInput): Record<string, u
         const port = target.section === undefined
           ? undefined
           : destination.ports.find((p) => (p.name ?? String(p.port)) === target.section)?.port;
-        const local = destination.kind === KIND.meshService &&
+        // A name resolves by identity: the Dataplane's zone (and namespace) must be the destination's.
+        const byName = destination.kind === KIND.meshService &&
           destination.createdIn === workload.zone &&
-          destination.labels[LABEL.namespace] !== undefined &&
+          destination.labels[LABEL.zone] === workload.zone &&
           destination.labels[LABEL.namespace] === destination.namespace;
         const ref: Record<string, unknown> = { kind: destination.kind };
-        if (local) {
+        if (byName) {
           ref.name = destination.labels[LABEL.displayName] ?? destination.name;
-          ref.namespace = destination.namespace;
-        } else if (
-          destination.kind === KIND.meshService && destination.createdIn === workload.zone
-        ) {
-          ref.name = destination.labels[LABEL.displayName] ?? destination.name;
+          if (destination.namespace !== undefined) ref.namespace = destination.namespace;
         } else {
           const labels: Record<string, string> = {
             [LABEL.displayName]: destination.labels[LABEL.displayName] ?? destination.name,
@@ -390,6 +387,10 @@ function mergeRefs(
   for (const ref of [...existing, ...computed]) {
     const key = refKey(ref);
     if (!byKey.has(key)) byKey.set(key, ref);
+  }
+  // A reference to a whole destination covers the references to its ports.
+  for (const [key, ref] of [...byKey]) {
+    if (ref.port !== undefined && byKey.has(refKey({ ...ref, port: undefined }))) byKey.delete(key);
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }

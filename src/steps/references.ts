@@ -923,7 +923,9 @@ function rewriteToMultiZone(
       }`,
     blocking: true,
     severity: "warning",
-    advice: "reference it by hand",
+    advice: context.features.backendRefNamespaceDefault && referrer.origin.namespace !== undefined
+      ? `Kuma 3.0 adds the route's namespace (${referrer.origin.namespace}) to a selector with ${LABEL.displayName} and no namespace, and the MeshMultiZoneService has none: give it a label of its own and select by that`
+      : "reference it by hand",
   };
 }
 
