@@ -283,3 +283,71 @@ data:
     },
   });
 });
+
+const ROUTE_YAML = `# Traffic to web, still by kuma.io/service.
+apiVersion: kuma.io/v1alpha1
+kind: MeshHTTPRoute
+metadata:
+  name: web-route
+  namespace: shop
+  labels:
+    kuma.io/mesh: default # the mesh
+spec:
+  targetRef:
+    kind: Mesh
+  to:
+    # The destination.
+    - targetRef:
+        kind: MeshService
+        name: web_shop_svc_80 # legacy name
+      rules:
+        - matches:
+            - path:
+                type: PathPrefix
+                value: /
+          default:
+            backendRefs:
+              - kind: MeshService
+                name: web_shop_svc_80
+                weight: 100 # everything
+`;
+
+testsNeeding(KPT, "kpt", () => {
+  Deno.test("kpt fn eval rewrites a route's references and kpt keeps its comments", async () => {
+    const { parent, pkg } = await makePackage();
+    try {
+      await writeTree(pkg, { "routes/web.yaml": ROUTE_YAML });
+      const result = await run("kpt", ["fn", "eval", "--exec", WRAPPER, pkg], { cwd: parent });
+      assert.equal(result.code, 0, describeRun(result));
+      const after = await snapshotTree(pkg);
+      const route = after.get("routes/web.yaml") ?? "";
+      for (
+        const comment of [
+          "# Traffic to web, still by kuma.io/service.",
+          "kuma.io/mesh: default # the mesh",
+          "# The destination.",
+          "weight: 100 # everything",
+        ]
+      ) {
+        assert.ok(route.includes(comment), `comment "${comment}" lost:\n${route}`);
+      }
+      const doc = load(route) as {
+        spec: { to: { targetRef: unknown; rules: { default: { backendRefs: unknown[] } }[] }[] };
+      };
+      assert.deepEqual(doc.spec.to[0]!.targetRef, {
+        kind: "MeshService",
+        name: "web",
+        namespace: "shop",
+        sectionName: "http",
+      });
+      assert.deepEqual(doc.spec.to[0]!.rules[0]!.default.backendRefs, [
+        { kind: "MeshService", name: "web", namespace: "shop", port: 80, weight: 100 },
+      ]);
+      const again = await run("kpt", ["fn", "eval", "--exec", WRAPPER, pkg], { cwd: parent });
+      assert.equal(again.code, 0, describeRun(again));
+      assert.deepEqual(await snapshotTree(pkg), after, "a second fn eval must change nothing");
+    } finally {
+      await Deno.remove(parent, { recursive: true });
+    }
+  });
+});
