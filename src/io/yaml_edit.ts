@@ -73,24 +73,54 @@ export interface DocumentEdit {
   after: unknown;
 }
 
+/**
+ * Why an edit was refused: the path goes through an `anchor`, an `alias` or a
+ * `merge` key; the document no longer holds `before` (`mismatch`); the file
+ * or change has a shape this module does not edit (`unsupported`); or the
+ * result failed its own checks (`internal`).
+ */
+export type YamlEditErrorKind =
+  | "anchor"
+  | "alias"
+  | "merge"
+  | "mismatch"
+  | "unsupported"
+  | "internal";
+
+const ADVICE: Record<YamlEditErrorKind, string> = {
+  anchor: "edit the value by hand or remove the anchor",
+  alias: "edit the value by hand or replace the alias with what it stands for",
+  merge: "edit the value by hand or write the merged keys out",
+  mismatch: "read the file again",
+  unsupported: "edit the value by hand",
+  internal: "",
+};
+
 /** An edit that was refused; the text was not changed. */
 export class YamlEditError extends Error {
+  /** Why, as a category callers can give advice for. */
+  readonly kind: YamlEditErrorKind;
   /** The document the edit was for, when known. */
   readonly index: number | undefined;
   /** The changed path the problem is on, as `spec.to[0].targetRef`, when known. */
   readonly path: string | undefined;
-  /** Why, without the document and path prefix of {@link message}. */
+  /** Why, without the document, path and advice of {@link message}. */
   readonly reason: string;
 
   /** Creates the error. */
-  constructor(reason: string, where: { index?: number; path?: readonly PathSegment[] } = {}) {
+  constructor(
+    kind: YamlEditErrorKind,
+    reason: string,
+    where: { index?: number; path?: readonly PathSegment[] } = {},
+  ) {
     const path = where.path && where.path.length > 0 ? formatPath(where.path) : undefined;
     super(
       `Cannot edit ${where.index === undefined ? "the file" : `document ${where.index}`}${
         path === undefined ? "" : ` at ${path}`
-      }: ${reason}`,
+      }: ${reason}${ADVICE[kind] ? `: ${ADVICE[kind]}` : ""}`,
     );
     this.name = "YamlEditError";
+    this.kind = kind;
     this.index = where.index;
     this.path = path;
     this.reason = reason;
@@ -122,12 +152,15 @@ export function editDocuments(fileText: string, edits: readonly DocumentEdit[]):
   const seen = new Set<number>();
   for (const edit of pending) {
     if (seen.has(edit.index)) {
-      throw new YamlEditError("two different edits for the same document", { index: edit.index });
+      throw new YamlEditError("unsupported", "two different edits for the same document", {
+        index: edit.index,
+      });
     }
     seen.add(edit.index);
     const doc = cleanDocument(stream, edit.index);
     if (!jsonEqual(readDocument(doc, edit.index), edit.before)) {
       throw new YamlEditError(
+        "mismatch",
         "it does not hold the content that was read (was the file changed meanwhile?)",
         { index: edit.index },
       );
@@ -151,7 +184,9 @@ export function documentSource(fileText: string, index: number): string {
   const stream = parseStream(fileText);
   const doc = stream.docs[index];
   if (doc === undefined || doc.contents === null) {
-    throw new YamlEditError(`the file has only ${stream.docs.length} document(s)`, { index });
+    throw new YamlEditError("mismatch", `the file has only ${stream.docs.length} document(s)`, {
+      index,
+    });
   }
   const position = stream.all.indexOf(doc);
   const start = position > 0 ? stream.all[position - 1]!.range[2] : 0;
@@ -160,7 +195,7 @@ export function documentSource(fileText: string, index: number): string {
   const head = fileText.slice(start, contentStart)
     .replace(/^%.*(?:\r?\n|$)/gm, "")
     .replace(/^---(?:[ \t]+|(?=\r?\n|$))/m, "")
-    .replace(/^[ \t]*\r?\n/, "");
+    .replace(/^(?:[ \t]*\r?\n)+/, "");
   const tail = fileText.slice(contentStart, end).replace(/^\.\.\.(?:[ \t].*)?(?:\r?\n|$)/gm, "");
   const text = head + tail;
   return text.endsWith("\n") ? text : `${text}\n`;
@@ -302,10 +337,14 @@ function parseStream(text: string): Stream {
 function cleanDocument(stream: Stream, index: number): ParsedDocument {
   const doc = stream.docs[index];
   if (doc === undefined) {
-    throw new YamlEditError(`the file has only ${stream.docs.length} document(s)`, { index });
+    throw new YamlEditError("mismatch", `the file has only ${stream.docs.length} document(s)`, {
+      index,
+    });
   }
   if (doc.errors.length > 0) {
-    throw new YamlEditError(`it does not parse cleanly: ${doc.errors[0]!.message}`, { index });
+    throw new YamlEditError("unsupported", `it does not parse cleanly: ${doc.errors[0]!.message}`, {
+      index,
+    });
   }
   return doc;
 }
@@ -315,6 +354,7 @@ function readDocument(doc: ParsedDocument, index: number): unknown {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     throw new YamlEditError(
+      "unsupported",
       `it cannot be read: ${error instanceof Error ? error.message : String(error)}`,
       { index },
     );
@@ -326,7 +366,7 @@ function applyTextEdits(text: string, edits: TextEdit[]): string {
   let out = "";
   let at = 0;
   for (const edit of sorted) {
-    if (edit.start < at) throw new YamlEditError("two changes overlap (this is a bug)");
+    if (edit.start < at) throw new YamlEditError("internal", "two changes overlap (this is a bug)");
     out += text.slice(at, edit.start) + edit.text;
     at = edit.end;
   }
@@ -337,20 +377,29 @@ function verify(before: string, stream: Stream, after: string, edits: readonly D
   const edited = new Map(edits.map((edit) => [edit.index, edit.after]));
   const result = parseStream(after);
   if (result.docs.length !== stream.docs.length) {
-    throw new YamlEditError("the edited text would have a different number of documents (a bug)");
+    throw new YamlEditError(
+      "internal",
+      "the edited text would have a different number of documents (a bug)",
+    );
   }
   result.docs.forEach((doc, index) => {
     if (edited.has(index)) {
       if (doc.errors.length > 0 || !jsonEqual(readDocument(doc, index), edited.get(index))) {
-        throw new YamlEditError("the edited text would not read back as intended (a bug)", {
-          index,
-        });
+        throw new YamlEditError(
+          "internal",
+          "the edited text would not read back as intended (a bug)",
+          {
+            index,
+          },
+        );
       }
       return;
     }
     const old = stream.docs[index]!;
     if (before.slice(old.range[0], old.range[2]) !== after.slice(doc.range[0], doc.range[2])) {
-      throw new YamlEditError("the edit would change another document (a bug)", { index });
+      throw new YamlEditError("internal", "the edit would change another document (a bug)", {
+        index,
+      });
     }
   });
 }
@@ -427,7 +476,8 @@ class DocumentEditor {
       if (item.key.value === "<<") {
         throw this.#fail(
           path,
-          "a map on the changed path uses a merge key (<<): rewrite the value by hand or expand the merge",
+          "a map on the changed path uses a merge key (<<)",
+          "merge",
         );
       }
       if (String(item.key.value) === String(segment)) found = item as Pair;
@@ -439,14 +489,16 @@ class DocumentEditor {
     if (isAlias(node)) {
       throw this.#fail(
         path,
-        `the changed path goes through the alias *${node.source}: rewrite the value by hand or replace the alias with its content`,
+        `the changed path goes through the alias *${node.source}`,
+        "alias",
       );
     }
     const anchor = (node as { anchor?: string } | null)?.anchor;
     if (typeof anchor === "string" && anchor !== "") {
       throw this.#fail(
         path,
-        `the changed path goes through the anchor &${anchor}: rewrite the value by hand or remove the anchor`,
+        `the changed path goes through the anchor &${anchor}`,
+        "anchor",
       );
     }
   }
@@ -462,8 +514,12 @@ class DocumentEditor {
     });
   }
 
-  #fail(path: PathSegment[], reason: string): YamlEditError {
-    return new YamlEditError(reason, { index: this.#index, path });
+  #fail(
+    path: PathSegment[],
+    reason: string,
+    kind: YamlEditErrorKind = "unsupported",
+  ): YamlEditError {
+    return new YamlEditError(kind, reason, { index: this.#index, path });
   }
 
   // --- changes ---------------------------------------------------------------
@@ -827,7 +883,7 @@ function detectStyle(doc: ParsedDocument, text: string): Style {
 
 function rangeOf(node: Node | null | undefined): [number, number, number] {
   const range = node?.range;
-  if (!range) throw new YamlEditError("a node has no source position (this is a bug)");
+  if (!range) throw new YamlEditError("internal", "a node has no source position (this is a bug)");
   return range;
 }
 
