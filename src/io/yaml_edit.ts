@@ -166,7 +166,7 @@ export function editDocuments(fileText: string, edits: readonly DocumentEdit[]):
       );
     }
     const editor = new DocumentEditor(fileText, doc, edit.index, textEdits);
-    for (const change of diffValues(edit.before, edit.after)) editor.apply(change);
+    editor.applyAll(diffValues(edit.before, edit.after));
   }
   const result = applyTextEdits(fileText, textEdits);
   verify(fileText, stream, result, pending);
@@ -309,6 +309,8 @@ interface TextEdit {
   end: number;
   text: string;
   order: number;
+  /** For insertions into block maps: the column of the new keys (deeper maps go first). */
+  column?: number;
 }
 
 interface Style {
@@ -362,7 +364,14 @@ function readDocument(doc: ParsedDocument, index: number): unknown {
 }
 
 function applyTextEdits(text: string, edits: TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.order - b.order);
+  // At one position: insertions before a replacement that starts there, and
+  // the keys of a nested map before those of the map that holds it.
+  const sorted = [...edits].sort((a, b) =>
+    a.start - b.start ||
+    Number(a.end > a.start) - Number(b.end > b.start) ||
+    (b.column ?? 0) - (a.column ?? 0) ||
+    a.order - b.order
+  );
   let out = "";
   let at = 0;
   for (const edit of sorted) {
@@ -411,6 +420,10 @@ class DocumentEditor {
   readonly #index: number;
   readonly #edits: TextEdit[];
   #style: Style | undefined;
+  /** Paths (as JSON) this document's changes delete. */
+  #deleted = new Set<string>();
+  /** Whether an insertion already ends a file that had no final newline. */
+  #finalNewline = false;
 
   constructor(text: string, doc: ParsedDocument, index: number, edits: TextEdit[]) {
     this.#text = text;
@@ -419,7 +432,18 @@ class DocumentEditor {
     this.#edits = edits;
   }
 
-  apply(change: Change): void {
+  #isDeleted(path: readonly PathSegment[]): boolean {
+    return this.#deleted.has(JSON.stringify(path));
+  }
+
+  applyAll(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (change.op === "delete") this.#deleted.add(JSON.stringify(change.path));
+    }
+    for (const change of changes) this.#apply(change);
+  }
+
+  #apply(change: Change): void {
     const { path } = change;
     if (path.length === 0) throw this.#fail(path, "the whole document would be replaced");
     let node: unknown = this.#doc.contents;
@@ -562,8 +586,9 @@ class DocumentEditor {
     const ownLine = between.includes("\n");
     const commentBetween = between.includes("#");
     const keepFlow = isCollection(old) && old.flow === true && old.items.length > 0;
+    const quoted = this.#textFollows(oldEnd);
     if (isBlockCollection(value) && !keepFlow) {
-      const lines = this.#renderBlock(value);
+      const lines = this.#renderBlock(value, quoted);
       const sameKind = (isMap(old) && isPlainObject(value)) || (isSeq(old) && Array.isArray(value));
       if (ownLine && sameKind && !(old as YAMLMap | YAMLSeq).flow) {
         this.#splice(
@@ -582,7 +607,7 @@ class DocumentEditor {
       }
       return;
     }
-    const lines = keepFlow ? [this.#renderFlow(value)] : this.#renderInline(value, old);
+    const lines = keepFlow ? [this.#renderFlow(value)] : this.#renderInline(value, old, quoted);
     if (ownLine && !commentBetween) {
       this.#splice(colonEnd, oldEnd, ` ${this.#continued(lines, keyColumn + style.indent)}`);
     } else if (ownLine) {
@@ -603,11 +628,12 @@ class DocumentEditor {
     const lead = /\s/.test(this.#text[start - 1] ?? "") ? "" : " ";
     const column = this.#column(start) + lead.length;
     const keepFlow = isCollection(item) && item.flow === true && item.items.length > 0;
+    const quoted = this.#textFollows(end);
     const lines = keepFlow
       ? [this.#renderFlow(value)]
       : isBlockCollection(value)
-      ? this.#renderBlock(value)
-      : this.#renderInline(value, item);
+      ? this.#renderBlock(value, quoted)
+      : this.#renderInline(value, item, quoted);
     this.#splice(start, end, lead + this.#continued(lines, column));
   }
 
@@ -629,8 +655,17 @@ class DocumentEditor {
     const column = this.#column(rangeOf(first.key as Node)[0]);
     const at = this.#lineEndAfter(map);
     const eol = this.#styleOf().eol;
-    const lead = at === this.#text.length && !this.#text.endsWith("\n") ? eol : "";
-    this.#splice(at, at, lead + this.#indentAll(this.#renderBlock({ [key]: value }), column) + eol);
+    let lead = "";
+    if (at === this.#text.length && !this.#text.endsWith("\n") && !this.#finalNewline) {
+      lead = eol;
+      this.#finalNewline = true;
+    }
+    this.#splice(
+      at,
+      at,
+      lead + this.#indentAll(this.#renderBlock({ [key]: value }), column) + eol,
+      column,
+    );
   }
 
   #deletePair(map: YAMLMap, pair: Pair, path: PathSegment[]): void {
@@ -639,7 +674,12 @@ class DocumentEditor {
     const keyStart = rangeOf(pair.key as Node)[0];
     const next = items[position + 1];
     if (map.flow) {
-      if (next !== undefined) {
+      // With a surviving key after it, a key goes up to the next key;
+      // otherwise from the end of the previous value (its comma with it).
+      const survivorAfter = items.slice(position + 1).some((item) =>
+        !isScalar(item.key) || !this.#isDeleted([...path.slice(0, -1), String(item.key.value)])
+      );
+      if (next !== undefined && survivorAfter) {
         this.#splice(keyStart, rangeOf(next.key as Node)[0], "");
       } else if (position > 0) {
         const previous = items[position - 1]!;
@@ -655,9 +695,20 @@ class DocumentEditor {
     }
     if (this.#onlySpaceBefore(keyStart)) {
       this.#splice(this.#lineStart(keyStart), this.#lineEndAfter(pair), "");
-    } else if (next !== undefined) {
+    } else if (
+      next !== undefined && isScalar(next.key) &&
+      !this.#isDeleted([...path.slice(0, -1), String(next.key.value)])
+    ) {
       // First key of a compact map in a list item (`- kind: x`): the next key moves up.
       this.#splice(keyStart, rangeOf(next.key as Node)[0], "");
+    } else if (next !== undefined) {
+      // ... unless the next key goes too: then the dash stays alone on its line.
+      let start = keyStart;
+      while (this.#text[start - 1] === " " || this.#text[start - 1] === "\t") start--;
+      let end = this.#lineEndAfter(pair);
+      if (this.#text[end - 1] === "\n") end--;
+      if (this.#text[end - 1] === "\r") end--;
+      this.#splice(start, end, "");
     } else {
       throw this.#fail(path, "cannot remove the only key of a map written inline");
     }
@@ -665,8 +716,10 @@ class DocumentEditor {
 
   // --- positions ---------------------------------------------------------------
 
-  #splice(start: number, end: number, text: string): void {
-    this.#edits.push({ start, end, text, order: this.#edits.length });
+  #splice(start: number, end: number, text: string, column?: number): void {
+    const edit: TextEdit = { start, end, text, order: this.#edits.length };
+    if (column !== undefined) edit.column = column;
+    this.#edits.push(edit);
   }
 
   #colonEnd(pair: Pair, path: PathSegment[]): number {
@@ -745,18 +798,29 @@ class DocumentEditor {
       : `${first}${this.#styleOf().eol}${this.#indentAll(rest, column)}`;
   }
 
-  #renderBlock(value: unknown): string[] {
+  /** True when the line goes on after `position` (a comment): new text must then not end in a block scalar. */
+  #textFollows(position: number): boolean {
+    const newline = this.#text.indexOf("\n", position);
+    return /\S/.test(this.#text.slice(position, newline === -1 ? undefined : newline));
+  }
+
+  /**
+   * A value in block style. `quoted`: multi-line strings in double quotes on
+   * one line, because text follows on the last line.
+   */
+  #renderBlock(value: unknown, quoted = false): string[] {
     const style = this.#styleOf();
-    return lines(toText(yamlDocument(value, style), style));
+    return lines(toText(yamlDocument(value, style, quoted), style));
   }
 
   /** A scalar or empty collection in block context; a string keeps the old string's quoting. */
-  #renderInline(value: unknown, old: Node | null): string[] {
+  #renderInline(value: unknown, old: Node | null, quoted: boolean): string[] {
     const style = this.#styleOf();
-    const doc = yamlDocument(value, style);
+    const doc = yamlDocument(value, style, quoted);
     if (
       isScalar(old) && typeof old.value === "string" && typeof value === "string" &&
-      isScalar(doc.contents) && old.type !== undefined && old.type !== Scalar.PLAIN
+      isScalar(doc.contents) && old.type !== undefined && old.type !== Scalar.PLAIN &&
+      !(quoted && value.includes("\n"))
     ) {
       doc.contents.type = old.type;
     }
@@ -778,13 +842,18 @@ class DocumentEditor {
   }
 }
 
-function yamlDocument(value: unknown, style: Style): Document {
+/**
+ * A new node tree for `value`. Strings another YAML version would read as
+ * something else are quoted; with `quoteMultiline`, so are multi-line strings.
+ */
+function yamlDocument(value: unknown, style: Style, quoteMultiline = false): Document {
   const doc = new Document(value, { version: "1.2", aliasDuplicateObjects: false });
   visit(doc, {
     Scalar: (_key, node) => {
-      if (
-        typeof node.value === "string" && !node.value.includes("\n") && readsAsOther(node.value)
-      ) {
+      if (typeof node.value !== "string") return;
+      if (node.value.includes("\n")) {
+        if (quoteMultiline) node.type = Scalar.QUOTE_DOUBLE;
+      } else if (readsAsOther(node.value)) {
         node.type = style.singleQuote ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE;
       }
     },
@@ -800,6 +869,7 @@ function toText(doc: Document, style: Style): string {
     minContentWidth: 0,
     flowCollectionPadding: style.flowPadding,
     singleQuote: style.singleQuote ? true : null,
+    doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
   });
 }
 

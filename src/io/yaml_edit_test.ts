@@ -420,3 +420,148 @@ Deno.test("yaml_edit: diffValues, applyChanges and jsonEqual", () => {
   assert.ok(!jsonEqual({ a: [1] }, { a: { 0: 1 } }));
   assert.deepEqual(applyChanges({}, [{ op: "set", path: ["x", "y"], value: 1 }]), { x: { y: 1 } });
 });
+
+Deno.test("yaml_edit: a multi-line string before an inline comment is written quoted on one line", () => {
+  assert.equal(
+    edit("a: v1 # keep\nb: 1\n", 0, set("a", { to: "multi\nline\n" })),
+    `a:\n  to: "multi\\nline\\n" # keep\nb: 1\n`,
+  );
+  assert.equal(
+    edit("a: v1 # keep\n", 0, set("a", "two\nlines")),
+    `a: "two\\nlines" # keep\n`,
+  );
+});
+
+Deno.test("yaml_edit: removing neighbouring keys of compact and flow maps", () => {
+  assert.equal(
+    edit("l:\n  - a: 1 # one\n    b: 2\n    c: 3\n", 0, del("l.0.a"), del("l.0.b")),
+    "l:\n  -\n    c: 3\n",
+  );
+  assert.equal(
+    edit("m: {a: 1, b: 2, c: 3, d: 4}\n", 0, del("m.c"), del("m.d")),
+    "m: {a: 1, b: 2}\n",
+  );
+  assert.equal(
+    edit("m: {a: 1, b: 2, c: 3}\n", 0, del("m.b"), del("m.c"), set("m.e", 5)),
+    "m: {a: 1, e: 5}\n",
+  );
+});
+
+Deno.test("yaml_edit: keys added to a nested map and its parent at the same place land in the right maps", () => {
+  assert.equal(
+    edit(
+      "spec:\n  inner:\n    a: 1\n  gone: x\n",
+      0,
+      set("spec.outer", true),
+      set("spec.inner.b", 2),
+      del("spec.gone"),
+    ),
+    "spec:\n  inner:\n    a: 1\n    b: 2\n  outer: true\n",
+  );
+  assert.equal(
+    edit("spec:\n  inner:\n    a: 1", 0, set("top", 1), set("spec.inner.b", 2), set("spec.c", 3)),
+    "spec:\n  inner:\n    a: 1\n    b: 2\n  c: 3\ntop: 1\n",
+  );
+});
+
+/** Deterministic pseudo-random numbers (a linear congruential generator). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+}
+
+Deno.test("yaml_edit: property: random edits of random documents read back exactly, other documents untouched", async () => {
+  const { dump } = await import("js-yaml");
+  const next = random(7);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const scalars = [
+    "a",
+    "b c",
+    "on",
+    "8080",
+    8080,
+    true,
+    null,
+    "",
+    "x: y",
+    "multi\nline\n",
+    "- d",
+    "#h",
+    1.5,
+    "it's",
+    'q"q',
+  ];
+  const keys = ["kind", "name", "to", "targetRef", "on", "a b", "kuma.io/x", "n", "0"];
+  const value = (depth: number): unknown => {
+    const r = next();
+    if (depth > 3 || r < 0.4) return pick(scalars);
+    if (r < 0.7) {
+      return Object.fromEntries(
+        Array.from({ length: 1 + Math.floor(next() * 4) }, () => [pick(keys), value(depth + 1)]),
+      );
+    }
+    return Array.from({ length: 1 + Math.floor(next() * 3) }, () => value(depth + 1));
+  };
+  const paths = (node: unknown, path: PathSegment[] = []): PathSegment[][] => [
+    path,
+    ...(Array.isArray(node)
+      ? node.flatMap((item, i) => paths(item, [...path, i]))
+      : node !== null && typeof node === "object"
+      ? Object.entries(node).flatMap(([key, item]) => paths(item, [...path, key]))
+      : []),
+  ];
+  const at = (node: unknown, path: PathSegment[]): unknown =>
+    path.reduce<unknown>(
+      (current, segment) => (current as Record<PathSegment, unknown>)?.[segment],
+      node,
+    );
+  for (let run = 0; run < 400; run++) {
+    let body = dump({ apiVersion: "v1", kind: "X", spec: value(1) }, {
+      flowLevel: pick([-1, -1, 2, 3]),
+      indent: pick([2, 4]),
+      seqNoIndent: next() < 0.5,
+      seqInlineFirst: next() < 0.5,
+      flowBracketPadding: next() < 0.5,
+      lineWidth: -1,
+      quoteStyle: pick(["single", "double"] as const),
+    });
+    if (!/[|>]/.test(body)) {
+      body = body.split("\n").map((line) =>
+        line.trim() === "" || next() < 0.7
+          ? line
+          : next() < 0.5
+          ? `${line} # c`
+          : `${" ".repeat(line.length - line.trimStart().length)}# head\n${line}`
+      ).join("\n");
+    }
+    let text = `# first\nx: 1\n---\n${body}...\n# tail\n---\ny: [2]\n`;
+    if (next() < 0.2) text = text.replace(/\n/g, "\r\n");
+    const before = docs(text)[1];
+    const changes: Change[] = [];
+    for (let i = 0; i < 1 + Math.floor(next() * 4); i++) {
+      const path = pick(paths(before).filter((p) => p.length > 0));
+      const parent = at(before, path.slice(0, -1));
+      const isMap = parent !== null && typeof parent === "object" && !Array.isArray(parent);
+      const r = next();
+      if (r < 0.3 && isMap && path.length > 1) changes.push({ op: "delete", path });
+      else if (r < 0.6 && isMap) {
+        changes.push({
+          op: "set",
+          path: [...path.slice(0, -1), `${pick(keys)}2`],
+          value: value(2),
+        });
+      } else changes.push({ op: "set", path, value: value(2) });
+    }
+    const after = applyChanges(before, changes);
+    const out = editDocument(text, 1, before, after);
+    const reread = docs(out);
+    assert.ok(jsonEqual(reread[1], after), `run ${run}:\n${text}\n=>\n${out}`);
+    assert.deepEqual([reread[0], reread[2]], [{ x: 1 }, { y: [2] }]);
+    const eol = text.includes("\r\n") ? "\r\n" : "\n";
+    assert.ok(out.startsWith(`# first${eol}x: 1${eol}---${eol}`), `run ${run}: head changed`);
+    assert.ok(
+      out.endsWith(`...${eol}# tail${eol}---${eol}y: [2]${eol}`),
+      `run ${run}: tail changed`,
+    );
+  }
+});
