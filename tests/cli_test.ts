@@ -235,3 +235,32 @@ Deno.test({
     assert.ok(list.items.some((i) => i.kind === "MeshService"));
   },
 });
+
+Deno.test("cli: render --summary writes the Markdown summary of the example repo", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-summary-" });
+  try {
+    const summary = `${dir}/summary.md`;
+    const output = await run(DENO, [
+      "run",
+      "--no-prompt",
+      `--allow-read=${new URL("../templates/example-repo", import.meta.url).pathname},${dir}`,
+      `--allow-write=${dir}`,
+      MOD_TS,
+      "render",
+      new URL("../templates/example-repo/kubernetes", import.meta.url).pathname,
+      "--summary",
+      summary,
+    ]);
+    assert.equal(output.code, 0, describeRun(output));
+    const text = await Deno.readTextFile(summary);
+    assert.match(text, /Migration complete/);
+    assert.match(text, /\| rewritten \| 3 \|/);
+    assert.match(
+      text,
+      /MeshService redis_redis-system_svc_6379 \| MeshService redis-system\/redis §6379/,
+    );
+    assert.match(text, /```mermaid\nflowchart LR/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

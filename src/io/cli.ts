@@ -20,6 +20,7 @@ Options (render, check):
   --out DIR        Write generated files under DIR (render); compare against DIR (check, default: the input DIR)
   --config FILE    Function config (ConfigMap or RenderMeshServices); default: a RenderMeshServices object inside DIR, else defaults
   --report FILE    Write the JSON report (schema meshservice-krm.report/v2)
+  --summary FILE   Write the report as Markdown: reference tables and a Mermaid graph (for PRs and job summaries)
   --format FORMAT  Stdout format of render without --out: yaml (default, all resources) or resourcelist
   -h, --help       Show this help
 
@@ -51,6 +52,7 @@ export async function main(args: string[]): Promise<number> {
         out: { type: "string" },
         config: { type: "string" },
         report: { type: "string" },
+        summary: { type: "string" },
         format: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -90,6 +92,7 @@ export async function main(args: string[]): Promise<number> {
     out: values.out,
     config: values.config,
     report: values.report,
+    summary: values.summary,
     format,
   });
 }

@@ -50,6 +50,8 @@ export interface DirectoryOptions {
   out?: string | undefined;
   config?: string | undefined;
   report?: string | undefined;
+  /** Markdown summary file (tables and a Mermaid graph, for pull requests and job summaries). */
+  summary?: string | undefined;
   format: "yaml" | "resourcelist";
 }
 
@@ -119,6 +121,10 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   if (results.length > 0) await stderr(results.map(formatResult).join("\n") + "\n");
   if (options.report !== undefined) {
     await atomicWrite(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");
+  }
+  if (options.summary !== undefined) {
+    const { reportMarkdown } = await import("../report_markdown.ts");
+    await atomicWrite(options.summary, reportMarkdown({ ...report, results }));
   }
   const failed = exitCodeOf(results) === 1;
 
