@@ -103,6 +103,44 @@ export function kubernetesList(n: number): Obj {
   return { apiVersion: "config.kubernetes.io/v1", kind: "ResourceList", items };
 }
 
+/** {@link kubernetesList} plus N/2 MeshHTTPRoutes naming two Services each by kuma.io/service (rewritten). */
+export function kubernetesWithRoutes(n: number): Obj {
+  const list = kubernetesList(n);
+  const items = list.items as Obj[];
+  const namespaces = Math.max(1, Math.ceil(n / 50));
+  const legacy = (i: number) => `svc-${i}_team-${i % namespaces}_svc_80`;
+  for (let r = 0; r < n / 2; r++) {
+    const i = (2 * r) % n;
+    const namespace = `team-${i % namespaces}`;
+    items.push({
+      apiVersion: "kuma.io/v1alpha1",
+      kind: "MeshHTTPRoute",
+      metadata: {
+        name: `route-${r}`,
+        namespace,
+        labels: { "kuma.io/mesh": "default" },
+        annotations: kptAnnotations(`routes/${namespace}/route-${r}.yaml`, 0),
+      },
+      spec: {
+        targetRef: { kind: "Mesh" },
+        to: [{
+          targetRef: { kind: "MeshService", name: legacy(i) },
+          rules: [{
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            default: {
+              backendRefs: [
+                { kind: "MeshService", name: legacy(i), weight: 90 },
+                { kind: "MeshService", name: legacy((i + 1) % n), weight: 10 },
+              ],
+            },
+          }],
+        }],
+      },
+    });
+  }
+  return list;
+}
+
 /** N Universal Dataplanes (CRD form, two per kuma.io/service), environment universal. */
 export function universalList(n: number): Obj {
   const items: Obj[] = [];
@@ -297,10 +335,15 @@ async function main(): Promise<void> {
     const workloads = [
       { workload: "k8s Services", make: kubernetesList, expected: (n: number) => n },
       { workload: "universal Dataplanes", make: universalList, expected: (n: number) => n / 2 },
+      {
+        workload: "k8s Services + N/2 routes",
+        make: kubernetesWithRoutes,
+        expected: (n: number) => n,
+      },
     ];
     for (const { workload, make, expected } of workloads) {
       for (const n of SIZES) {
-        const tag = `${workload.split(" ")[0]}-${n}`;
+        const tag = `${workload.replace(/[^A-Za-z0-9]+/g, "-")}-${n}`;
         const input = join(dir, `${tag}.yaml`);
         const text = dump(make(n), { lineWidth: -1, noRefs: true, quoteStyle: "double" });
         await Deno.writeTextFile(input, text);
