@@ -26,6 +26,7 @@ import { selectorLabelsOf } from "../model/mesh_service.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import type { ReferenceStatus, ReportReference, ReportTarget } from "../report.ts";
 import {
+  type BackendMatch,
   type Destination,
   type DestinationIndex,
   type Match,
@@ -405,6 +406,26 @@ function sectionToPort(
   };
 }
 
+/** {@link resolveTo} in one zone, from the referrer, by the run's version rules. */
+function toIn(
+  context: ReferenceContext,
+  zone: string,
+  fields: RefFields,
+  referrer: Referrer,
+): Match[] {
+  return resolveTo(context.destinations, zone, fields, referrer.origin, context.features);
+}
+
+/** {@link resolveBackend} in one zone, from the referrer, by the run's version rules. */
+function backendIn(
+  context: ReferenceContext,
+  zone: string,
+  fields: RefFields,
+  referrer: Referrer,
+): BackendMatch {
+  return resolveBackend(context.destinations, zone, fields, referrer.origin, context.features);
+}
+
 // ---------------------------------------------------------------------------
 // Legacy names
 
@@ -732,13 +753,7 @@ function verify(
   for (const zone of referrer.zones) {
     const wanted = expected(zone);
     if (site.role === "to") {
-      const matches = resolveTo(
-        context.destinations,
-        zone,
-        fields,
-        referrer.origin,
-        context.features,
-      );
+      const matches = toIn(context, zone, fields, referrer);
       const w = wanted[0];
       const m = matches[0];
       const ok = w === undefined ? matches.length === 0 : matches.length === 1 &&
@@ -753,13 +768,7 @@ function verify(
       targets.push(...matches.map((m) => reportTarget(m, zone)));
     } else {
       if (wanted.length === 0) continue;
-      const outcome = resolveBackend(
-        context.destinations,
-        zone,
-        fields,
-        referrer.origin,
-        context.features,
-      );
+      const outcome = backendIn(context, zone, fields, referrer);
       if (
         !outcome.match || outcome.contenders.length > 0 ||
         !isCopyOf(outcome.match.destination, wanted[0]!)
@@ -879,23 +888,11 @@ function rewriteToMultiZone(
     let ok = true;
     for (const zone of referrer.zones) {
       if (site.role === "to") {
-        const matches = resolveTo(
-          context.destinations,
-          zone,
-          fields,
-          referrer.origin,
-          context.features,
-        );
+        const matches = toIn(context, zone, fields, referrer);
         ok &&= matches.length === 1 && matches[0]!.destination.object === target.object;
         targets.push(...matches.map((m) => reportTarget(m, zone)));
       } else {
-        const outcome = resolveBackend(
-          context.destinations,
-          zone,
-          fields,
-          referrer.origin,
-          context.features,
-        );
+        const outcome = backendIn(context, zone, fields, referrer);
         ok &&= outcome.match?.destination.object === target.object &&
           outcome.contenders.length === 0;
         if (outcome.match) targets.push(reportTarget(outcome.match, zone));
