@@ -43,6 +43,13 @@ export interface DestinationIndex {
     mesh: string,
     displayName: string,
   ): readonly Destination[];
+  /** The copy a zone stores under `kind`, `name` and `namespace`. */
+  stored(
+    zone: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+  ): Destination | undefined;
 }
 
 /** The referencing object's identity, as name lookups use it (kuma-spec §6.2). */
@@ -68,6 +75,7 @@ export function buildDestinations(
 ): DestinationIndex {
   const byZone = new Map<string, Destination[]>(zones.map((z) => [z, []]));
   const byName = new Map<string, Destination[]>();
+  const byStoredName = new Map<string, Destination>();
   for (const resource of resources) {
     const ports = portsOf(resource.object);
     for (const view of resource.views) {
@@ -86,6 +94,8 @@ export function buildDestinations(
       if (view.namespace !== undefined) destination.namespace = view.namespace;
       if (view.creationTime !== undefined) destination.creationTime = view.creationTime;
       list.push(destination);
+      const storedKey = storeKey(view.zone, resource.kind, view.name, view.namespace);
+      if (!byStoredName.has(storedKey)) byStoredName.set(storedKey, destination);
       const display = view.labels[LABEL.displayName] ?? view.name;
       const key = nameKey(view.zone, resource.kind, view.mesh, display);
       const named = byName.get(key);
@@ -98,7 +108,13 @@ export function buildDestinations(
     all: (zone) => byZone.get(zone) ?? [],
     byDisplayName: (zone, kind, mesh, displayName) =>
       byName.get(nameKey(zone, kind, mesh, displayName)) ?? [],
+    stored: (zone, kind, name, namespace) =>
+      byStoredName.get(storeKey(zone, kind, name, namespace)),
   };
+}
+
+function storeKey(zone: string, kind: string, name: string, namespace: string | undefined): string {
+  return `${zone}\u0000${kind}\u0000${namespace ?? ""}\u0000${name}`;
 }
 
 function nameKey(zone: string, kind: string, mesh: string, display: string): string {

@@ -192,9 +192,10 @@ export function finishMigration(input: FinishInput): FinishOutput {
   const rewritten = new Map<KubeObject, KubeObject>();
   const reachable: ReportReachableBackends[] = [];
   if (config.reachableBackendsFor.length > 0) {
+    const findingsOf = findingsByObject(input.findings);
     for (const workload of input.workloads) {
       if (!selected(workload, config.reachableBackendsFor)) continue;
-      const refs = reachableRefs(workload, input);
+      const refs = reachableRefs(workload, input, findingsOf);
       const existing = existingRefs(workload.object);
       if (existing === "invalid") {
         results.push(resultAt(
@@ -317,14 +318,23 @@ function appliesTo(referrer: Referrer, workload: Workload): boolean {
   }
 }
 
-function reachableRefs(workload: Workload, input: FinishInput): Record<string, unknown>[] {
-  const refs: Record<string, unknown>[] = [];
-  const findingsOf = new Map<KubeObject, Finding[]>();
-  for (const finding of input.findings) {
-    const list = findingsOf.get(finding.object) ?? [];
+/** Findings by referencing object, built once for every workload. */
+function findingsByObject(findings: readonly Finding[]): Map<KubeObject, Finding[]> {
+  const byObject = new Map<KubeObject, Finding[]>();
+  for (const finding of findings) {
+    const list = byObject.get(finding.object) ?? [];
     list.push(finding);
-    findingsOf.set(finding.object, list);
+    byObject.set(finding.object, list);
   }
+  return byObject;
+}
+
+function reachableRefs(
+  workload: Workload,
+  input: FinishInput,
+  findingsOf: ReadonlyMap<KubeObject, Finding[]>,
+): Record<string, unknown>[] {
+  const refs: Record<string, unknown>[] = [];
   for (const referrer of input.referrers) {
     if (!appliesTo(referrer, workload)) continue;
     for (const finding of findingsOf.get(referrer.object) ?? []) {
@@ -332,8 +342,11 @@ function reachableRefs(workload: Workload, input: FinishInput): Record<string, u
       if (role !== "to" && role !== "backendRef" && role !== "requestMirror") continue;
       for (const target of finding.reference.targets) {
         if (target.zone !== workload.zone) continue;
-        const destination = input.destinations.all(workload.zone).find((d) =>
-          d.kind === target.kind && d.name === target.name && d.namespace === target.namespace
+        const destination = input.destinations.stored(
+          workload.zone,
+          target.kind,
+          target.name,
+          target.namespace,
         );
         if (!destination) continue;
         const port = target.section === undefined

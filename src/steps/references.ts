@@ -501,6 +501,16 @@ function isCopyOf(d: Destination, target: LegacyTarget): boolean {
     d.labels[LABEL.namespace] === target.namespace;
 }
 
+/** The copy of a legacy target a zone stores (indexed by display name, no scan). */
+function copyIn(
+  context: ReferenceContext,
+  zone: string,
+  target: LegacyTarget,
+): Destination | undefined {
+  return context.destinations.byDisplayName(zone, KIND.meshService, target.mesh, target.displayName)
+    .find((d) => isCopyOf(d, target));
+}
+
 function resourceKey(target: LegacyTarget): string {
   return `${target.zone}\u0000${target.namespace ?? ""}\u0000${target.name}`;
 }
@@ -714,7 +724,7 @@ function buildMeshServiceRef(
 }
 
 function portsOfTarget(context: ReferenceContext, target: LegacyTarget): number {
-  const copy = context.destinations.all(target.zone).find((d) => isCopyOf(d, target));
+  const copy = copyIn(context, target.zone, target);
   return copy ? copy.ports.length : 1;
 }
 
@@ -836,8 +846,8 @@ function rewriteToMultiZone(
   const name = ref.name!;
   const evalZone = referrer.zones[0]!;
   // MeshMultiZoneServices whose selector takes in every copy of the service in this zone's store.
-  const copies = context.destinations.all(evalZone).filter((d) =>
-    candidates.some((c) => isCopyOf(d, c))
+  const copies = unique(
+    candidates.map((c) => copyIn(context, evalZone, c)).filter((d) => d !== undefined),
   );
   const multiZone = context.destinations.all(evalZone).filter((d) => {
     if (d.kind !== KIND.meshMultiZoneService || d.mesh !== first.mesh) return false;
@@ -952,7 +962,7 @@ function decideReal(
   const ambiguous: string[] = [];
   // 3.0 prunes name/namespace: resolve them the 2.x way to find what they meant, then write labels.
   const byName = features.v3 && ref.labels === undefined && ref.name !== undefined;
-  const fields = byName ? { ...ref } : ref;
+  const fields = ref;
   const resolveFeatures = byName ? { ...features, legacyReferences: true } : features;
   const meant: Destination[] = [];
   for (const zone of referrer.zones) {
@@ -1173,9 +1183,7 @@ function decideTopLevel(
       severity: undefined,
     };
   }
-  const copies = candidates.map((c) =>
-    context.destinations.all(c.zone).find((d) => isCopyOf(d, c))
-  );
+  const copies = candidates.map((c) => copyIn(context, c.zone, c));
   const selectors = copies.map((d) => selectorLabelsOf(d?.object));
   const selector = selectors[0];
   const same = selector !== undefined &&
