@@ -38,6 +38,7 @@ export {
   type Config,
   CONFIG_API_VERSION,
   CONFIG_KIND,
+  type ConfigInput,
   type ConfigOutcome,
   DEFAULT_CONFIG,
   type Environment,

@@ -125,6 +125,73 @@ export interface Config {
   reachableBackendsFor: string[];
 }
 
+/**
+ * The typed configuration a library caller passes to `render(items, config)`:
+ * the fields of the `RenderMeshServices` kind, every one optional. Values are
+ * validated exactly as in a functionConfig; an invalid value is an error
+ * result, never an exception.
+ */
+export interface ConfigInput {
+  /** Kuma version whose rules apply, e.g. `"2.14"` or `"3.0"`. */
+  kumaVersion?: string;
+  /** The zone's name. */
+  zone?: string;
+  /** `kubernetes`, `universal` or `auto` (detect). */
+  environment?: Environment | "auto";
+  /** Kuma 2.14's `experimental.inboundTagsDisabled`. */
+  inboundTagsDisabled?: boolean;
+  /** What is emitted: `preview`, `apply` or `none`. */
+  meshServiceOutput?: MeshServiceOutput;
+  /** Kuma's system namespace. */
+  systemNamespace?: string;
+  /** `name[:mode]` entries of Meshes assumed to exist. */
+  assumeMeshes?: string | string[];
+  /** Namespaces assumed injected: `*`, `none` or names. */
+  assumeInjectedNamespaces?: string | string[];
+  /** File layout of generated items. */
+  outputPath?: string;
+  /** The zones of a multizone deployment. */
+  zones?: (string | {
+    name: string;
+    environment: Environment;
+    paths?: string[];
+    labels?: Record<string, string>;
+  })[];
+  /** Store of the global control plane. */
+  globalEnvironment?: Environment;
+  /** HostnameGenerators to render from the catalogue. */
+  hostnameGenerators?: (string | { preset: string; name?: string; mesh?: string })[];
+  /** Preview without Kuma's default HostnameGenerators. */
+  skipDefaultHostnameGenerators?: boolean;
+  /** MeshMultiZoneServices to generate. */
+  meshMultiZoneServices?: {
+    name: string;
+    mesh?: string;
+    matchLabels: Record<string, string>;
+    ports: { port: number; name?: string; appProtocol?: string }[];
+  }[];
+  /** Generate a MeshMultiZoneService for services present in this many zones. */
+  multiZoneServicesFromZones?: number;
+  /** How rewritten references name MeshServices. */
+  referenceStyle?: ReferenceStyle;
+  /** Migration stage to set on every Mesh. */
+  migrationStage?: MigrationStage;
+  /** What a reference to a service present in several zones becomes. */
+  crossZoneReferences?: CrossZoneChoice | Record<string, CrossZoneChoice>;
+  /** Workloads that get reachable backends. */
+  reachableBackendsFor?: string | string[];
+}
+
+/** The typed functionConfig object for a {@link ConfigInput}. */
+export function configObject(input: ConfigInput): KubeObject {
+  return {
+    apiVersion: CONFIG_API_VERSION,
+    kind: CONFIG_KIND,
+    metadata: { name: "meshservice-krm" },
+    ...structuredClone(input),
+  } as KubeObject;
+}
+
 /** Default file layout of generated items. */
 export const DEFAULT_OUTPUT_PATH = "kuma-generated/{mesh}/{namespace}/{kind}_{name}.yaml";
 
@@ -330,6 +397,9 @@ const fields = z.strictObject({
     ),
   )).optional(),
 });
+
+// Compile-time check: every ConfigInput is a value the schema accepts.
+const _configInputFits = (input: ConfigInput): z.input<typeof fields> => input;
 
 /** The outcome of reading a functionConfig. */
 export type ConfigOutcome =

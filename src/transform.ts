@@ -8,6 +8,8 @@
 
 import {
   type Config,
+  type ConfigInput,
+  configObject as typedConfigObject,
   type Environment,
   type MeshServiceOutput,
   parseConfig,
@@ -72,11 +74,53 @@ export interface RenderOutput {
 }
 
 /**
- * Renders a ResourceList: validates it, reads the configuration, generates
- * MeshServices the way Kuma would, merges them into the items and reports.
+ * Renders manifests: validates them, reads the configuration, generates
+ * MeshServices the way Kuma would, rewrites references, merges everything into
+ * the items and reports. Pure: no I/O, no clock, no environment; the input is
+ * not mutated.
+ *
+ * Call it with the items and a typed {@link ConfigInput}, or with a whole
+ * ResourceList (its `functionConfig` is the configuration).
+ *
+ * @example Items and a typed configuration
+ * ```ts
+ * import { render } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { resourceList, report } = render([{
+ *   apiVersion: "v1",
+ *   kind: "Service",
+ *   metadata: { name: "web", namespace: "shop" },
+ *   spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+ * }], { kumaVersion: "2.14", zone: "east", meshServiceOutput: "apply" });
+ * assert.equal(report.meshServices[0]?.name, "web");
+ * const meshService = resourceList.items.find((item) => item.kind === "MeshService");
+ * assert.equal(meshService?.metadata?.labels?.["kuma.io/zone"], "east");
+ * ```
+ *
+ * @example An invalid configuration is an error result, not an exception
+ * ```ts
+ * import { exitCodeOf, render } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { resourceList } = render([], { kumaVersion: "9.9" });
+ * assert.equal(exitCodeOf(resourceList.results ?? []), 1);
+ * ```
  */
-export function render(input: unknown): RenderOutput {
-  const list = readResourceList(input);
+export function render(items: readonly KubeObject[], config?: ConfigInput): RenderOutput;
+/** Renders a whole ResourceList (`config.kubernetes.io/v1` or `v1beta1`). */
+export function render(resourceList: unknown): RenderOutput;
+export function render(input: unknown, configInput?: ConfigInput): RenderOutput {
+  const list = readResourceList(
+    Array.isArray(input)
+      ? {
+        apiVersion: RESOURCE_LIST_API_VERSION,
+        kind: "ResourceList",
+        items: input,
+        ...(configInput ? { functionConfig: typedConfigObject(configInput) } : {}),
+      }
+      : input,
+  );
   if (!list.ok) return failed([], list.results);
   const { items, functionConfig } = list;
 
