@@ -1,3 +1,4 @@
+#!/usr/bin/env -S deno run --no-prompt
 /**
  * meshservice-krm: renders the MeshServices Kuma would derive from Kubernetes
  * Services or Universal Dataplanes, as a KRM function, a CLI and a library.

@@ -398,6 +398,9 @@ const fields = z.strictObject({
   )).optional(),
 });
 
+/** Every key a functionConfig may set (Argo CD parameters are checked against it). */
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(fields.shape));
+
 // Compile-time check: every ConfigInput is a value the schema accepts.
 const _configInputFits = (input: ConfigInput): z.input<typeof fields> => input;
 

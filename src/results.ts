@@ -65,6 +65,8 @@ export const REASON = {
   invalidField: "InvalidField",
   pathConflict: "PathConflict",
   duplicateResource: "DuplicateResource",
+  // Pipelines.
+  fluxSubstitution: "FluxSubstitution",
 } as const;
 
 /** A value of {@link REASON}. */

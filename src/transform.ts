@@ -58,6 +58,7 @@ import {
 import type { HostnameOutcome } from "./steps/hostnames.ts";
 import { buildDestinations } from "./steps/destinations.ts";
 import { mergeItems } from "./steps/merge.ts";
+import { substitutionResults } from "./steps/substitution.ts";
 import { applyMigrationStage, finishMigration, workloadsOf } from "./steps/migration.ts";
 import { isReferrerKind, type Referrer, rewriteReferences } from "./steps/references.ts";
 import { generateMultiZoneServices, type ZoneMeshService } from "./steps/multizone_services.ts";
@@ -229,7 +230,7 @@ export function render(input: unknown, configInput?: ConfigInput): RenderOutput 
       source: object,
     })),
   ], { outputPath: config.config.outputPath });
-  results.push(...merged.results);
+  results.push(...merged.results, ...substitutionResults(merged.items));
 
   const paths = new Map(merged.placed.map((p) => [p.source, p.path]));
   const reportEntries = zones.flatMap((z) =>

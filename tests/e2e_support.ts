@@ -198,3 +198,63 @@ export function asListEntry(yaml: string, indent: number): string {
     "\n",
   ) + "\n";
 }
+
+let bundled: Promise<string> | undefined;
+
+/**
+ * The single-file bundle, built once per test process exactly as
+ * `deno task bundle` builds it, into a temporary directory.
+ */
+export function bundlePath(): Promise<string> {
+  bundled ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-bundle-" });
+    const path = join(dir, "meshservice-krm.js");
+    const output = await run(DENO, [
+      "bundle",
+      "--quiet",
+      "--platform",
+      "deno",
+      MOD_TS,
+      "-o",
+      path,
+    ]);
+    if (output.code !== 0) throw new Error(`deno bundle failed\n${describeRun(output)}`);
+    await Deno.chmod(path, 0o755);
+    return path;
+  })();
+  return bundled;
+}
+
+let installed: Promise<string> | undefined;
+
+/**
+ * A directory to put first on PATH, holding the release as a user installs
+ * it: the bundle as an executable `meshservice-krm` (its shebang runs
+ * `deno run --no-prompt`), and `deno`.
+ */
+export function installedBinDir(): Promise<string> {
+  installed ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-bin-" });
+    await Deno.copyFile(await bundlePath(), join(dir, "meshservice-krm"));
+    await Deno.chmod(join(dir, "meshservice-krm"), 0o755);
+    await Deno.symlink(DENO, join(dir, "deno"));
+    return dir;
+  })();
+  return installed;
+}
+
+/** PATH with {@link installedBinDir} first. */
+export async function pathWithInstalledBin(): Promise<string> {
+  return `${await installedBinDir()}:${Deno.env.get("PATH") ?? ""}`;
+}
+
+/** Copies a directory tree (files only) to `target`. */
+export async function copyTree(source: string, target: string): Promise<void> {
+  await Deno.mkdir(target, { recursive: true });
+  for await (const entry of Deno.readDir(source)) {
+    const from = join(source, entry.name);
+    const to = join(target, entry.name);
+    if (entry.isDirectory) await copyTree(from, to);
+    else if (entry.isFile) await Deno.copyFile(from, to);
+  }
+}

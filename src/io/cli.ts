@@ -1,51 +1,181 @@
 /**
- * Command line: no arguments runs the KRM function; `render` and `check`
- * run directory mode.
+ * Command line: no arguments runs the KRM function; `render`, `check` and
+ * `generate` run directory mode; `kustomize-plugin` speaks kustomize's legacy
+ * exec plugin protocol. Every command has `--help`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { TOOL_NAME, VERSION } from "../model/tool.ts";
 import { runKrmFunction, writeAll } from "./krm_stdio.ts";
+import { stderrHasColour } from "./terminal.ts";
 
-/** Help text of every command. */
-export const USAGE = `meshservice-krm: render the MeshServices Kuma would generate
+const EXIT_CODES = `Exit codes:
+  0  success
+  1  an error result (bad input or config, a reference the migration cannot leave), stale files (check), or empty output (generate)
+  2  usage error (unknown command, flag or value)`;
+
+/** Help text of every command, by name (`""` is the overview). */
+export const HELP: Readonly<Record<string, string>> = {
+  "":
+    `${TOOL_NAME} ${VERSION}: render the MeshServices Kuma would generate and migrate references to them
 
 Usage:
-  meshservice-krm                       KRM function: ResourceList on stdin, ResourceList on stdout
-  meshservice-krm render DIR [options]  Render a manifest directory
-  meshservice-krm check DIR [options]   Exit 1 and show a diff when rendered files in the output directory are stale
+  ${TOOL_NAME}                          KRM function: ResourceList on stdin, ResourceList on stdout
+  ${TOOL_NAME} render DIR [options]     Render a manifest directory (print it, or write files with --out)
+  ${TOOL_NAME} check DIR [options]      Exit 1 with a diff when rendered files are stale (CI, Flux)
+  ${TOOL_NAME} generate [DIR]           Print what a cluster should receive (Argo CD Config Management Plugin)
+  ${TOOL_NAME} kustomize-plugin FILE    kustomize legacy exec plugin (kubectl kustomize --enable-alpha-plugins)
+  ${TOOL_NAME} help [COMMAND]           Show help for a command
+  ${TOOL_NAME} --version                Print the version
 
-Options (render, check):
-  --out DIR        Write generated files under DIR (render); compare against DIR (check, default: the input DIR)
-  --config FILE    Function config (ConfigMap or RenderMeshServices); default: a RenderMeshServices object inside DIR, else defaults
-  --report FILE    Write the JSON report (schema meshservice-krm.report/v2)
-  --summary FILE   Write the report as Markdown: reference tables and a Mermaid graph (for PRs and job summaries)
-  --format FORMAT  Stdout format of render without --out: yaml (default, all resources) or resourcelist
-  -h, --help       Show this help
-
-Exit codes: 0 success, 1 an error result (or stale files for check), 2 usage error.
+${EXIT_CODES}
 
 Examples:
-  deno run mod.ts < resource-list.yaml
-  deno run -R mod.ts render templates/example-repo/kubernetes
-  deno run -R -W mod.ts render ./manifests --out ./manifests --report report.json
-  deno run -R mod.ts check ./manifests
-`;
+  deno run meshservice-krm.js < resource-list.yaml
+  kpt fn eval ./package --exec ./meshservice-krm.js -- kumaVersion=2.14 zone=east
+  deno run -R meshservice-krm.js render ./manifests
+  deno run -R -W meshservice-krm.js render ./manifests --out ./manifests
+  deno run -R meshservice-krm.js check ./manifests
+
+Logs and results go to stderr; stdout holds only output. Colour only on a terminal; NO_COLOR turns it off.
+`,
+  krm: `${TOOL_NAME} (no arguments): the KRM function
+
+Reads one ResourceList (config.kubernetes.io/v1 or v1beta1) on stdin and writes one on stdout.
+Every item passes through; generated MeshServices are appended; rewritten routes and policies
+replace their inputs. Needs no permission flags.
+
+${EXIT_CODES}
+
+Examples:
+  deno run meshservice-krm.js < resource-list.yaml > output.yaml
+  kpt fn eval ./package --exec "$PWD/meshservice-krm.js" -- kumaVersion=2.14 zone=east
+  kpt fn render ./package --allow-exec
+`,
+  render: `${TOOL_NAME} render DIR [options]: render a manifest directory
+
+Reads every *.yaml/*.yml under DIR (Kubernetes and Universal YAML), renders it with the
+RenderMeshServices config found in DIR (or --config) and prints every resource, or writes the
+generated files and the rewritten input files with --out.
+
+Options:
+  --out DIR        Write generated files and rewritten input files under DIR (in place when DIR is the input)
+  --config FILE    Function config (ConfigMap or RenderMeshServices); default: the one inside DIR, else defaults
+  --report FILE    Write the JSON report (schema meshservice-krm.report/v2)
+  --summary FILE   Write the report as Markdown: tables and a Mermaid graph (pull requests, job summaries)
+  --format FORMAT  Stdout format without --out: yaml (default, all resources) or resourcelist
+  -q, --quiet      No progress lines for large directories
+  -h, --help       Show this help
+
+Permissions: -R (read DIR and --config), -W for --out, --report, --summary.
+
+${EXIT_CODES}
+
+Examples:
+  deno run -R meshservice-krm.js render templates/example-repo/kubernetes
+  deno run -R -W meshservice-krm.js render ./manifests --out ./manifests --report report.json
+  deno run -R -W meshservice-krm.js render ./manifests --out ./rendered --summary summary.md
+`,
+  check: `${TOOL_NAME} check DIR [options]: fail when rendered files are stale
+
+Renders DIR like "render --out" would and compares the result with the files on disk. Prints a
+unified diff of every stale file on stdout and exits 1; exits 0 when everything is current.
+
+Options:
+  --out DIR        Directory the rendered files were written to (default: DIR)
+  --config FILE    Function config (ConfigMap or RenderMeshServices)
+  --report FILE    Write the JSON report
+  --summary FILE   Write the report as Markdown
+  -q, --quiet      No progress lines for large directories
+  -h, --help       Show this help
+
+${EXIT_CODES}
+
+Examples:
+  deno run -R meshservice-krm.js check ./manifests
+  deno run -R meshservice-krm.js check ./apps --out ./rendered
+`,
+  generate: `${TOOL_NAME} generate [DIR]: print what a cluster should receive
+
+Renders DIR (default: the current directory) and prints plain multi-document YAML: every
+resource except local-config items (MeshService previews, the tool's config). The generate
+command of the Argo CD Config Management Plugin. Argo CD parameters override the config:
+ARGOCD_APP_PARAMETERS (JSON) and PARAM_<NAME> variables, one per config key. Fails (exit 1,
+message on stderr) on any error result and on empty output, which Argo CD would prune.
+
+Options:
+  --config FILE    Function config (ConfigMap or RenderMeshServices)
+  -h, --help       Show this help
+
+Permissions: -R=DIR --allow-env=ARGOCD_APP_PARAMETERS,PARAM_*
+
+${EXIT_CODES}
+
+Examples:
+  deno run --no-prompt -R=. --allow-env=ARGOCD_APP_PARAMETERS,PARAM_* meshservice-krm.js generate .
+  PARAM_ZONE=east deno run -R=. --allow-env=ARGOCD_APP_PARAMETERS,PARAM_* meshservice-krm.js generate
+`,
+  "kustomize-plugin": `${TOOL_NAME} kustomize-plugin FILE: kustomize legacy exec plugin
+
+kustomize runs legacy exec plugins with the transformer config in FILE and the resources as
+multi-document YAML on stdin; the transformed resources go to stdout. This is the form
+"kubectl kustomize --enable-alpha-plugins" runs, which has no --enable-exec. Install the
+wrapper templates/kustomize/legacy-plugin/RenderMeshServices at
+$KUSTOMIZE_PLUGIN_HOME/meshservice-krm/v1alpha1/rendermeshservices/RenderMeshServices.
+
+Permissions: --allow-read=FILE
+
+${EXIT_CODES}
+
+Example:
+  kubectl kustomize --enable-alpha-plugins ./overlay
+`,
+};
+
+const COMMANDS = ["render", "check", "generate", "kustomize-plugin"] as const;
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
+  const stdout = (text: string) => writeAll(Deno.stdout.writable, text);
+  const stderr = (text: string) => writeAll(Deno.stderr.writable, text);
   if (args.length === 0) {
     return await runKrmFunction({
       stdin: Deno.stdin.readable,
       stdout: Deno.stdout.writable,
       stderr: Deno.stderr.writable,
+      colour: stderrHasColour(),
     });
+  }
+  const [first] = args;
+  if (first === "--version" || first === "version") {
+    await stdout(`${TOOL_NAME} ${VERSION}\n`);
+    return 0;
+  }
+  if (first === "-h" || first === "--help") {
+    await stdout(HELP[""]!);
+    return 0;
+  }
+  if (first === "help") {
+    const topic = args[1] ?? "";
+    const text = HELP[topic];
+    if (text === undefined || args.length > 2) {
+      await stderr(`No help for "${args.slice(1).join(" ")}"\n\n${HELP[""]}`);
+      return 2;
+    }
+    await stdout(text);
+    return 0;
+  }
+  const command = first as (typeof COMMANDS)[number];
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    await stderr(`Unknown command "${first}"\n\n${HELP[""]}`);
+    return 2;
   }
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: args.slice(1),
       allowPositionals: true,
       strict: true,
       options: {
@@ -54,36 +184,65 @@ export async function main(args: string[]): Promise<number> {
         report: { type: "string" },
         summary: { type: "string" },
         format: { type: "string" },
+        quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
     });
   } catch (error) {
-    await writeAll(
-      Deno.stderr.writable,
-      `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
-    );
+    await stderr(`${error instanceof Error ? error.message : String(error)}\n\n${HELP[command]}`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    await writeAll(Deno.stdout.writable, USAGE);
+    await stdout(HELP[command]!);
     return 0;
   }
-  const [command, dir, ...extra] = positionals;
-  if ((command !== "render" && command !== "check") || dir === undefined || extra.length > 0) {
-    await writeAll(
-      Deno.stderr.writable,
-      `Cannot run "${positionals.join(" ")}": expected "render DIR" or "check DIR"\n\n${USAGE}`,
-    );
+  const colour = stderrHasColour();
+  if (command === "kustomize-plugin") {
+    if (positionals.length !== 1) {
+      await stderr(`Expected one argument, the plugin config file\n\n${HELP[command]}`);
+      return 2;
+    }
+    const { runKustomizePlugin } = await import("./kustomize_plugin.ts");
+    return await runKustomizePlugin(positionals[0]!, { colour });
+  }
+  const allowed: Record<string, readonly string[]> = {
+    render: ["out", "config", "report", "summary", "format", "quiet"],
+    check: ["out", "config", "report", "summary", "quiet"],
+    generate: ["config", "quiet"],
+  };
+  const extraFlag = Object.keys(values).find((key) => !allowed[command]!.includes(key));
+  if (extraFlag !== undefined) {
+    await stderr(`Option "--${extraFlag}" does not apply to ${command}\n\n${HELP[command]}`);
+    return 2;
+  }
+  const dir = positionals[0] ?? (command === "generate" ? "." : undefined);
+  if (dir === undefined || positionals.length > 1) {
+    await stderr(`Expected one directory: "${command} DIR"\n\n${HELP[command]}`);
     return 2;
   }
   const format = values.format ?? "yaml";
   if (format !== "yaml" && format !== "resourcelist") {
-    await writeAll(
-      Deno.stderr.writable,
-      `Cannot use --format "${format}": expected yaml or resourcelist\n`,
-    );
+    await stderr(`Cannot use --format "${format}": expected yaml or resourcelist\n`);
     return 2;
+  }
+  let configOverrides: Record<string, unknown> | undefined;
+  if (command === "generate") {
+    const { argoParameters } = await import("./argocd.ts");
+    const { CONFIG_KEYS } = await import("../config.ts");
+    const granted = Deno.permissions.querySync({ name: "env", variable: "ARGOCD_APP_PARAMETERS" });
+    if (granted.state !== "granted") {
+      await stderr(
+        "Cannot read Argo CD parameters: run generate with --allow-env=ARGOCD_APP_PARAMETERS,PARAM_*\n",
+      );
+      return 1;
+    }
+    const parameters = argoParameters(readEnv, CONFIG_KEYS);
+    if (parameters.problems.length > 0) {
+      await stderr(parameters.problems.map((p) => `[error] ${p}`).join("\n") + "\n");
+      return 1;
+    }
+    configOverrides = parameters.overrides;
   }
   const { runDirectory } = await import("./directory.ts");
   return await runDirectory({
@@ -94,5 +253,17 @@ export async function main(args: string[]): Promise<number> {
     report: values.report,
     summary: values.summary,
     format,
+    configOverrides,
+    colour,
+    ...(values.quiet ? {} : { progress: (line: string) => stderr(`${TOOL_NAME}: ${line}\n`) }),
   });
+}
+
+/** One variable; a `PARAM_*` name outside the grant reads as unset. */
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
 }

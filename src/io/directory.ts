@@ -29,10 +29,11 @@ import {
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { TOOL_ANNOTATION } from "../model/tool.ts";
-import { exitCodeOf, formatResult, REASON, resultAt } from "../results.ts";
+import { exitCodeOf, REASON, resultAt } from "../results.ts";
 import { render } from "../transform.ts";
 import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
+import { formatResults } from "./terminal.ts";
 import {
   fromUniversal,
   isUniversalDocument,
@@ -45,7 +46,12 @@ import type { Change, DocumentEdit, YamlEditError } from "./yaml_edit.ts";
 
 /** Options of {@link runDirectory}. */
 export interface DirectoryOptions {
-  command: "render" | "check";
+  /**
+   * `render` prints or writes, `check` compares, `generate` prints only what a
+   * cluster should receive (Argo CD's Config Management Plugin contract: no
+   * local-config items, never empty output with exit 0).
+   */
+  command: "render" | "check" | "generate";
   dir: string;
   out?: string | undefined;
   config?: string | undefined;
@@ -53,7 +59,19 @@ export interface DirectoryOptions {
   /** Markdown summary file (tables and a Mermaid graph, for pull requests and job summaries). */
   summary?: string | undefined;
   format: "yaml" | "resourcelist";
+  /** Config given inline (Argo CD parameters), merged over the config file or the one in DIR. */
+  configOverrides?: Record<string, unknown> | undefined;
+  /** Colour result lines on stderr. */
+  colour?: boolean | undefined;
+  /** Progress lines on stderr for large directories; off with `--quiet`. */
+  progress?: Progress | undefined;
 }
+
+/** Receives progress lines (stderr in the CLI). */
+export type Progress = (line: string) => Promise<void>;
+
+/** Directories with at least this many YAML files get progress lines. */
+export const PROGRESS_THRESHOLD = 200;
 
 /** Header of every file this tool writes. */
 export const GENERATED_HEADER =
@@ -89,7 +107,16 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     : undefined;
 
   const readResults: Result[] = [];
+  const started = performance.now();
   const read = await readTree(root, excluded, readResults);
+  const loud = options.progress && read.texts.size >= PROGRESS_THRESHOLD
+    ? options.progress
+    : undefined;
+  await loud?.(
+    `Read ${read.texts.size} file(s), ${read.items.length} document(s) in ${
+      seconds(started)
+    } s; rendering`,
+  );
   let functionConfig: unknown = read.config;
   if (options.config !== undefined) {
     try {
@@ -99,15 +126,22 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       return 1;
     }
   }
+  if (options.configOverrides !== undefined) {
+    functionConfig = withOverrides(functionConfig, options.configOverrides);
+  }
   const input: ResourceList = {
     apiVersion: RESOURCE_LIST_API_VERSION,
     kind: "ResourceList",
     items: read.items.map((r) => r.object),
   };
   if (functionConfig !== undefined) input.functionConfig = functionConfig as KubeObject;
+  const rendering = performance.now();
   const { resourceList, report } = render(input);
   const generated = renderedFiles(resourceList.items);
   const edits = await editedFiles(read.items, resourceList.items, read.texts);
+  await loud?.(
+    `Rendered ${resourceList.items.length} resource(s) in ${seconds(rendering)} s`,
+  );
   for (const path of edits.files.keys()) {
     if (!generated.has(path)) continue;
     edits.results.push(
@@ -118,7 +152,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     );
   }
   const results = [...readResults, ...(resourceList.results ?? []), ...edits.results];
-  if (results.length > 0) await stderr(results.map(formatResult).join("\n") + "\n");
+  await stderr(formatResults(results, { colour: options.colour ?? false }));
   if (options.report !== undefined) {
     await atomicWrite(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");
   }
@@ -128,29 +162,24 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   }
   const failed = exitCodeOf(results) === 1;
 
+  if (options.command === "generate") {
+    if (failed) {
+      await stderr("Rendered nothing: fix the errors above first\n");
+      return 1;
+    }
+    return await writeApplyable(resourceList.items, read.items, edits, stderr);
+  }
+
   if (options.command === "render" && outRoot === undefined) {
     if (failed) return 1;
     if (options.format === "resourcelist") {
       await writeAll(Deno.stdout.writable, stringifyYaml({ ...resourceList, results }));
       return 0;
     }
-    const originals = new Map(read.items.map((r) => [r.object, r.original]));
-    const byPosition = new Map(read.items.map((r) => [positionOf(r.object), r]));
+    const textOf = documentTexts(read.items, edits);
     const docs = resourceList.items.map((item) => {
       const path = item.metadata?.annotations?.[KRM_ANNOTATION.path];
-      // A rewritten input item prints as its edited text; one whose changes
-      // were only reader annotations prints as it was read.
-      const position = positionOf(item);
-      const unchanged = isOwned(item) || position === undefined
-        ? undefined
-        : byPosition.get(position);
-      const body = edits.documents.get(item) ??
-        (originals.has(item)
-          ? stringifyYaml(originals.get(item))
-          : unchanged
-          ? stringifyYaml(unchanged.original)
-          : documentOf(item));
-      return `${path ? `# Source: ${path}\n` : ""}${body}`;
+      return `${path ? `# Source: ${path}\n` : ""}${textOf(item)}`;
     });
     await writeAll(Deno.stdout.writable, docs.join("---\n"));
     return 0;
@@ -208,6 +237,89 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     `Wrote ${written} file(s) (${rewritten} rewritten input file(s)), removed ${stale.length} stale file(s) under "${outRoot}"\n`,
   );
   return 0;
+}
+
+/**
+ * Prints, as plain multi-document YAML, every item a cluster should receive:
+ * local-config items (previews, configuration) are left out. Universal YAML
+ * cannot be applied to a cluster, so it is an error. Empty output is an error
+ * too: Argo CD would prune every resource of the application.
+ */
+async function writeApplyable(
+  items: readonly KubeObject[],
+  readItems: readonly ReadItem[],
+  edits: EditedFiles,
+  stderr: (text: string) => Promise<void>,
+): Promise<number> {
+  const textOf = documentTexts(readItems, edits);
+  const universal = items.filter(isUniversalObject);
+  if (universal.length > 0) {
+    const where = universal.slice(0, 3).map((item) => `${item.kind} ${displayRef(refOf(item))}`)
+      .join(", ");
+    await stderr(
+      `Cannot generate Kubernetes manifests: ${universal.length} Universal resource(s) (${where}) cannot be applied to a cluster; render Universal zones with "render --out" instead\n`,
+    );
+    return 1;
+  }
+  const docs = items
+    .filter((item) => item.metadata?.annotations?.[KRM_ANNOTATION.localConfig] !== "true")
+    .map(textOf);
+  if (docs.length === 0) {
+    await stderr(
+      "Rendered no resources to apply: refusing to print empty output, which Argo CD would treat as deleting every resource of the application\n",
+    );
+    return 1;
+  }
+  await writeAll(Deno.stdout.writable, docs.join("---\n"));
+  return 0;
+}
+
+/**
+ * How each output item prints: a rewritten input item as its edited text, an
+ * input item whose only changes were reader annotations as it was read, a
+ * generated item without reader annotations.
+ */
+function documentTexts(
+  readItems: readonly ReadItem[],
+  edits: EditedFiles,
+): (item: KubeObject) => string {
+  const originals = new Map(readItems.map((r) => [r.object, r.original]));
+  const byPosition = new Map(readItems.map((r) => [positionOf(r.object), r]));
+  return (item) => {
+    const edited = edits.documents.get(item);
+    if (edited !== undefined) return edited;
+    if (originals.has(item)) return stringifyYaml(originals.get(item));
+    const position = positionOf(item);
+    const unchanged = isOwned(item) || position === undefined
+      ? undefined
+      : byPosition.get(position);
+    return unchanged ? stringifyYaml(unchanged.original) : documentOf(item);
+  };
+}
+
+/** The config object with `overrides` merged over its fields (a typed config if there was none). */
+function withOverrides(base: unknown, overrides: Record<string, unknown>): unknown {
+  if (Object.keys(overrides).length === 0) return base;
+  if (isObject(base) && base.kind === "ConfigMap") {
+    const data = isObject(base.data) ? base.data : {};
+    const strings = Object.fromEntries(
+      Object.entries(overrides).map((
+        [key, value],
+      ) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    );
+    return { ...base, data: { ...data, ...strings } };
+  }
+  if (isObject(base)) return { ...base, ...overrides };
+  return {
+    apiVersion: CONFIG_API_VERSION,
+    kind: CONFIG_KIND,
+    metadata: { name: "parameters" },
+    ...overrides,
+  };
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
 }
 
 /** The files the generated items belong in, keyed by package-relative path. */

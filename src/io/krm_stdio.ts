@@ -14,7 +14,8 @@ import {
 } from "../model/krm.ts";
 import { findItemSpans } from "./item_spans.ts";
 import { emitEntry } from "./plain_yaml.ts";
-import { exitCodeOf, formatResult, REASON } from "../results.ts";
+import { exitCodeOf, REASON } from "../results.ts";
+import { formatResults } from "./terminal.ts";
 import { render } from "../transform.ts";
 import { parseYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
 
@@ -23,6 +24,8 @@ export interface Streams {
   stdin: ReadableStream<Uint8Array>;
   stdout: WritableStream<Uint8Array>;
   stderr: WritableStream<Uint8Array>;
+  /** Colour result lines on stderr (a terminal without NO_COLOR). */
+  colour?: boolean;
 }
 
 /** Runs the function once; returns the exit code. */
@@ -31,7 +34,9 @@ export async function runKrmFunction(streams: Streams): Promise<number> {
   const { text, results } = await processBytes(bytes);
   await writeAll(streams.stdout, text);
   const loud = results.filter((r) => r.severity !== "info");
-  if (loud.length > 0) await writeAll(streams.stderr, loud.map(formatResult).join("\n") + "\n");
+  if (loud.length > 0) {
+    await writeAll(streams.stderr, formatResults(loud, { colour: streams.colour ?? false }));
+  }
   return exitCodeOf(results);
 }
 

@@ -19,6 +19,9 @@ export const TOOL_ANNOTATION = {
 /** Value of {@link TOOL_ANNOTATION.format} for Universal YAML. */
 export const UNIVERSAL_FORMAT = "universal";
 
+/** This release's version; `deno.json` and `CHANGELOG.md` name the same one (a test checks). */
+export const VERSION = "0.1.0";
+
 /** Name of the tool, as it appears in labels and messages. */
 export const TOOL_NAME = "meshservice-krm";
 
