@@ -8,10 +8,15 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { load } from "js-yaml";
+import { load, loadAll } from "js-yaml";
 import {
+  copyTree,
+  DENO,
   describeRun,
   findTool,
+  MOD_TS,
+  pathWithInstalledBin,
+  REPO_ROOT,
   run,
   snapshotTree,
   testsNeeding,
@@ -346,6 +351,121 @@ testsNeeding(KPT, "kpt", () => {
       const again = await run("kpt", ["fn", "eval", "--exec", WRAPPER, pkg], { cwd: parent });
       assert.equal(again.code, 0, describeRun(again));
       assert.deepEqual(await snapshotTree(pkg), after, "a second fn eval must change nothing");
+    } finally {
+      await Deno.remove(parent, { recursive: true });
+    }
+  });
+
+  // The documented setup: the release bundle installed on PATH as
+  // `meshservice-krm`, templates/kpt/Kptfile beside the example repo's files.
+  const EXAMPLE = join(REPO_ROOT, "templates", "example-repo", "kubernetes");
+
+  async function examplePackage(): Promise<{ parent: string; pkg: string }> {
+    const parent = await Deno.makeTempDir({ prefix: "meshservice-krm-kpt-example-" });
+    const pkg = join(parent, "east");
+    await copyTree(EXAMPLE, pkg);
+    await Deno.copyFile(join(REPO_ROOT, "templates", "kpt", "Kptfile"), join(pkg, "Kptfile"));
+    return { parent, pkg };
+  }
+
+  /** What directory mode writes for the same files: the reference for kpt's result. */
+  async function directoryModeTree(): Promise<Map<string, string>> {
+    const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-kpt-reference-" });
+    try {
+      await copyTree(EXAMPLE, dir);
+      const rendered = await run(DENO, [
+        "run",
+        "--no-prompt",
+        `--allow-read=${dir}`,
+        `--allow-write=${dir}`,
+        MOD_TS,
+        "render",
+        dir,
+        "--out",
+        dir,
+      ]);
+      assert.equal(rendered.code, 0, describeRun(rendered));
+      return await snapshotTree(dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+
+  Deno.test("kpt fn render: template Kptfile on the example repo, bundle from PATH, idempotent", async () => {
+    const { parent, pkg } = await examplePackage();
+    try {
+      const env = { ...Deno.env.toObject(), PATH: await pathWithInstalledBin() };
+      const before = await snapshotTree(pkg);
+      const first = await run("kpt", ["fn", "render", "--allow-exec", pkg], { cwd: parent, env });
+      assert.equal(first.code, 0, describeRun(first));
+      const rendered = await snapshotTree(pkg);
+
+      // The Kptfile and the local-config function config pass through untouched.
+      assert.equal(rendered.get("Kptfile"), before.get("Kptfile"));
+      assert.equal(rendered.get("meshservice-krm.yaml"), before.get("meshservice-krm.yaml"));
+      // Generated files land where directory mode (and the README) puts them.
+      const reference = await directoryModeTree();
+      const generated = (tree: Map<string, string>) =>
+        [...tree.keys()].filter((path) => path.startsWith("kuma-generated/")).sort();
+      assert.ok(generated(reference).length >= 4, [...reference.keys()].join(", "));
+      assert.deepEqual(generated(rendered), generated(reference));
+      for (const path of generated(reference)) {
+        assert.deepEqual(loadAll(rendered.get(path)!), loadAll(reference.get(path)!), path);
+      }
+      // The rewritten route file says what directory mode's surgical edit says.
+      assert.deepEqual(
+        loadAll(rendered.get("routes.yaml")!),
+        loadAll(reference.get("routes.yaml")!),
+      );
+      assert.notEqual(rendered.get("routes.yaml"), before.get("routes.yaml"));
+      assert.match(rendered.get("routes.yaml")!, /kind: MeshService\n\s+name: redis\n/);
+
+      const second = await run("kpt", ["fn", "render", "--allow-exec", pkg], { cwd: parent, env });
+      assert.equal(second.code, 0, describeRun(second));
+      assert.deepEqual(await snapshotTree(pkg), rendered, "a second fn render must change nothing");
+    } finally {
+      await Deno.remove(parent, { recursive: true });
+    }
+  });
+
+  Deno.test("kpt fn eval: --exec meshservice-krm with --fn-config on the example repo", async () => {
+    const { parent, pkg } = await examplePackage();
+    try {
+      const env = { ...Deno.env.toObject(), PATH: await pathWithInstalledBin() };
+      const result = await run("kpt", [
+        "fn",
+        "eval",
+        pkg,
+        "--exec",
+        "meshservice-krm",
+        "--fn-config",
+        join(pkg, "meshservice-krm.yaml"),
+      ], { cwd: parent, env });
+      assert.equal(result.code, 0, describeRun(result));
+      const tree = await snapshotTree(pkg);
+      const meshService = load(
+        tree.get("kuma-generated/default/kuma-demo/meshservice_demo-app.yaml") ?? "",
+      ) as MeshServiceDoc;
+      assert.equal(meshService?.metadata.labels["kuma.io/zone"], "east", describeRun(result));
+    } finally {
+      await Deno.remove(parent, { recursive: true });
+    }
+  });
+
+  Deno.test("kpt fn render: a failing render fails loudly and writes nothing", async () => {
+    const { parent, pkg } = await examplePackage();
+    try {
+      const config = join(pkg, "meshservice-krm.yaml");
+      await Deno.writeTextFile(
+        config,
+        (await Deno.readTextFile(config)).replace('kumaVersion: "2.14"', 'kumaVersion: "9.9"'),
+      );
+      const env = { ...Deno.env.toObject(), PATH: await pathWithInstalledBin() };
+      const before = await snapshotTree(pkg);
+      const result = await run("kpt", ["fn", "render", "--allow-exec", pkg], { cwd: parent, env });
+      assert.notEqual(result.code, 0, describeRun(result));
+      assert.match(result.stderr, /Unknown Kuma version "9\.9"/, describeRun(result));
+      assert.deepEqual(await snapshotTree(pkg), before);
     } finally {
       await Deno.remove(parent, { recursive: true });
     }

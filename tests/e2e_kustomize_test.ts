@@ -11,8 +11,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadAll } from "js-yaml";
 import {
+  copyTree,
   describeRun,
   findTool,
+  pathWithInstalledBin,
   REPO_ROOT,
   run,
   testsNeeding,
@@ -215,4 +217,123 @@ testsNeeding(KUSTOMIZE, "kustomize", () => {
       describeRun(output),
     );
   });
+
+  // The documented setup: templates/kustomize beside the example repo's
+  // manifests, the release bundle on PATH as `meshservice-krm` (as on an Argo
+  // CD repo-server with kustomize.buildOptions --enable-alpha-plugins --enable-exec).
+  Deno.test("kustomize: the template transformer on the example repo keeps rewritten routes, drops previews", async () => {
+    const { output, docs, input } = await buildTemplate({});
+    assert.equal(output.code, 0, describeRun(output));
+    // Every input resource reaches the build exactly once; the config does not.
+    for (const doc of input) {
+      if (doc.metadata.annotations?.["config.kubernetes.io/local-config"] === "true") continue;
+      only(docs, doc.kind, doc.metadata.name);
+    }
+    assert.equal(docs.filter((d) => d.kind === "RenderMeshServices").length, 0);
+    assert.equal(docs.filter((d) => d.kind === "MeshService").length, 0, "previews are dropped");
+    only(docs, "HostnameGenerator", "local-kube-mesh-service");
+    const route = only(docs, "MeshTCPRoute", "demo-app-to-redis");
+    const to = (route.spec?.to as { targetRef: unknown; rules: unknown[] }[])[0]!;
+    assert.deepEqual(to.targetRef, {
+      kind: "MeshService",
+      name: "redis",
+      namespace: "redis-system",
+      sectionName: "6379",
+    });
+    assert.doesNotMatch(output.stdout, /redis_redis-system_svc_6379/);
+    assert.doesNotMatch(output.stdout, /kustomize\.config\.k8s\.io\/id|internal\.config/);
+  });
+
+  Deno.test("kustomize: a failing render fails the template build loudly", async () => {
+    const { output, docs } = await buildTemplate({ kumaVersion: "9.9" });
+    assert.notEqual(output.code, 0, describeRun(output));
+    assert.equal(docs.length, 0);
+    assert.equal(output.stdout.trim(), "");
+    assert.match(output.stderr, /Unknown Kuma version "9\.9"/, describeRun(output));
+  });
 });
+
+const KUBECTL = await findTool("kubectl", ["version", "--client"]);
+
+testsNeeding(KUBECTL, "kubectl", () => {
+  Deno.test("kubectl kustomize --enable-alpha-plugins runs the legacy exec plugin", async () => {
+    const { output, docs } = await buildTemplate({}, "legacy");
+    assert.equal(output.code, 0, describeRun(output));
+    assert.equal(docs.filter((d) => d.kind === "MeshService").length, 0, "previews are dropped");
+    only(docs, "HostnameGenerator", "local-kube-mesh-service");
+    const route = only(docs, "MeshTCPRoute", "demo-app-to-redis");
+    assert.match(JSON.stringify(route.spec), /"kind":"MeshService","name":"redis"/);
+    assert.doesNotMatch(output.stdout, /redis_redis-system_svc_6379|kustomize\.config\.k8s\.io/);
+  });
+
+  Deno.test("kubectl kustomize: a failing legacy plugin fails the build loudly", async () => {
+    const { output } = await buildTemplate({ kumaVersion: "9.9" }, "legacy");
+    assert.notEqual(output.code, 0, describeRun(output));
+    assert.equal(output.stdout.trim(), "");
+    assert.match(output.stderr, /Unknown Kuma version "9\.9"/, describeRun(output));
+  });
+});
+
+/**
+ * Builds templates/kustomize (or its legacy-plugin form under kubectl) copied
+ * beside the example repo's manifests, with `replace` applied to the
+ * transformer config's top-level fields.
+ */
+async function buildTemplate(
+  replace: Record<string, string>,
+  form: "exec" | "legacy" = "exec",
+): Promise<{ output: Awaited<ReturnType<typeof run>>; docs: Doc[]; input: Doc[] }> {
+  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-kustomize-template-" });
+  try {
+    const app = join(dir, "app");
+    const example = join(REPO_ROOT, "templates", "example-repo", "kubernetes");
+    await copyTree(example, app);
+    const templates = join(
+      REPO_ROOT,
+      "templates",
+      "kustomize",
+      ...(form === "legacy" ? ["legacy-plugin"] : []),
+    );
+    for (const name of ["kustomization.yaml", "meshservice-krm-transformer.yaml"]) {
+      let text = await Deno.readTextFile(join(templates, name));
+      for (const [key, value] of Object.entries(replace)) {
+        text = text.replace(new RegExp(`^${key}: .*$`, "m"), `${key}: ${JSON.stringify(value)}`);
+      }
+      await Deno.writeTextFile(join(app, name), text);
+    }
+    const input: Doc[] = [];
+    for await (const entry of Deno.readDir(example)) {
+      input.push(...(loadAll(await Deno.readTextFile(join(example, entry.name))) as Doc[]));
+    }
+    const env: Record<string, string> = {
+      ...Deno.env.toObject(),
+      PATH: await pathWithInstalledBin(),
+    };
+    let output;
+    if (form === "legacy") {
+      const home = join(dir, "plugins");
+      const pluginDir = join(home, "meshservice-krm", "v1alpha1", "rendermeshservices");
+      await Deno.mkdir(pluginDir, { recursive: true });
+      await Deno.copyFile(
+        join(templates, "RenderMeshServices"),
+        join(pluginDir, "RenderMeshServices"),
+      );
+      await Deno.chmod(join(pluginDir, "RenderMeshServices"), 0o755);
+      output = await run("kubectl", ["kustomize", "--enable-alpha-plugins", app], {
+        cwd: dir,
+        env: { ...env, KUSTOMIZE_PLUGIN_HOME: home },
+      });
+    } else {
+      output = await run(KUSTOMIZE_BIN, ["build", "--enable-alpha-plugins", "--enable-exec", app], {
+        cwd: dir,
+        env,
+      });
+    }
+    const docs = output.code === 0
+      ? (loadAll(output.stdout) as Doc[]).filter((d) => d != null)
+      : [];
+    return { output, docs, input: input.filter((d) => d != null) };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
