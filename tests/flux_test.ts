@@ -1,0 +1,198 @@
+/**
+ * Flux runs no plugins, so templates/flux/render-manifests.yml renders in
+ * GitHub Actions: its `run:` scripts are executed here with bash against a
+ * git repository with a bare remote (the download step replaced by the built
+ * bundle). Also: rendered output carries no `${` that Flux post-build
+ * substitution would touch, unless the input had it.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { load, loadAll } from "js-yaml";
+import {
+  bundlePath,
+  copyTree,
+  DENO,
+  describeRun,
+  installedBinDir,
+  MOD_TS,
+  REPO_ROOT,
+  run,
+  type RunOutput,
+} from "./e2e_support.ts";
+
+interface Workflow {
+  env: Record<string, string>;
+  jobs: { render: { steps: { name?: string; if?: string; run?: string; uses?: string }[] } };
+}
+
+const WORKFLOW = load(
+  await Deno.readTextFile(join(REPO_ROOT, "templates", "flux", "render-manifests.yml")),
+) as Workflow;
+
+function step(name: string): string {
+  const found = WORKFLOW.jobs.render.steps.find((s) => s.name === name)?.run;
+  assert.ok(found, `workflow step "${name}"`);
+  return found;
+}
+
+async function git(cwd: string, ...args: string[]): Promise<RunOutput> {
+  const output = await run("git", args, {
+    cwd,
+    env: {
+      ...Deno.env.toObject(),
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
+  });
+  assert.equal(output.code, 0, describeRun(output));
+  return output;
+}
+
+/** A clone of a bare remote holding the example repo at zones/east. */
+async function manifestRepo(): Promise<{ root: string; clone: string }> {
+  const root = await Deno.makeTempDir({ prefix: "meshservice-krm-flux-" });
+  await git(root, "init", "--quiet", "--bare", "--initial-branch=main", "remote.git");
+  await git(root, "clone", "--quiet", "remote.git", "clone");
+  const clone = join(root, "clone");
+  await copyTree(
+    join(REPO_ROOT, "templates", "example-repo", "kubernetes"),
+    join(clone, "zones/east"),
+  );
+  await git(clone, "add", "-A");
+  await git(clone, "commit", "--quiet", "-m", "manifests");
+  await git(clone, "push", "--quiet", "origin", "HEAD:main");
+  return { root, clone };
+}
+
+/** Runs a workflow step's script as GitHub Actions would (bash -e, the workflow's env). */
+async function runStep(name: string, clone: string, runnerTemp: string): Promise<RunOutput> {
+  return await run("bash", ["-e", "-c", step(name)], {
+    cwd: clone,
+    env: {
+      ...Deno.env.toObject(),
+      ...WORKFLOW.env,
+      NO_COLOR: "1",
+      RUNNER_TEMP: runnerTemp,
+      PATH: `${await installedBinDir()}:${Deno.env.get("PATH") ?? ""}`,
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
+  });
+}
+
+Deno.test("flux workflow: render commits once, check passes after and fails on drift", async () => {
+  const { root, clone } = await manifestRepo();
+  try {
+    const runnerTemp = join(root, "runner");
+    await Deno.mkdir(runnerTemp);
+    await Deno.copyFile(await bundlePath(), join(runnerTemp, "meshservice-krm.js"));
+    assert.equal(WORKFLOW.env.ZONES, "zones/east");
+
+    const stale = await runStep("Check that the rendered files are current", clone, runnerTemp);
+    assert.equal(stale.code, 1, describeRun(stale));
+    assert.match(stale.stdout, /^\+\+\+ .*kuma-generated\//m, "a diff of the missing files");
+
+    const rendered = await runStep("Render and commit", clone, runnerTemp);
+    assert.equal(rendered.code, 0, describeRun(rendered));
+    const log = await git(clone, "log", "--format=%s", "origin/main");
+    assert.deepEqual(log.stdout.trim().split("\n"), ["Render MeshServices", "manifests"]);
+    const files = await git(clone, "show", "--name-only", "--format=", "HEAD");
+    assert.match(
+      files.stdout,
+      /zones\/east\/kuma-generated\/default\/kuma-demo\/meshservice_demo-app\.yaml/,
+    );
+    assert.match(files.stdout, /zones\/east\/routes\.yaml/, "the rewritten routes are committed");
+
+    const again = await runStep("Render and commit", clone, runnerTemp);
+    assert.equal(again.code, 0, describeRun(again));
+    assert.match(again.stdout, /Rendered files are current/);
+    const after = await git(clone, "rev-list", "--count", "origin/main");
+    assert.equal(after.stdout.trim(), "2", "a second run commits nothing");
+
+    const current = await runStep("Check that the rendered files are current", clone, runnerTemp);
+    assert.equal(current.code, 0, describeRun(current));
+
+    const redis = join(clone, "zones/east/redis.yaml");
+    await Deno.writeTextFile(
+      redis,
+      (await Deno.readTextFile(redis)).replace("port: 6379", "port: 6380"),
+    );
+    const drift = await runStep("Check that the rendered files are current", clone, runnerTemp);
+    assert.equal(drift.code, 1, describeRun(drift));
+    assert.match(drift.stderr, /stale/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("flux workflow: a failing render fails the step and commits nothing", async () => {
+  const { root, clone } = await manifestRepo();
+  try {
+    const runnerTemp = join(root, "runner");
+    await Deno.mkdir(runnerTemp);
+    await Deno.copyFile(await bundlePath(), join(runnerTemp, "meshservice-krm.js"));
+    const config = join(clone, "zones/east/meshservice-krm.yaml");
+    await Deno.writeTextFile(
+      config,
+      (await Deno.readTextFile(config)).replace('kumaVersion: "2.14"', 'kumaVersion: "9.9"'),
+    );
+    const output = await runStep("Render and commit", clone, runnerTemp);
+    assert.notEqual(output.code, 0, describeRun(output));
+    assert.match(output.stderr, /Unknown Kuma version "9\.9"/);
+    const count = await git(clone, "rev-list", "--count", "origin/main");
+    assert.equal(count.stdout.trim(), "1");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** Every distinct `${...}` token in a text. */
+function placeholders(text: string): Set<string> {
+  return new Set(text.match(/\$\{[^}]*\}?/g) ?? []);
+}
+
+Deno.test("flux: the rendered example repos hold no ${...} for post-build substitution", async () => {
+  for (const zone of ["kubernetes", "universal"]) {
+    const dir = join(REPO_ROOT, "templates", "example-repo", zone);
+    const output = await run(DENO, [
+      "run",
+      "--no-prompt",
+      `--allow-read=${dir}`,
+      MOD_TS,
+      "render",
+      dir,
+    ]);
+    assert.equal(output.code, 0, describeRun(output));
+    assert.ok(output.stdout.length > 1000);
+    assert.deepEqual([...placeholders(output.stdout)], [], zone);
+  }
+});
+
+Deno.test("flux: output items never hold a ${...} their input did not", async () => {
+  const cases: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isDirectory) await walk(join(dir, entry.name));
+      else if (entry.name === "input.yaml") cases.push(dir);
+    }
+  };
+  await walk(join(REPO_ROOT, "tests", "golden"));
+  assert.ok(cases.length > 50, `${cases.length} golden cases`);
+  let withPlaceholders = 0;
+  for (const dir of cases) {
+    const input = await Deno.readTextFile(join(dir, "input.yaml"));
+    const [expected] = loadAll(await Deno.readTextFile(join(dir, "expected.yaml"))) as {
+      items?: unknown[];
+    }[];
+    const outputTokens = placeholders(JSON.stringify(expected?.items ?? []));
+    const inputTokens = placeholders(input);
+    if (inputTokens.size > 0) withPlaceholders++;
+    for (const token of outputTokens) assert.ok(inputTokens.has(token), `${dir}: ${token}`);
+  }
+  assert.ok(withPlaceholders >= 1, "at least one case exercises placeholders");
+});
