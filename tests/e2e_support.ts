@@ -48,7 +48,13 @@ export interface RunOutput {
 export async function run(
   command: string,
   args: string[],
-  options: { cwd?: string; stdin?: Uint8Array | string; env?: Record<string, string> } = {},
+  options: {
+    cwd?: string;
+    stdin?: Uint8Array | string;
+    env?: Record<string, string>;
+    /** Start from an empty environment instead of this process's. */
+    clearEnv?: boolean;
+  } = {},
 ): Promise<RunOutput> {
   const child = new Deno.Command(command, {
     args,
@@ -57,6 +63,7 @@ export async function run(
     stdout: "piped",
     stderr: "piped",
     ...(options.env ? { env: options.env } : {}),
+    ...(options.clearEnv ? { clearEnv: true } : {}),
   }).spawn();
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
