@@ -606,6 +606,24 @@ const BACKSLASHED = new Set(["\\", "`", "*", "~", "[", "]", "|", "#", "$"]);
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 /** Text from the report as inline Markdown that renders as itself (see the module documentation). */
+/**
+ * Text as inline Markdown that renders as itself: Markdown punctuation
+ * backslash-escaped, `&`, `<`, `>` as entities, `@` followed by a word joiner
+ * (no mentions), control and bidirectional characters made visible. The
+ * report's tables and the GitHub Action's summary and comment use it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { markdownText } from "./report_markdown.ts";
+ *
+ * assert.equal(markdownText("a|b <c>"), "a\\|b &lt;c&gt;");
+ * ```
+ */
+export function markdownText(text: string): string {
+  return md(text);
+}
+
 function md(text: string): string {
   const s = visible(text);
   let out = "";
