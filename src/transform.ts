@@ -112,7 +112,7 @@ export function render(items: readonly KubeObject[], config?: ConfigInput): Rend
 /** Renders a whole ResourceList (`config.kubernetes.io/v1` or `v1beta1`). */
 export function render(resourceList: unknown): RenderOutput;
 export function render(input: unknown, configInput?: ConfigInput): RenderOutput {
-  const list = readResourceList(
+  return renderResourceList(
     Array.isArray(input)
       ? {
         apiVersion: RESOURCE_LIST_API_VERSION,
@@ -122,6 +122,15 @@ export function render(input: unknown, configInput?: ConfigInput): RenderOutput 
       }
       : input,
   );
+}
+
+/**
+ * Renders whatever was parsed from a ResourceList's text: anything that is
+ * not a ResourceList (a bare list included) is an error result. The adapters
+ * call this; {@link render} is the library's door.
+ */
+export function renderResourceList(input: unknown): RenderOutput {
+  const list = readResourceList(input);
   if (!list.ok) return failed([], list.results);
   const { items, functionConfig } = list;
 

@@ -16,7 +16,7 @@ import { findItemSpans } from "./item_spans.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
 import { formatResults } from "./terminal.ts";
-import { render } from "../transform.ts";
+import { renderResourceList } from "../transform.ts";
 import { parseYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
 
 /** Streams a run uses. */
@@ -70,7 +70,7 @@ export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
       ),
     );
   }
-  const output = render(parsed).resourceList;
+  const output = renderResourceList(parsed).resourceList;
   const inputItems = isObject(parsed) && Array.isArray(parsed.items)
     ? parsed.items as unknown[]
     : [];

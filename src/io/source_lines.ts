@@ -12,7 +12,7 @@
  * the first line of a sequence item, else the document's first content line.
  * Nothing here throws on malformed YAML.
  *
- * Uses the `yaml` package's browser build (see `yaml_edit.ts` for why) for
+ * Uses the `yaml` package's browser build (the Node build reads process.env) for
  * its node positions; js-yaml, the project's parser, keeps none.
  *
  * @module
