@@ -16,7 +16,7 @@ import {
   MIGRATION_STAGES,
   type MigrationStage,
 } from "./model/kuma.ts";
-import { isObject, type KubeObject, type Result } from "./model/krm.ts";
+import { fileOf, isObject, type KubeObject, type Result } from "./model/krm.ts";
 import {
   DEFAULT_KUMA_VERSION,
   KUMA_VERSIONS,
@@ -603,6 +603,8 @@ function configError(config: KubeObject | undefined, path: string, message: stri
       name: String(config.metadata?.name ?? ""),
     };
     if (path) result.field = { path };
+    const file = fileOf(config);
+    if (file) result.file = file;
   }
   return result;
 }

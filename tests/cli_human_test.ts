@@ -144,3 +144,24 @@ testsNeeding(SCRIPT, "script (util-linux)", () => {
     }
   });
 });
+
+Deno.test("cli: a config error found in the directory names the config's file", async () => {
+  const dir = await servicesDir(1);
+  try {
+    await Deno.writeTextFile(
+      join(dir, "config.yaml"),
+      'apiVersion: meshservice-krm/v1alpha1\nkind: RenderMeshServices\nmetadata:\n  name: bad\nkumaVersion: "9.9"\n',
+    );
+    const report = join(dir, "report.json");
+    const output = await cli(["render", dir, "--report", report]);
+    assert.equal(output.code, 1, describeRun(output));
+    assert.match(output.stderr, /kumaVersion: .*Unknown Kuma version "9\.9".*\(config\.yaml\)/);
+    const { results } = JSON.parse(await Deno.readTextFile(report)) as {
+      results: { severity: string; file?: { path: string } }[];
+    };
+    const error = results.find((r) => r.severity === "error");
+    assert.equal(error?.file?.path, "config.yaml");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -695,7 +695,20 @@ async function readTree(
     texts.set(path, text);
     docs.forEach((doc, index) => {
       if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
-        config = doc;
+        // Positioned like an item, so results about the config name its file.
+        const metadata = isObject(doc.metadata) ? doc.metadata : {};
+        const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+        config = {
+          ...doc,
+          metadata: {
+            ...metadata,
+            annotations: {
+              ...annotations,
+              [KRM_ANNOTATION.path]: path,
+              [KRM_ANNOTATION.index]: String(index),
+            },
+          },
+        };
         return;
       }
       const object = isUniversalDocument(doc) ? fromUniversal(doc) : doc as KubeObject;
