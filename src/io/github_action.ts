@@ -34,7 +34,7 @@ import type { Report } from "../report.ts";
 import { markdownText, reportMarkdown } from "../report_markdown.ts";
 import { runDirectory } from "./directory.ts";
 import { writeAll } from "./krm_stdio.ts";
-import { locateField } from "./source_lines.ts";
+import { locateField, parseSource, type SourceDocuments } from "./source_lines.ts";
 
 /** Annotations GitHub shows per severity and step; more are dropped. */
 export const ANNOTATION_LIMIT = 10;
@@ -345,12 +345,13 @@ export function fieldPathCandidates(fieldPath: string): string[] {
  * The 1-based line of a result in its file's text: the best of
  * {@link fieldPathCandidates}, else the document's first line.
  */
-export function resultLine(text: string, result: Result): number {
+export function resultLine(source: string | SourceDocuments, result: Result): number {
   const index = result.file?.index ?? 0;
-  if (result.field === undefined) return locateField(text, index).line;
-  let best = locateField(text, index, result.field.path);
+  const parsed = typeof source === "string" ? parseSource(source) : source;
+  if (result.field === undefined) return locateField(parsed, index).line;
+  let best = locateField(parsed, index, result.field.path);
   for (const candidate of fieldPathCandidates(result.field.path).slice(1)) {
-    const found = locateField(text, index, candidate);
+    const found = locateField(parsed, index, candidate);
     if (found.matched / found.segments > best.matched / best.segments) best = found;
   }
   return best.line;
@@ -946,16 +947,17 @@ async function locateResults(
   results: readonly Result[],
   roots: { workspace: string; dirs: string[]; config: string | undefined },
 ): Promise<LocatedResult[]> {
-  const texts = new Map<string, string | undefined>();
-  const read = async (path: string): Promise<string | undefined> => {
-    if (!texts.has(path)) {
+  // Each file is read and parsed once, however many results point into it.
+  const sources = new Map<string, SourceDocuments | undefined>();
+  const read = async (path: string): Promise<SourceDocuments | undefined> => {
+    if (!sources.has(path)) {
       try {
-        texts.set(path, await Deno.readTextFile(path));
+        sources.set(path, parseSource(await Deno.readTextFile(path)));
       } catch {
-        texts.set(path, undefined);
+        sources.set(path, undefined);
       }
     }
-    return texts.get(path);
+    return sources.get(path);
   };
   const inWorkspace = (absolute: string): string | undefined => {
     const path = relative(roots.workspace, absolute).split(sep).join("/");

@@ -81,23 +81,18 @@ export function lineOf(text: string, documentIndex: number, fieldPath?: string):
  * ```
  */
 export function locateField(
-  text: string,
+  source: string | SourceDocuments,
   documentIndex: number,
   fieldPath?: string,
 ): FieldLocation {
   const segments = fieldPath === undefined ? [] : splitFieldPath(fieldPath);
   const notFound: FieldLocation = { line: 1, matched: 0, segments: segments.length };
+  const parsed = typeof source === "string" ? parseSource(source) : source;
+  const root = parsed.roots[documentIndex];
+  if (root === undefined) return notFound;
   try {
-    const lineCounter = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-    if (!Array.isArray(docs)) return notFound;
-    const contents: unknown[] = docs
-      .map((doc) => doc.contents)
-      .filter((node) => node !== null && !(isScalar(node) && node.value === null));
-    const root = contents[documentIndex];
-    if (root === undefined) return notFound;
     const lineAt = (offset: number | undefined): number | undefined =>
-      offset === undefined ? undefined : lineCounter.linePos(offset).line;
+      offset === undefined ? undefined : parsed.lineCounter.linePos(offset).line;
     let line = lineAt(rangeStart(root)) ?? 1;
     let node: unknown = root;
     let matched = 0;
@@ -111,6 +106,28 @@ export function locateField(
     return { line, matched, segments: segments.length };
   } catch {
     return notFound;
+  }
+}
+
+/** A file's documents parsed once, for many {@link locateField} lookups. */
+export interface SourceDocuments {
+  /** The non-empty documents' root nodes, in order. */
+  roots: unknown[];
+  lineCounter: LineCounter;
+}
+
+/** Parses a file's documents with positions; malformed YAML gives no documents, never throws. */
+export function parseSource(text: string): SourceDocuments {
+  const lineCounter = new LineCounter();
+  try {
+    const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+    if (!Array.isArray(docs)) return { roots: [], lineCounter };
+    const roots: unknown[] = docs
+      .map((doc) => doc.contents)
+      .filter((node) => node !== null && !(isScalar(node) && node.value === null));
+    return { roots, lineCounter };
+  } catch {
+    return { roots: [], lineCounter };
   }
 }
 
