@@ -88,10 +88,14 @@ export function resultAt(
   reason: Reason,
   options: ResultOptions = {},
 ): Result {
-  const result: Result = { message, severity, resourceRef: refOf(object) };
+  const result: Result = { message: clip(message), severity, resourceRef: refOf(object) };
   if (options.field !== undefined) {
     result.field = { path: options.field };
-    if (options.currentValue !== undefined) result.field.currentValue = options.currentValue;
+    if (options.currentValue !== undefined) {
+      result.field.currentValue = typeof options.currentValue === "string"
+        ? clip(options.currentValue)
+        : options.currentValue;
+    }
   }
   const file = fileOf(object);
   if (file) result.file = file;
@@ -116,7 +120,31 @@ export function configResultAt(
 
 /** A result about the run as a whole. */
 export function resultGlobal(severity: Severity, message: string, reason: Reason): Result {
-  return { message, severity, tags: { reason } };
+  return { message: clip(message), severity, tags: { reason } };
+}
+
+/** Longest message or value a result repeats: a hostile megabyte name is cut in the middle. */
+export const MAX_RESULT_TEXT = 2000;
+
+/**
+ * Cuts a text longer than {@link MAX_RESULT_TEXT} in the middle, saying how
+ * much was left out.
+ *
+ * @example
+ * ```ts
+ * import { clip } from "./results.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(clip("short"), "short");
+ * assert.ok(clip("x".repeat(1_000_000)).length < 2100);
+ * ```
+ */
+export function clip(text: string): string {
+  if (text.length <= MAX_RESULT_TEXT) return text;
+  const keep = MAX_RESULT_TEXT / 2;
+  return `${text.slice(0, keep)}[… ${text.length - MAX_RESULT_TEXT} characters left out …]${
+    text.slice(-keep)
+  }`;
 }
 
 /** Exit code of a run: 1 exactly when an error result exists. */

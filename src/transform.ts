@@ -46,6 +46,12 @@ import {
   type ReportView,
 } from "./report.ts";
 import { REASON, resultAt, resultGlobal } from "./results.ts";
+import {
+  checkItems,
+  checkKumaObjects,
+  checkNamespaces,
+  findDuplicates,
+} from "./steps/input_checks.ts";
 import { generateKubernetesMeshServices } from "./steps/kubernetes_mesh_services.ts";
 import { assumedMeshResults, buildMeshLookup } from "./steps/meshes.ts";
 import { renderConfiguredGenerators } from "./steps/generators.ts";
@@ -64,7 +70,10 @@ import { isReferrerKind, type Referrer, rewriteReferences } from "./steps/refere
 import { generateMultiZoneServices, type ZoneMeshService } from "./steps/multizone_services.ts";
 import { coreView } from "./steps/sync.ts";
 import { planZones, type ZoneLayout, type ZonePlan } from "./steps/zones.ts";
-import { generateUniversalMeshServices } from "./steps/universal_mesh_services.ts";
+import {
+  dataplaneShapeResults,
+  generateUniversalMeshServices,
+} from "./steps/universal_mesh_services.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -135,11 +144,17 @@ export function renderResourceList(input: unknown): RenderOutput {
   const { items, functionConfig } = list;
 
   const config = parseConfig(functionConfig);
-  const checked = checkItems(items);
-  if (!config.ok) return failed(items, [...checked.results, ...config.results]);
+  const readable = checkItems(items);
+  if (!config.ok) return failed(items, [...readable.results, ...config.results]);
+  const checked = checkKumaObjects(readable.valid);
 
   const features = featuresOf(config.config.kumaVersion);
-  const results: Result[] = [...checked.results, ...versionNotes(config.config, features)];
+  const results: Result[] = [
+    ...readable.results,
+    ...checkNamespaces(readable.valid),
+    ...checked.results,
+    ...versionNotes(config.config, features),
+  ];
   const configObject = isObject(functionConfig) ? functionConfig as KubeObject : undefined;
   const style: ReferenceStyle = config.config.referenceStyle ?? (features.v3 ? "labels" : "name");
 
@@ -151,7 +166,7 @@ export function renderResourceList(input: unknown): RenderOutput {
     if (stage.items[i] !== item) replaced.set(item, stage.items[i]!);
   });
 
-  const layout = planZones(stage.items, config.config);
+  const layout = withoutDuplicates(planZones(stage.items, config.config));
   results.push(...layout.results);
   const zones = layout.zones.map((zone) =>
     deriveZone(zone, config.config, features, layout.multizone, results)
@@ -315,6 +330,7 @@ function deriveZone(
     ? generateKubernetesMeshServices(inventory, { config: zoneConfig, features, meshes })
     : generateUniversalMeshServices(inventory, { config: zoneConfig, features, meshes, output });
   results.push(...ignoredForEnvironment(inventory, environment));
+  if (environment === "kubernetes") results.push(...dataplaneShapeResults(inventory.dataplanes));
   results.push(...step.results, ...assumedMeshResults(meshes, features.meshServicesMode));
   if (environment === "kubernetes" && output === "apply") {
     results.push(...step.meshServices.map((ms) => ownershipWarning(ms)));
@@ -480,48 +496,22 @@ function readResourceList(input: unknown): ReadOutcome {
 }
 
 /** Items that are not KRM objects pass through untouched, with an error result each. */
-function checkItems(items: readonly KubeObject[]): { valid: KubeObject[]; results: Result[] } {
-  const valid: KubeObject[] = [];
-  const results: Result[] = [];
-  items.forEach((item, index) => {
-    const problem = !isObject(item)
-      ? {
-        field: `items.${index}`,
-        message: `Cannot read item ${index}: expected a map, got ${describe(item)}`,
-      }
-      : typeof item.apiVersion !== "string" || item.apiVersion === ""
-      ? { field: "apiVersion", message: `Cannot read item ${index}: apiVersion is missing` }
-      : typeof item.kind !== "string" || item.kind === ""
-      ? { field: "kind", message: `Cannot read item ${index}: kind is missing` }
-      : !isObject(item.metadata) || typeof item.metadata.name !== "string" ||
-          item.metadata.name === ""
-      ? {
-        field: "metadata.name",
-        message: `Cannot read ${item.kind} at item ${index}: metadata.name is missing`,
-      }
-      : undefined;
-    if (!problem) {
-      valid.push(item);
-      return;
-    }
-    results.push(
-      isObject(item)
-        ? resultAt("error", item, problem.message, REASON.invalidInput, { field: problem.field })
-        : {
-          message: problem.message,
-          severity: "error",
-          field: { path: problem.field },
-          tags: { reason: REASON.invalidInput },
-        },
-    );
-  });
-  return { valid, results };
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  return `a ${typeof value}`;
+/** The layout with every repeated object (after its first occurrence in a store) left out and reported. */
+function withoutDuplicates(layout: ZoneLayout): ZoneLayout {
+  const found = [...layout.zones.map((z) => z.own), layout.global].map(findDuplicates);
+  const repeats = new Set(found.flatMap((d) => [...d.repeats]));
+  if (repeats.size === 0) return layout;
+  const keep = (item: KubeObject) => !repeats.has(item);
+  return {
+    ...layout,
+    zones: layout.zones.map((z) => ({
+      ...z,
+      items: z.items.filter(keep),
+      own: z.own.filter(keep),
+    })),
+    global: layout.global.filter(keep),
+    results: [...layout.results, ...found.flatMap((d) => d.results)],
+  };
 }
 
 function versionNotes(config: Config, features: KumaFeatures): Result[] {

@@ -49,6 +49,60 @@ export const POLICY_KINDS: readonly string[] = [
   KIND.meshTCPRoute,
 ];
 
+/**
+ * Every `kuma.io` kind of Kuma 2.9 to 3.0 (the CRDs of its Helm chart, old
+ * and new policies, insights and zone proxies) plus Kong Mesh's own kinds.
+ * Another kind under `kuma.io` is reported as unknown.
+ */
+export const KNOWN_KUMA_KINDS: ReadonlySet<string> = new Set([
+  ...Object.values(KIND),
+  ...POLICY_KINDS,
+  // New-style policies and resources beyond the ones the tool reads.
+  "MeshMetric",
+  "MeshPassthrough",
+  "MeshProxyPatch",
+  "MeshIdentity",
+  "MeshTrust",
+  "MeshOpenTelemetryBackend",
+  "MeshZoneAddress",
+  "Workload",
+  // Gateways, zone proxies, system and insight kinds.
+  "MeshGatewayInstance",
+  "MeshGatewayRoute",
+  "MeshGatewayConfig",
+  "ZoneIngress",
+  "ZoneEgress",
+  "Zone",
+  "ContainerPatch",
+  "DataplaneInsight",
+  "MeshInsight",
+  "ServiceInsight",
+  "ZoneInsight",
+  "ZoneIngressInsight",
+  "ZoneEgressInsight",
+  // Old-style policies (still served by Kuma 2.x).
+  "CircuitBreaker",
+  "ExternalService",
+  "FaultInjection",
+  "HealthCheck",
+  "ProxyTemplate",
+  "RateLimit",
+  "Retry",
+  "Timeout",
+  "TrafficLog",
+  "TrafficPermission",
+  "TrafficRoute",
+  "TrafficTrace",
+  "VirtualOutbound",
+  // Kong Mesh.
+  "MeshOPA",
+  "MeshGlobalRateLimit",
+  "OPAPolicy",
+  "AccessAudit",
+  "AccessRole",
+  "AccessRoleBinding",
+]);
+
 /** Kinds a reference can point a policy or route at as a destination. */
 export const DESTINATION_KINDS: ReadonlySet<string> = new Set([
   KIND.meshService,

@@ -11,6 +11,8 @@ import {
   ANNOTATION,
   DEFAULT_MESH,
   ENV,
+  isRfc1035Label,
+  isRfc1123Label,
   LABEL,
   MANAGED_BY,
   ORIGIN,
@@ -118,6 +120,22 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
     }));
     return undefined;
   };
+  const serviceName = String(object.metadata?.name);
+  if (!isRfc1035Label(serviceName)) {
+    return bad(
+      "metadata.name",
+      `Cannot read Service "${serviceName}": a Service name must be a DNS-1035 label (at most 63 characters of a-z, 0-9 and '-', starting with a letter and ending with a letter or digit), so the API server rejects it`,
+      serviceName,
+    );
+  }
+  const serviceNamespace = namespaceOf(object);
+  if (!isRfc1123Label(serviceNamespace)) {
+    return bad(
+      "metadata.namespace",
+      `Cannot read Service "${serviceName}": namespace "${serviceNamespace}" is not a DNS-1123 label (at most 63 characters of a-z, 0-9 and '-'), so the API server rejects it`,
+      serviceNamespace,
+    );
+  }
   if (spec !== undefined && !isObject(spec)) {
     return bad("spec", "Cannot read Service: spec must be a map");
   }
@@ -178,12 +196,26 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
       );
     }
     const name = typeof raw.name === "string" ? raw.name : "";
+    const protocol = typeof raw.protocol === "string" && raw.protocol !== "" ? raw.protocol : "TCP";
+    const clash = ports.find((p) =>
+      (p.port === port && p.protocol === protocol) || (name !== "" && p.name === name)
+    );
+    if (clash) {
+      const same = clash.port === port && clash.protocol === protocol
+        ? `port ${port}/${protocol}`
+        : `name "${name}"`;
+      return bad(
+        clash.port === port && clash.protocol === protocol ? `${at}.port` : `${at}.name`,
+        `Cannot read Service port ${index}: ${same} is already used by port ${clash.index}, so the API server rejects the Service (ports need a unique port/protocol pair and a unique name)`,
+        clash.port === port && clash.protocol === protocol ? port : name,
+      );
+    }
     ports.push({
       index,
       name,
       port,
       targetPort: target as number | string,
-      protocol: typeof raw.protocol === "string" && raw.protocol !== "" ? raw.protocol : "TCP",
+      protocol,
       appProtocol: typeof raw.appProtocol === "string" ? raw.appProtocol : undefined,
     });
   }
@@ -265,17 +297,8 @@ function reconcile(
   let injected = false;
   if (injectionValue !== undefined) {
     const parsed = parseEnabled(injectionValue);
-    if (parsed === undefined) {
-      const nsEntry = inventory.namespaces.get(namespace.name);
-      out.results.push(resultAt(
-        "error",
-        nsEntry?.object ?? object,
-        `Cannot decide whether namespace "${namespace.name}" is in the mesh: label kuma.io/sidecar-injection is "${injectionValue}", Kuma accepts enabled, true, yes, disabled, false or no`,
-        REASON.invalidField,
-        { field: `metadata.labels.${LABEL.sidecarInjection}`, currentValue: injectionValue },
-      ));
-      return;
-    }
+    // An invalid value is reported once on the Namespace by the input checks.
+    if (parsed === undefined) return;
     injected = parsed;
   }
   if (!(LABEL.mesh in service.labels) && !injected) {

@@ -38,7 +38,25 @@ export function buildMeshLookup(
   const meshes = new Map<string, MeshView>();
   for (const [name, entry] of inventory.meshes) {
     const spec = entry.object.spec;
+    if (spec !== undefined && spec !== null && !isObject(spec)) {
+      results.push(resultAt(
+        "error",
+        entry.object,
+        `Cannot read Mesh "${name}": spec must be a map`,
+        REASON.invalidField,
+        { field: "spec" },
+      ));
+    }
     const meshServices = isObject(spec) ? spec.meshServices : undefined;
+    if (meshServices !== undefined && meshServices !== null && !isObject(meshServices)) {
+      results.push(resultAt(
+        "error",
+        entry.object,
+        `Cannot read Mesh "${name}": spec.meshServices must be a map such as {mode: Exclusive}`,
+        REASON.invalidField,
+        { field: "spec.meshServices" },
+      ));
+    }
     const raw = isObject(meshServices) ? meshServices.mode : undefined;
     let mode: MeshServicesMode | undefined;
     if (raw !== undefined && raw !== null) {

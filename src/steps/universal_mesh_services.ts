@@ -118,6 +118,16 @@ export function generateUniversalMeshServices(
   return out;
 }
 
+/**
+ * Shape errors of Dataplanes in a zone that derives nothing from them (a
+ * Kubernetes zone): Kuma's validator rejects them all the same.
+ */
+export function dataplaneShapeResults(entries: readonly Entry[]): Result[] {
+  const results: Result[] = [];
+  for (const entry of entries) readDataplane(entry, results);
+  return results.filter((r) => r.severity === "error");
+}
+
 function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
   const object = entry.object;
   const bad = (field: string, message: string) => {
