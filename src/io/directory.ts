@@ -33,6 +33,7 @@ import { exitCodeOf, REASON, resultAt } from "../results.ts";
 import { render } from "../transform.ts";
 import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
+import { readInside, writeFileAtomic, writeFiles } from "./file_writes.ts";
 import { formatResults } from "./terminal.ts";
 import {
   fromUniversal,
@@ -153,12 +154,17 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   }
   const results = [...readResults, ...(resourceList.results ?? []), ...edits.results];
   await stderr(formatResults(results, { colour: options.colour ?? false }));
-  if (options.report !== undefined) {
-    await atomicWrite(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");
-  }
-  if (options.summary !== undefined) {
-    const { reportMarkdown } = await import("../report_markdown.ts");
-    await atomicWrite(options.summary, reportMarkdown({ ...report, results }));
+  try {
+    if (options.report !== undefined) {
+      await writeFileAtomic(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");
+    }
+    if (options.summary !== undefined) {
+      const { reportMarkdown } = await import("../report_markdown.ts");
+      await writeFileAtomic(options.summary, reportMarkdown({ ...report, results }));
+    }
+  } catch (error) {
+    await stderr(`Cannot write the report: ${message(error)}\n`);
+    return 1;
   }
   const failed = exitCodeOf(results) === 1;
 
@@ -187,23 +193,35 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
 
   const expected = new Map(generated);
   for (const [path, text] of edits.files) expected.set(path, text);
+  const outProblem = await notADirectory(outRoot!);
+  if (outProblem !== undefined) {
+    await stderr(
+      `Cannot ${options.command === "check" ? "check" : "write"} "${outRoot}": ${outProblem}\n`,
+    );
+    return 1;
+  }
   const stale = await staleFiles(outRoot!, expected, outRoot === root ? excluded : undefined);
   if (options.command === "check") {
     let drift = 0;
     let rewrittenDrift = 0;
+    const current = async (path: string) => {
+      try {
+        return await readInside(outRoot!, path);
+      } catch (error) {
+        await stderr(`[error] ${path}: ${message(error)}\n`);
+        return undefined;
+      }
+    };
     for (const [path, text] of expected) {
-      const current = await readOptional(`${outRoot}/${path}`);
-      if (current === text) continue;
+      const now = await current(path);
+      if (now === text) continue;
       drift++;
       if (edits.files.has(path)) rewrittenDrift++;
-      await writeAll(Deno.stdout.writable, unifiedDiff(path, current ?? "", text));
+      await writeAll(Deno.stdout.writable, unifiedDiff(path, now ?? "", text));
     }
     for (const path of stale) {
       drift++;
-      await writeAll(
-        Deno.stdout.writable,
-        unifiedDiff(path, (await readOptional(`${outRoot}/${path}`)) ?? "", ""),
-      );
+      await writeAll(Deno.stdout.writable, unifiedDiff(path, (await current(path)) ?? "", ""));
     }
     if (drift > 0) {
       const rewritten = rewrittenDrift > 0
@@ -223,20 +241,39 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     await stderr("Wrote nothing: fix the errors above first\n");
     return 1;
   }
-  // Every text is final here: the writes below only compare and rename.
-  let written = 0;
-  let rewritten = 0;
-  for (const [path, text] of expected) {
-    if ((await readOptional(`${outRoot}/${path}`)) === text) continue;
-    await atomicWrite(`${outRoot}/${path}`, text);
-    written++;
-    if (edits.files.has(path)) rewritten++;
+  // Every text is final here: all files are written, or none.
+  const outcome = await writeFiles(outRoot!, expected, stale);
+  if (!outcome.ok) {
+    await stderr(
+      formatResults(
+        [fileError(outcome.path, `Cannot write "${outcome.path}": ${outcome.message}`)],
+        {
+          colour: options.colour ?? false,
+        },
+      ),
+    );
+    await stderr(`Wrote nothing under "${outRoot}": the tree is as it was\n`);
+    return 1;
   }
-  for (const path of stale) await Deno.remove(`${outRoot}/${path}`);
+  const rewritten = outcome.written.filter((path) => edits.files.has(path)).length;
   await stderr(
-    `Wrote ${written} file(s) (${rewritten} rewritten input file(s)), removed ${stale.length} stale file(s) under "${outRoot}"\n`,
+    `Wrote ${outcome.written.length} file(s) (${rewritten} rewritten input file(s)), removed ${outcome.removed.length} stale file(s) under "${outRoot}"\n`,
   );
   return 0;
+}
+
+/** Why `path` cannot be the output root (it exists and is not a directory), or `undefined`. */
+async function notADirectory(path: string): Promise<string | undefined> {
+  try {
+    const info = await Deno.lstat(path);
+    if (info.isSymlink) {
+      return (await Deno.stat(path)).isDirectory ? undefined : "not a directory";
+    }
+    return info.isDirectory ? undefined : "not a directory";
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    return message(error);
+  }
 }
 
 /**
@@ -803,20 +840,6 @@ async function readOptional(path: string): Promise<string | undefined> {
     return await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
-/** Writes through a temporary file and a rename, so a crash never leaves a partial file. */
-async function atomicWrite(path: string, text: string): Promise<void> {
-  const slash = path.lastIndexOf("/");
-  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
-  const temporary = `${path}.tmp-${crypto.randomUUID()}`;
-  try {
-    await Deno.writeTextFile(temporary, text);
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
     throw error;
   }
 }

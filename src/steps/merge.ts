@@ -114,6 +114,16 @@ export function mergeItems(
     .sort((a, b) => compareStrings(sortKey(a.object), sortKey(b.object)));
   for (const { object, zone, source } of fresh) {
     const path = layoutPath(object, { outputPath: options.outputPath, zone: zone ?? "" });
+    if (path === "" || path.split("/").includes("..")) {
+      results.push(resultAt(
+        "error",
+        object,
+        `Cannot place ${object.kind} "${object.metadata?.name}": config outputPath expands to "${path}", which leaves the package (a mesh, namespace or name holds ".."); rename it or change outputPath`,
+        REASON.pathConflict,
+        { field: "metadata.name" },
+      ));
+      continue;
+    }
     if (inputPaths.has(path)) {
       results.push(resultAt(
         "error",
