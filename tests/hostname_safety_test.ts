@@ -24,6 +24,12 @@ const HOSTILE: Record<string, string> = {
   "100k-character template": `${"a".repeat(100_000)}.mesh`,
   "endless range": "{{ range 1000000000 }}x{{ end }}.mesh",
   "recursive template": '{{ define "t" }}{{ template "t" }}{{ end }}{{ template "t" }}.mesh',
+  "string doubling":
+    '{{ $x := "aaaaaaaa" }}{{ range 60 }}{{ $x = printf "%s%s" $x $x }}{{ end }}{{ $x }}.mesh',
+  "print doubling":
+    "{{ $x := .DisplayName }}{{ range 40 }}{{ $x = print $x $x }}{{ end }}{{ len $x }}.mesh",
+  "nested ranges": "{{ range 100000 }}{{ range 100000 }}{{ end }}{{ end }}x.mesh",
+  "huge zero-padded width": '{{ printf "%0999999999s" "x" }}.mesh',
 };
 
 for (const version of ["2.13", "2.14"]) {
@@ -32,6 +38,7 @@ for (const version of ["2.13", "2.14"]) {
       service,
       ...Object.values(HOSTILE).map((t, i) => generator(`g${i}`, t)),
     ];
+    const rssBefore = Deno.memoryUsage().rss;
     const started = performance.now();
     const { resourceList } = render({
       apiVersion: "config.kubernetes.io/v1",
@@ -46,6 +53,8 @@ for (const version of ["2.13", "2.14"]) {
     });
     const elapsed = performance.now() - started;
     assert.ok(elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);
+    const grown = (Deno.memoryUsage().rss - rssBefore) / 1e6;
+    assert.ok(grown < 200, `memory grew by ${grown.toFixed(0)} MB`);
     const results = resourceList.results ?? [];
     Object.keys(HOSTILE).forEach((what, i) => {
       const about: Result[] = results.filter((r) =>
