@@ -92,21 +92,31 @@ export function generateKubernetesMeshServices(
   options: KubernetesOptions,
 ): StepOutput {
   const out: StepOutput = { meshServices: [], results: [] };
-  const assumedNamespaces = new Set<string>();
+  // Namespace → the Service (first by name) the "Assumed Namespace" result is attached to.
+  const assumedNamespaces = new Map<string, DefaultedService>();
   for (const entry of inventory.services) {
     const service = defaultService(entry, out.results);
     if (!service) continue;
-    const namespace = namespaceView(
-      inventory,
-      service,
-      options.config,
-      assumedNamespaces,
-      out.results,
-    );
+    const namespace = namespaceView(inventory, service, options.config, assumedNamespaces);
     if (!namespace) continue;
     reconcile(inventory, service, namespace, options, out);
   }
+  for (const [name, service] of [...assumedNamespaces].sort(([a], [b]) => compareStrings(a, b))) {
+    out.results.push(resultAt(
+      "info",
+      service.entry.object,
+      isAssumedInjected(options.config, name)
+        ? `Assumed Namespace "${name}" is labelled kuma.io/sidecar-injection: enabled: it is not in the input (config assumeInjectedNamespaces)`
+        : `Assumed Namespace "${name}" has no kuma.io/sidecar-injection label: it is not in the input and not listed in config assumeInjectedNamespaces`,
+      REASON.assumed,
+    ));
+  }
   return out;
+}
+
+function isAssumedInjected(config: Config, namespace: string): boolean {
+  return config.assumeInjectedNamespaces === "*" ||
+    config.assumeInjectedNamespaces.includes(namespace);
 }
 
 /** Applies the API server's defaults; reports fields of the wrong type. */
@@ -243,8 +253,7 @@ function namespaceView(
   inventory: Inventory,
   service: DefaultedService,
   config: Config,
-  assumed: Set<string>,
-  results: Result[],
+  assumed: Map<string, DefaultedService>,
 ): NamespaceView | undefined {
   const entry = inventory.namespaces.get(service.namespace);
   if (entry) {
@@ -254,18 +263,10 @@ function namespaceView(
       annotations: stringMap(entry.object.metadata?.annotations),
     };
   }
-  const injected = config.assumeInjectedNamespaces === "*" ||
-    config.assumeInjectedNamespaces.includes(service.namespace);
-  if (!assumed.has(service.namespace)) {
-    assumed.add(service.namespace);
-    results.push(resultAt(
-      "info",
-      service.entry.object,
-      injected
-        ? `Assumed Namespace "${service.namespace}" is labelled kuma.io/sidecar-injection: enabled: it is not in the input (config assumeInjectedNamespaces)`
-        : `Assumed Namespace "${service.namespace}" has no kuma.io/sidecar-injection label: it is not in the input and not listed in config assumeInjectedNamespaces`,
-      REASON.assumed,
-    ));
+  const injected = isAssumedInjected(config, service.namespace);
+  const attached = assumed.get(service.namespace);
+  if (attached === undefined || compareStrings(service.name, attached.name) < 0) {
+    assumed.set(service.namespace, service);
   }
   return {
     name: service.namespace,
@@ -517,7 +518,7 @@ function headlessEndpoints(
       service.entry.object,
       others.length > 0
         ? `No MeshService for headless Service "${service.name}" rendered: its pods come from ${
-          others.map((t) => `${t.kind} ${t.name}`).join(", ")
+          others.map((t) => `${t.kind} ${t.name}`).sort(compareStrings).join(", ")
         }, whose pod names are not predictable; add the EndpointSlices to the input to render them`
         : `No MeshService for headless Service "${service.name}": Kuma creates one per pod and the input has no EndpointSlices or StatefulSet pods for it`,
       REASON.noEndpoints,

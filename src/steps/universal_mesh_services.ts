@@ -78,7 +78,9 @@ export function generateUniversalMeshServices(
     (options.features.inboundTagsDisabledFlag && options.config.inboundTagsDisabled);
   for (const [meshName, dataplanes] of [...byMesh].sort(([a], [b]) => compareStrings(a, b))) {
     const mesh = resolveMesh(options.meshes, meshName);
-    const first = dataplanes[0]!.entry.object;
+    // A result about the group names its first Dataplane by name, so input order does not matter.
+    const first = dataplanes.reduce((a, b) => compareStrings(b.name, a.name) < 0 ? b : a).entry
+      .object;
     if (!mesh) {
       out.results.push(resultAt(
         "info",
