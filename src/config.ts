@@ -229,36 +229,46 @@ export const OUTPUT_PATH_PLACEHOLDERS = ["mesh", "namespace", "kind", "name", "z
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const booleanField = z.union([
-  z.boolean(),
-  z.enum(["true", "false"], { error: 'Must be "true" or "false"' }).transform((v) => v === "true"),
-]);
+// The schema is built lazily, key by key: zod schemas cost about 8 ms to
+// construct at start-up, and most runs set no configuration or a few keys.
+// Each helper below is a function returning a fresh schema; FIELD_SCHEMAS is
+// the one source of truth for the keys and their validation.
 
-const listField = z.union([
-  z.array(z.string()),
-  z.string().transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== "")),
-]);
+const booleanField = () =>
+  z.union([
+    z.boolean(),
+    z.enum(["true", "false"], { error: 'Must be "true" or "false"' }).transform((v) =>
+      v === "true"
+    ),
+  ]);
 
-const meshEntry = z.string().transform((entry, ctx) => {
-  const [name = "", mode = "Everywhere", ...rest] = entry.split(":").map((s) => s.trim());
-  if (!dns1123Label.test(name) || rest.length > 0) {
-    ctx.addIssue({
-      code: "custom",
-      message: `Invalid mesh entry "${entry}": expected name[:mode]`,
-    });
-    return z.NEVER;
-  }
-  if (!(MESH_SERVICES_MODES as readonly string[]).includes(mode)) {
-    ctx.addIssue({
-      code: "custom",
-      message: `Invalid meshServices mode "${mode}" for mesh "${name}": expected one of ${
-        MESH_SERVICES_MODES.join(", ")
-      }`,
-    });
-    return z.NEVER;
-  }
-  return { name, mode: mode as MeshServicesMode };
-});
+const listField = () =>
+  z.union([
+    z.array(z.string()),
+    z.string().transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s !== "")),
+  ]);
+
+const meshEntry = () =>
+  z.string().transform((entry, ctx) => {
+    const [name = "", mode = "Everywhere", ...rest] = entry.split(":").map((s) => s.trim());
+    if (!dns1123Label.test(name) || rest.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Invalid mesh entry "${entry}": expected name[:mode]`,
+      });
+      return z.NEVER;
+    }
+    if (!(MESH_SERVICES_MODES as readonly string[]).includes(mode)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Invalid meshServices mode "${mode}" for mesh "${name}": expected one of ${
+          MESH_SERVICES_MODES.join(", ")
+        }`,
+      });
+      return z.NEVER;
+    }
+    return { name, mode: mode as MeshServicesMode };
+  });
 
 /** ConfigMap values are strings: structured keys hold YAML (or JSON) text. */
 const structured = <T extends z.ZodType>(schema: T) =>
@@ -279,130 +289,166 @@ const structured = <T extends z.ZodType>(schema: T) =>
     }
   }, schema);
 
-const labelMap = z.record(z.string(), z.string());
+const labelMap = () => z.record(z.string(), z.string());
 
-const zoneEntry = z.union([
-  z.string().transform((entry, ctx) => {
-    const [name = "", environment = "", ...paths] = entry.split(":").map((s) => s.trim());
-    if (environment !== "kubernetes" && environment !== "universal") {
-      ctx.addIssue({
-        code: "custom",
-        message: `Invalid zone entry "${entry}": expected name:kubernetes|universal[:path]`,
-      });
-      return z.NEVER;
-    }
-    return { name, environment, paths: paths.filter((p) => p !== ""), labels: {} };
-  }),
-  z.strictObject({
-    name: z.string(),
+const zoneEntry = () =>
+  z.union([
+    z.string().transform((entry, ctx) => {
+      const [name = "", environment = "", ...paths] = entry.split(":").map((s) => s.trim());
+      if (environment !== "kubernetes" && environment !== "universal") {
+        ctx.addIssue({
+          code: "custom",
+          message: `Invalid zone entry "${entry}": expected name:kubernetes|universal[:path]`,
+        });
+        return z.NEVER;
+      }
+      return { name, environment, paths: paths.filter((p) => p !== ""), labels: {} };
+    }),
+    z.strictObject({
+      name: z.string(),
+      environment: z.enum(["kubernetes", "universal"]),
+      paths: z.array(z.string()).optional(),
+      labels: labelMap().optional(),
+    }).transform((zone) => ({
+      name: zone.name,
+      environment: zone.environment,
+      paths: zone.paths ?? [],
+      labels: zone.labels ?? {},
+    })),
+  ]).pipe(z.object({
+    name: z.string().regex(dns1123Label, "Zone names must be DNS-1123 labels"),
     environment: z.enum(["kubernetes", "universal"]),
-    paths: z.array(z.string()).optional(),
-    labels: labelMap.optional(),
-  }).transform((zone) => ({
-    name: zone.name,
-    environment: zone.environment,
-    paths: zone.paths ?? [],
-    labels: zone.labels ?? {},
-  })),
-]).pipe(z.object({
-  name: z.string().regex(dns1123Label, "Zone names must be DNS-1123 labels"),
-  environment: z.enum(["kubernetes", "universal"]),
-  paths: z.array(z.string()),
-  labels: labelMap,
-}));
+    paths: z.array(z.string()),
+    labels: labelMap(),
+  }));
 
-const generatorEntry = z.union([
-  z.string().transform((entry) => {
-    const [preset = "", mesh] = entry.split(":").map((s) => s.trim());
-    return mesh ? { preset, mesh } : { preset };
-  }),
+const generatorEntry = () =>
+  z.union([
+    z.string().transform((entry) => {
+      const [preset = "", mesh] = entry.split(":").map((s) => s.trim());
+      return mesh ? { preset, mesh } : { preset };
+    }),
+    z.strictObject({
+      preset: z.string(),
+      name: z.string().regex(dns1123Subdomain, "Must be a DNS-1123 subdomain").optional(),
+      mesh: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
+    }),
+  ]);
+
+const multiZoneServiceEntry = () =>
   z.strictObject({
-    preset: z.string(),
-    name: z.string().regex(dns1123Subdomain, "Must be a DNS-1123 subdomain").optional(),
+    name: z.string().min(1),
     mesh: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
-  }),
-]);
+    matchLabels: labelMap(),
+    ports: z.array(z.strictObject({
+      port: z.number().int().min(1).max(65535),
+      name: z.string().optional(),
+      appProtocol: z.string().optional(),
+    })).min(1, "At least one port is required"),
+  });
 
-const multiZoneServiceEntry = z.strictObject({
-  name: z.string().min(1),
-  mesh: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
-  matchLabels: labelMap,
-  ports: z.array(z.strictObject({
-    port: z.number().int().min(1).max(65535),
-    name: z.string().optional(),
-    appProtocol: z.string().optional(),
-  })).min(1, "At least one port is required"),
-});
+const positiveInt = () =>
+  z.union([
+    z.number().int().min(1),
+    z.string().regex(/^[1-9][0-9]*$/, "Must be a positive integer").transform(Number),
+  ]);
 
-const positiveInt = z.union([
-  z.number().int().min(1),
-  z.string().regex(/^[1-9][0-9]*$/, "Must be a positive integer").transform(Number),
-]);
+const crossZoneChoice = () => z.enum(["multiZoneService", "local", "keep"]);
 
-const crossZoneChoice = z.enum(["multiZoneService", "local", "keep"]);
+const crossZoneField = () =>
+  z.union([
+    crossZoneChoice().transform((choice) => ({ "*": choice })),
+    structured(z.union([
+      crossZoneChoice().transform((choice) => ({ "*": choice })),
+      z.record(z.string().min(1), crossZoneChoice()),
+    ])),
+  ]);
 
-const crossZoneField = z.union([
-  crossZoneChoice.transform((choice) => ({ "*": choice })),
-  structured(z.union([
-    crossZoneChoice.transform((choice) => ({ "*": choice })),
-    z.record(z.string().min(1), crossZoneChoice),
-  ])),
-]);
+/** The schema of every configuration key, in the order errors and `CONFIG_KEYS` list them. */
+const FIELD_SCHEMAS = {
+  kumaVersion: () =>
+    z.string().transform((value, ctx) => {
+      const version = parseKumaVersion(value);
+      if (!version) {
+        ctx.addIssue({
+          code: "custom",
+          message: `Unknown Kuma version "${value}": supported versions are ${
+            KUMA_VERSIONS.join(", ")
+          }`,
+        });
+        return z.NEVER;
+      }
+      return version;
+    }).optional(),
+  zone: () =>
+    z.string().regex(dns1123Label, "Must be a DNS-1123 label (lowercase letters, digits, '-')")
+      .optional(),
+  environment: () => z.enum(["kubernetes", "universal", "auto"]).optional(),
+  inboundTagsDisabled: () => booleanField().optional(),
+  meshServiceOutput: () => z.enum(["preview", "apply", "none"]).optional(),
+  systemNamespace: () => z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
+  assumeMeshes: () => listField().pipe(z.array(meshEntry())).optional(),
+  assumeInjectedNamespaces: () => listField().optional(),
+  outputPath: () =>
+    z.string().superRefine((value, ctx) => {
+      const problem = outputPathProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }).optional(),
+  zones: () => structured(z.array(zoneEntry())).optional(),
+  globalEnvironment: () => z.enum(["kubernetes", "universal"]).optional(),
+  hostnameGenerators: () =>
+    z.preprocess(
+      (value) =>
+        typeof value === "string" && !/^\s*[\[{-]/.test(value)
+          ? value.split(",").map((s) => s.trim()).filter((s) => s !== "")
+          : value,
+      structured(z.array(generatorEntry())),
+    ).optional(),
+  skipDefaultHostnameGenerators: () => booleanField().optional(),
+  meshMultiZoneServices: () => structured(z.array(multiZoneServiceEntry())).optional(),
+  multiZoneServicesFromZones: () => positiveInt().optional(),
+  referenceStyle: () => z.enum(["name", "labels"]).optional(),
+  migrationStage: () => z.enum(MIGRATION_STAGES).optional(),
+  crossZoneReferences: () => crossZoneField().optional(),
+  reachableBackendsFor: () =>
+    listField().pipe(z.array(
+      z.string().regex(
+        /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\/(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?))?$/,
+        'Must be "namespace/name", "name" or use * for either part',
+      ),
+    )).optional(),
+};
 
-const fields = z.strictObject({
-  kumaVersion: z.string().transform((value, ctx) => {
-    const version = parseKumaVersion(value);
-    if (!version) {
-      ctx.addIssue({
-        code: "custom",
-        message: `Unknown Kuma version "${value}": supported versions are ${
-          KUMA_VERSIONS.join(", ")
-        }`,
-      });
-      return z.NEVER;
-    }
-    return version;
-  }).optional(),
-  zone: z.string().regex(dns1123Label, "Must be a DNS-1123 label (lowercase letters, digits, '-')")
-    .optional(),
-  environment: z.enum(["kubernetes", "universal", "auto"]).optional(),
-  inboundTagsDisabled: booleanField.optional(),
-  meshServiceOutput: z.enum(["preview", "apply", "none"]).optional(),
-  systemNamespace: z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
-  assumeMeshes: listField.pipe(z.array(meshEntry)).optional(),
-  assumeInjectedNamespaces: listField.optional(),
-  outputPath: z.string().superRefine((value, ctx) => {
-    const problem = outputPathProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }).optional(),
-  zones: structured(z.array(zoneEntry)).optional(),
-  globalEnvironment: z.enum(["kubernetes", "universal"]).optional(),
-  hostnameGenerators: z.preprocess(
-    (value) =>
-      typeof value === "string" && !/^\s*[\[{-]/.test(value)
-        ? value.split(",").map((s) => s.trim()).filter((s) => s !== "")
-        : value,
-    structured(z.array(generatorEntry)),
-  ).optional(),
-  skipDefaultHostnameGenerators: booleanField.optional(),
-  meshMultiZoneServices: structured(z.array(multiZoneServiceEntry)).optional(),
-  multiZoneServicesFromZones: positiveInt.optional(),
-  referenceStyle: z.enum(["name", "labels"]).optional(),
-  migrationStage: z.enum(MIGRATION_STAGES).optional(),
-  crossZoneReferences: crossZoneField.optional(),
-  reachableBackendsFor: listField.pipe(z.array(
-    z.string().regex(
-      /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\/(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?))?$/,
-      'Must be "namespace/name", "name" or use * for either part',
-    ),
-  )).optional(),
-});
+type FieldKey = keyof typeof FIELD_SCHEMAS;
+type Shape = { [K in FieldKey]: ReturnType<(typeof FIELD_SCHEMAS)[K]> };
 
 /** Every key a functionConfig may set (Argo CD parameters are checked against it). */
-export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(fields.shape));
+export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(FIELD_SCHEMAS));
+
+const builtFields = new Map<string, z.ZodType>();
+
+/**
+ * The object schema for a config setting `keys`: the full schema when a key
+ * is unknown (it reports unknown keys), else only the keys set, in schema
+ * order. Absent keys are optional, so both give the same result and issues.
+ */
+function fieldsFor(keys: readonly string[]) {
+  const all = keys.some((key) => !Object.hasOwn(FIELD_SCHEMAS, key));
+  const shape: Record<string, z.ZodType> = {};
+  for (const key of CONFIG_KEYS) {
+    if (!all && !keys.includes(key)) continue;
+    let schema = builtFields.get(key);
+    if (!schema) {
+      schema = FIELD_SCHEMAS[key as FieldKey]();
+      builtFields.set(key, schema);
+    }
+    shape[key] = schema;
+  }
+  return z.strictObject(shape as Shape);
+}
 
 // Compile-time check: every ConfigInput is a value the schema accepts.
-const _configInputFits = (input: ConfigInput): z.input<typeof fields> => input;
+const _configInputFits = (input: ConfigInput): z.input<ReturnType<typeof fieldsFor>> => input;
 
 /** The outcome of reading a functionConfig. */
 export type ConfigOutcome =
@@ -458,7 +504,11 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     );
   }
 
-  const parsed = fields.safeParse(raw);
+  // Every key is optional: an empty config (kpt's placeholder) needs no schema at all.
+  const keys = Object.keys(raw as Record<string, unknown>);
+  const parsed = keys.length === 0
+    ? { success: true as const, data: {} as z.output<ReturnType<typeof fieldsFor>> }
+    : fieldsFor(keys).safeParse(raw);
   if (!parsed.success) {
     const prefix = config.kind === "ConfigMap" ? "data." : "";
     return {
@@ -469,9 +519,7 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
             configError(
               config,
               `${prefix}${key}`,
-              `Unknown configuration key "${key}": known keys are ${
-                Object.keys(fields.shape).join(", ")
-              }`,
+              `Unknown configuration key "${key}": known keys are ${CONFIG_KEYS.join(", ")}`,
             )
           );
         }

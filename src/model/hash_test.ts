@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { fnv32a, hashedName, headlessMeshServiceName, safeEncode } from "./hash.ts";
+import {
+  fnv32a,
+  fnv64a,
+  fnv64aHex,
+  hashedName,
+  headlessMeshServiceName,
+  safeEncode,
+} from "./hash.ts";
 
 Deno.test("hashedName() matches Kuma's KDS test vectors", () => {
   assert.equal(hashedName("", "foo"), "foo-zxw6c95d42zfz9cc");
@@ -30,4 +37,31 @@ Deno.test("headlessMeshServiceName() truncates long pod names and hashes them", 
 
 Deno.test("safeEncode() maps hex digits onto Kubernetes' alphabet", () => {
   assert.equal(safeEncode("0123456789abcdef"), "456789bcdfvwxz24");
+});
+
+Deno.test("fnv64aHex() is fnv64a() in hex, for ASCII, other UTF-8 and lone surrogates", () => {
+  const alphabet = [
+    "a",
+    "z",
+    "0",
+    "-",
+    ".",
+    "\u0000",
+    "\u007f",
+    "\u0080",
+    "é",
+    "漢",
+    "😀",
+    "\ud800",
+  ];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  for (let i = 0; i < 2000; i++) {
+    const parts = Array.from(
+      { length: 1 + (i % 4) },
+      () => Array.from({ length: i % 30 }, () => alphabet[next() % alphabet.length]).join(""),
+    );
+    assert.equal(fnv64aHex(parts), fnv64a(parts).toString(16).padStart(16, "0"), parts.join("|"));
+  }
+  assert.equal(fnv64aHex([]), "cbf29ce484222325");
 });
