@@ -256,21 +256,18 @@ export function renderResourceList(input: unknown): RenderOutput {
   ], { outputPath: config.config.outputPath });
   results.push(...merged.results, ...substitutionResults(merged.items));
 
-  const paths = new Map(merged.placed.map((p) => [p.source, p.path]));
-  const reportEntries = zones.flatMap((z) =>
-    z.step.meshServices.map((ms) =>
-      reportEntry(ms, z.name, z.output, paths.get(ms.object), viewsOf.get(ms.object))
-    )
-  );
   const single = layout.multizone ? undefined : zones[0];
-  return {
-    resourceList: {
-      apiVersion: RESOURCE_LIST_API_VERSION,
-      kind: "ResourceList",
-      items: merged.items,
-      results: dedupe(results),
-    },
-    report: buildReport(
+  const finalResults = dedupe(results);
+  // The report is built on first read: the KRM path never reads it.
+  let report: Report | undefined;
+  const buildRunReport = (): Report => {
+    const paths = new Map(merged.placed.map((p) => [p.source, p.path]));
+    const reportEntries = zones.flatMap((z) =>
+      z.step.meshServices.map((ms) =>
+        reportEntry(ms, z.name, z.output, paths.get(ms.object), viewsOf.get(ms.object))
+      )
+    );
+    return buildReport(
       {
         kumaVersion: features.version,
         zone: single ? single.name : null,
@@ -298,8 +295,19 @@ export function renderResourceList(input: unknown): RenderOutput {
         references: references.findings.map((f) => f.reference),
         migration: migration.migration,
       },
-      dedupe(results),
-    ),
+      finalResults,
+    );
+  };
+  return {
+    resourceList: {
+      apiVersion: RESOURCE_LIST_API_VERSION,
+      kind: "ResourceList",
+      items: merged.items,
+      results: finalResults,
+    },
+    get report(): Report {
+      return report ??= buildRunReport();
+    },
   };
 }
 

@@ -121,6 +121,16 @@ export function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * `stringMap(value)[key]` without copying the map: the entry when `value` is
+ * a map and the entry is its own string property.
+ */
+export function stringAt(value: unknown, key: string): string | undefined {
+  if (!isObject(value) || !Object.hasOwn(value, key)) return undefined;
+  const entry = value[key];
+  return typeof entry === "string" ? entry : undefined;
+}
+
 /** A copy of `map` with keys in sorted order, so output is stable. */
 export function sortedMap<T>(map: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};

@@ -15,6 +15,7 @@ import {
   KRM_ANNOTATION,
   type KubeObject,
   type Result,
+  stringAt,
   stringMap,
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
@@ -64,9 +65,9 @@ export function identityOf(object: KubeObject): string {
   return [
     object.kind,
     meta.namespace ?? "",
-    stringMap(meta.labels)[LABEL.mesh] ?? "",
+    stringAt(meta.labels, LABEL.mesh) ?? "",
     meta.name,
-    stringMap(meta.annotations)[TOOL_ANNOTATION.zone] ?? "",
+    stringAt(meta.annotations, TOOL_ANNOTATION.zone) ?? "",
   ].join("|");
 }
 
@@ -111,7 +112,9 @@ export function mergeItems(
     }
   }
   const fresh = emitted.filter((g) => !replaced.has(identityOf(g.object)))
-    .sort((a, b) => compareStrings(sortKey(a.object), sortKey(b.object)));
+    .map((g) => ({ g, key: sortKey(g.object) }))
+    .sort((a, b) => compareStrings(a.key, b.key))
+    .map(({ g }) => g);
   for (const { object, zone, source } of fresh) {
     const path = layoutPath(object, { outputPath: options.outputPath, zone: zone ?? "" });
     if (path === "" || path.split("/").includes("..")) {
@@ -173,7 +176,7 @@ export function layoutPath(
 ): string {
   const meta = object.metadata ?? {};
   const values: Record<string, string> = {
-    mesh: stringMap(meta.labels)[LABEL.mesh] ?? "",
+    mesh: stringAt(meta.labels, LABEL.mesh) ?? "",
     namespace: meta.namespace ?? "",
     kind: String(object.kind ?? "").toLowerCase(),
     name: meta.name ?? "",
@@ -218,8 +221,8 @@ function sortKey(object: KubeObject): string {
   const meta = object.metadata ?? {};
   return [
     object.kind,
-    stringMap(meta.annotations)[TOOL_ANNOTATION.zone] ?? "",
-    stringMap(meta.labels)[LABEL.mesh] ?? "",
+    stringAt(meta.annotations, TOOL_ANNOTATION.zone) ?? "",
+    stringAt(meta.labels, LABEL.mesh) ?? "",
     meta.namespace ?? "",
     meta.name,
   ].join("\u0000");

@@ -39,6 +39,9 @@ export function substitutionResults(items: readonly KubeObject[]): Result[] {
   const results: Result[] = [];
   for (const item of items) {
     if (!isOwned(item)) continue;
+    // JSON keeps "${" as is (neither character is escaped) and cannot create
+    // one across a key or value boundary: a quick test before the walk.
+    if (!JSON.stringify(item).includes(PLACEHOLDER)) continue;
     const found = findPlaceholder(item, []);
     if (found === undefined) continue;
     results.push(resultAt(
