@@ -9,7 +9,7 @@
  * @module
  */
 
-import { isObject, type KubeObject, type Result } from "../model/krm.ts";
+import { fileOf, isObject, type KubeObject, type Result } from "../model/krm.ts";
 import {
   isRfc1123Label,
   K8S_KIND,
@@ -157,7 +157,7 @@ export function findDuplicates(items: readonly KubeObject[]): Duplicates {
       continue;
     }
     repeats.add(item);
-    const where = fileText(earlier);
+    const where = fileOf(earlier)?.path;
     results.push(resultAt(
       "error",
       item,
@@ -187,12 +187,6 @@ function identityOf(item: KubeObject): string {
 function namespacedName(item: KubeObject): string {
   const namespace = item.metadata?.namespace;
   return namespace ? `${namespace}/${item.metadata?.name}` : String(item.metadata?.name);
-}
-
-function fileText(item: KubeObject): string | undefined {
-  const annotations = item.metadata?.annotations ?? {};
-  return annotations["internal.config.kubernetes.io/path"] ??
-    annotations["config.kubernetes.io/path"];
 }
 
 /**

@@ -140,33 +140,43 @@ export function kubernetesWithRoutes(n: number): Obj {
   for (let r = 0; r < n / 2; r++) {
     const i = (2 * r) % n;
     const namespace = `team-${i % namespaces}`;
-    items.push({
-      apiVersion: "kuma.io/v1alpha1",
-      kind: "MeshHTTPRoute",
-      metadata: {
-        name: `route-${r}`,
-        namespace,
-        labels: { "kuma.io/mesh": "default" },
+    items.push(
+      httpRoute(`route-${r}`, namespace, legacy(i), legacy((i + 1) % n), {
         annotations: kptAnnotations(`routes/${namespace}/route-${r}.yaml`, 0),
-      },
-      spec: {
-        targetRef: { kind: "Mesh" },
-        to: [{
-          targetRef: { kind: "MeshService", name: legacy(i) },
-          rules: [{
-            matches: [{ path: { type: "PathPrefix", value: "/" } }],
-            default: {
-              backendRefs: [
-                { kind: "MeshService", name: legacy(i), weight: 90 },
-                { kind: "MeshService", name: legacy((i + 1) % n), weight: 10 },
-              ],
-            },
-          }],
-        }],
-      },
-    });
+      }),
+    );
   }
   return list;
+}
+
+/** A MeshHTTPRoute sending 90% of traffic to `first` and 10% to `second` (legacy names). */
+function httpRoute(
+  name: string,
+  namespace: string,
+  first: string,
+  second: string,
+  metadata: Obj = {},
+): Obj {
+  return {
+    apiVersion: "kuma.io/v1alpha1",
+    kind: "MeshHTTPRoute",
+    metadata: { name, namespace, labels: { "kuma.io/mesh": "default" }, ...metadata },
+    spec: {
+      targetRef: { kind: "Mesh" },
+      to: [{
+        targetRef: { kind: "MeshService", name: first },
+        rules: [{
+          matches: [{ path: { type: "PathPrefix", value: "/" } }],
+          default: {
+            backendRefs: [
+              { kind: "MeshService", name: first, weight: 90 },
+              { kind: "MeshService", name: second, weight: 10 },
+            ],
+          },
+        }],
+      }],
+    },
+  };
 }
 
 /** N Universal Dataplanes (CRD form, two per kuma.io/service), environment universal. */
@@ -282,26 +292,10 @@ export function largeRepo(n: number): Obj {
   for (let r = 0; r < n / 8; r++) {
     const i = 8 * r;
     const namespace = `team-${i % namespaces}`;
-    place({
-      apiVersion: "kuma.io/v1alpha1",
-      kind: "MeshHTTPRoute",
-      metadata: { name: `route-${r}`, namespace, labels: { "kuma.io/mesh": "default" } },
-      spec: {
-        targetRef: { kind: "Mesh" },
-        to: [{
-          targetRef: { kind: "MeshService", name: k8sLegacy(i) },
-          rules: [{
-            matches: [{ path: { type: "PathPrefix", value: "/" } }],
-            default: {
-              backendRefs: [
-                { kind: "MeshService", name: k8sLegacy(i), weight: 90 },
-                { kind: "MeshService", name: k8sLegacy(i + 1), weight: 10 },
-              ],
-            },
-          }],
-        }],
-      },
-    }, `east/routes/${namespace}/route-${r}.yaml`);
+    place(
+      httpRoute(`route-${r}`, namespace, k8sLegacy(i), k8sLegacy(i + 1)),
+      `east/routes/${namespace}/route-${r}.yaml`,
+    );
     const k = 4 * r;
     place({
       apiVersion: "kuma.io/v1alpha1",
