@@ -617,7 +617,9 @@ function otherEntry(resource: ResourceViews, path: string | undefined): ReportDe
   const entry: ReportDestination = {
     name: String(meta.name),
     ...(meta.namespace !== undefined ? { namespace: meta.namespace } : {}),
-    mesh: String(meta.labels?.[LABEL.mesh] ?? ""),
+    mesh: typeof resource.object.mesh === "string"
+      ? resource.object.mesh
+      : String(meta.labels?.[LABEL.mesh] ?? ""),
     createdIn: resource.createdIn,
     ...(path !== undefined ? { path } : {}),
     views: resource.views.map(reportView),

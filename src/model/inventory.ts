@@ -147,7 +147,9 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
         inventory.dataplanes.push(entry);
         return;
       case KIND.meshService: {
+        // Universal YAML carries the mesh in the `mesh` field, Kubernetes in the kuma.io/mesh label.
         const scope = object.metadata?.namespace ??
+          (typeof object.mesh === "string" && object.mesh !== "" ? object.mesh : undefined) ??
           stringMap(object.metadata?.labels)[LABEL.mesh] ??
           "default";
         const key = meshServiceKey(String(scope), name);

@@ -44,16 +44,35 @@ export function coreView(
     // KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name.
     labels[LABEL.displayName] = stringMap(meta.annotations)[ANNOTATION.displayName] ?? name;
   }
+  const mesh = options.meshScoped ? meshOf(object, labels) : "";
+  // A Universal object's mesh is its `mesh` field; Kuma's labels.Compute records it as
+  // kuma.io/mesh when the label is absent (`pkg/core/resources/labels/compute.go`).
+  if (options.meshScoped && universalMesh(object) !== undefined) labels[LABEL.mesh] ??= mesh;
   return {
     kind,
     name,
     namespace,
     coreName: namespace !== undefined ? `${name}.${namespace}` : name,
     nameExtension: environment === "kubernetes" ? name : undefined,
-    mesh: options.meshScoped ? labels[LABEL.mesh] ?? DEFAULT_MESH : "",
+    mesh,
     labels: sortedMap(labels),
     creationTime: creationTimeOf(object),
   };
+}
+
+/**
+ * Mesh of a mesh-scoped object as Kuma's `GetMesh()` reads it: the `mesh`
+ * field of a Universal object (or of a Dataplane), else the `kuma.io/mesh`
+ * label (Kubernetes), else `default`. KDS hashes synced names with it
+ * (`pkg/kds/context/context.go`, `HashSuffixMapper`).
+ */
+export function meshOf(object: KubeObject, labels = stringMap(object.metadata?.labels)): string {
+  return universalMesh(object) ?? labels[LABEL.mesh] ?? DEFAULT_MESH;
+}
+
+function universalMesh(object: KubeObject): string | undefined {
+  const mesh = (object as Record<string, unknown>).mesh;
+  return typeof mesh === "string" && mesh !== "" ? mesh : undefined;
 }
 
 /**

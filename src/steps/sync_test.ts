@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { coreView, globalCreatedView, globalToZone, zoneToGlobal } from "./sync.ts";
+import { hashedName } from "../model/hash.ts";
 
 const UNIVERSAL_GLOBAL = { environment: "universal" as const, systemNamespace: "kuma-system" };
 const K8S_ZONE = { environment: "kubernetes" as const, systemNamespace: "kuma-system" };
@@ -62,4 +63,31 @@ Deno.test("a generator created on a kubernetes global is hashed with the system 
   );
   assert.notEqual(kubernetes.name, "foo-zxw6c95d42zfz9cc");
   assert.match(kubernetes.name, /^foo-[bcdfghjklmnpqrstvwxz2456789]{16}$/);
+});
+
+Deno.test("a Universal YAML MeshService keeps its mesh field through sync: KDS hashes HashedName(mesh-1, name, zone) (context.go HashSuffixMapper)", () => {
+  const billing = {
+    apiVersion: "kuma.io/v1alpha1",
+    kind: "MeshService",
+    mesh: "mesh-1",
+    metadata: { name: "billing", annotations: { "meshservice-krm/format": "universal" } },
+  };
+  const local = coreView(billing, "MeshService", "universal", { meshScoped: true });
+  assert.equal(local.mesh, "mesh-1");
+  assert.equal(local.labels["kuma.io/mesh"], "mesh-1"); // labels.Compute: setIfNotExist(kuma.io/mesh)
+  const onGlobal = zoneToGlobal(
+    local,
+    { name: "east", environment: "universal" },
+    UNIVERSAL_GLOBAL,
+  );
+  assert.equal(onGlobal.name, hashedName("mesh-1", "billing", "east"));
+  assert.notEqual(onGlobal.name, hashedName("default", "billing", "east"));
+  const labelled = {
+    ...billing,
+    metadata: { ...billing.metadata, labels: { "kuma.io/mesh": "x" } },
+  };
+  // GetMesh() is the field; an explicit label is kept as written.
+  const view = coreView(labelled, "MeshService", "universal", { meshScoped: true });
+  assert.equal(view.mesh, "mesh-1");
+  assert.equal(view.labels["kuma.io/mesh"], "x");
 });
