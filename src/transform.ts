@@ -68,6 +68,7 @@ import { substitutionResults } from "./steps/substitution.ts";
 import { applyMigrationStage, finishMigration, workloadsOf } from "./steps/migration.ts";
 import { isReferrerKind, type Referrer, rewriteReferences } from "./steps/references.ts";
 import { generateMultiZoneServices, type ZoneMeshService } from "./steps/multizone_services.ts";
+import { checkInputMultiZoneServices } from "./steps/multizone_validation.ts";
 import { coreView } from "./steps/sync.ts";
 import { planZones, type ZoneLayout, type ZonePlan } from "./steps/zones.ts";
 import {
@@ -183,6 +184,13 @@ export function renderResourceList(input: unknown): RenderOutput {
     configObject,
   );
   results.push(...generators.results, ...multiZone.results);
+  // Input MeshMultiZoneServices Kuma's validator rejects are never stored: not previewed, not resolved.
+  const inputMultiZone = checkInputMultiZoneServices([
+    ...zones.map((z) => ({ environment: z.environment, items: z.own })),
+    { environment: config.config.globalEnvironment, items: layout.multizone ? layout.global : [] },
+  ], features);
+  results.push(...inputMultiZone.results);
+  const stored = (object: KubeObject) => !inputMultiZone.rejected.has(object);
 
   const preview = previewHostnames({
     config: config.config,
@@ -195,9 +203,9 @@ export function renderResourceList(input: unknown): RenderOutput {
         object: ms.object,
         creationTime: ms.creationTime,
       })),
-      own: z.own,
+      own: z.own.filter(stored),
     })),
-    global: layout.global,
+    global: layout.global.filter(stored),
     renderedGenerators: generators.objects,
     renderedMultiZoneServices: multiZone.objects,
     evaluate: evaluateHostname(features),

@@ -1,7 +1,7 @@
 /**
  * MeshMultiZoneServices: generated from config (explicit entries, or every
  * service present in N zones), validated with Kuma's validator of the chosen
- * version, and their `status.meshServices` as each zone computes it
+ * version (`multizone_validation.ts`), and their `status.meshServices` as each zone computes it
  * (`meshmultizoneservice/status_updater.go`).
  *
  * @module
@@ -9,17 +9,12 @@
 
 import type { Config, MeshMultiZoneServiceRequest } from "../config.ts";
 import { matchesLabels, type TargetView } from "../model/hostname_generator.ts";
-import {
-  compareStrings,
-  type KubeObject,
-  type Result,
-  sortedMap,
-  stringMap,
-} from "../model/krm.ts";
-import { isRfc1035Label, KIND, KUMA_API_VERSION, LABEL } from "../model/kuma.ts";
+import { compareStrings, type KubeObject, type Result, sortedMap } from "../model/krm.ts";
+import { KIND, KUMA_API_VERSION, LABEL } from "../model/kuma.ts";
 import { ownedAnnotations } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { configResultAt, REASON, resultAt } from "../results.ts";
+import { configFieldOf, multiZoneServiceProblems } from "./multizone_validation.ts";
 import { displayNameOf } from "./sync.ts";
 
 /** A MeshService a zone derived, as the auto mode groups them. */
@@ -71,13 +66,14 @@ export function generateMultiZoneServices(
     }
     seen.add(key);
     const object = multiZoneServiceObject(request, config, from);
-    const problems = multiZoneServiceProblems(object, features);
+    const problems = multiZoneServiceProblems(object, features, config.globalEnvironment);
     if (problems.some((p) => p.severity === "error")) {
+      // Every violation, each at its config key (an explicit entry) or at the auto-mode key.
       for (const p of problems) {
         results.push(
           configResultAt(
             configObject,
-            from,
+            from === "multiZoneServicesFromZones" ? from : `${from}.${configFieldOf(p.field)}`,
             `MeshMultiZoneService "${request.name}": ${p.message}`,
             REASON.invalidMultiZoneService,
           ),
@@ -93,68 +89,6 @@ export function generateMultiZoneServices(
     objects.push(object);
   }
   return { objects, results };
-}
-
-/** Kuma's MeshMultiZoneService validator of the chosen version. */
-export function multiZoneServiceProblems(
-  object: KubeObject,
-  features: KumaFeatures,
-): { severity: "error" | "warning"; field: string; message: string }[] {
-  const problems: { severity: "error" | "warning"; field: string; message: string }[] = [];
-  const name = stringMap(object.metadata?.annotations)[LABEL.displayName] ??
-    String(object.metadata?.name ?? "");
-  if (features.rfc1035MultiZoneServiceNames && !isRfc1035Label(name)) {
-    problems.push({
-      severity: "error",
-      field: "metadata.name",
-      message:
-        `Kuma ${features.version} requires the name "${name}" to be an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`,
-    });
-  } else if (name.length > 63) {
-    problems.push({
-      severity: "warning",
-      field: "metadata.name",
-      message: `Name "${name}" is longer than 63 characters, which Kuma 3.0 rejects`,
-    });
-  }
-  const spec = (object.spec ?? {}) as Record<string, unknown>;
-  const selector = spec.selector as { meshService?: { matchLabels?: unknown } } | undefined;
-  if (Object.keys(stringMap(selector?.meshService?.matchLabels)).length === 0) {
-    problems.push({
-      severity: "error",
-      field: "spec.selector.meshService.matchLabels",
-      message:
-        "spec.selector.meshService.matchLabels cannot be empty (an empty selector would match nothing in Kuma)",
-    });
-  }
-  const ports = Array.isArray(spec.ports) ? spec.ports as Record<string, unknown>[] : [];
-  if (ports.length === 0) {
-    problems.push({
-      severity: "error",
-      field: "spec.ports",
-      message: "spec.ports cannot be empty",
-    });
-  }
-  const allowed = features.multiZoneServiceAppProtocols;
-  ports.forEach((port, i) => {
-    if (port.name === "") {
-      problems.push({
-        severity: "error",
-        field: `spec.ports.${i}.name`,
-        message: `spec.ports.${i}.name must not be empty`,
-      });
-    }
-    if (allowed && !allowed.includes(String(port.appProtocol ?? ""))) {
-      problems.push({
-        severity: "error",
-        field: `spec.ports.${i}.appProtocol`,
-        message: `spec.ports.${i}.appProtocol "${
-          String(port.appProtocol ?? "")
-        }": appProtocol must be one of: ${allowed.join(", ")}`,
-      });
-    }
-  });
-  return problems;
 }
 
 /** `status.meshServices` and the condition one zone computes for a MeshMultiZoneService. */
