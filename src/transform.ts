@@ -53,7 +53,7 @@ import {
   findDuplicates,
 } from "./steps/input_checks.ts";
 import { generateKubernetesMeshServices } from "./steps/kubernetes_mesh_services.ts";
-import { assumedMeshResults, buildMeshLookup } from "./steps/meshes.ts";
+import { assumedMeshesOf, assumedMeshResults, buildMeshLookup } from "./steps/meshes.ts";
 import { renderConfiguredGenerators } from "./steps/generators.ts";
 import {
   hostnameStatus,
@@ -341,7 +341,7 @@ function deriveZone(
   const output: MeshServiceOutput = config.meshServiceOutput ??
     (environment === "kubernetes" ? "preview" : "apply");
   const zoneConfig: Config = { ...config, zone: zone.name };
-  const meshes = buildMeshLookup(inventory, config.assumeMeshes, results);
+  const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features), results);
   const step: StepOutput = environment === "kubernetes"
     ? generateKubernetesMeshServices(inventory, { config: zoneConfig, features, meshes })
     : generateUniversalMeshServices(inventory, { config: zoneConfig, features, meshes, output });

@@ -6,10 +6,11 @@
  * @module
  */
 
-import type { AssumedMesh } from "../config.ts";
+import type { AssumedMesh, Config } from "../config.ts";
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import { MESH_SERVICES_MODES, type MeshServicesMode } from "../model/kuma.ts";
 import type { Inventory } from "../model/inventory.ts";
+import type { KumaFeatures } from "../model/version.ts";
 import { REASON, resultAt, resultGlobal } from "../results.ts";
 
 /** A Mesh as the rules see it. */
@@ -21,18 +22,37 @@ export interface MeshView {
   object?: KubeObject;
 }
 
+/** An assumed Mesh; `configuredMode` is set when config `migrationStage` replaced its mode. */
+export interface StagedAssumedMesh extends AssumedMesh {
+  configuredMode?: MeshServicesMode;
+}
+
 /** Meshes known to a run. */
 export interface MeshLookup {
   meshes: Map<string, MeshView>;
-  assumed: Map<string, AssumedMesh>;
+  assumed: Map<string, StagedAssumedMesh>;
   /** Names of assumed Meshes some rule used. */
   used: Set<string>;
+}
+
+/**
+ * The assumed Meshes of a run: on 2.x config `migrationStage` sets their
+ * `meshServices.mode` as it sets the mode of every Mesh object of the input
+ * (`migration.ts`), so generation and the results follow the stage.
+ */
+export function assumedMeshesOf(config: Config, features: KumaFeatures): StagedAssumedMesh[] {
+  const stage = config.migrationStage;
+  return config.assumeMeshes.map((mesh) =>
+    stage === undefined || features.v3 || stage === mesh.mode
+      ? mesh
+      : { ...mesh, mode: stage, configuredMode: mesh.mode }
+  );
 }
 
 /** Indexes the input's Meshes and the assumed ones; reports invalid modes. */
 export function buildMeshLookup(
   inventory: Inventory,
-  assumed: readonly AssumedMesh[],
+  assumed: readonly StagedAssumedMesh[],
   results: Result[],
 ): MeshLookup {
   const meshes = new Map<string, MeshView>();
@@ -100,9 +120,11 @@ export function assumedMeshResults(lookup: MeshLookup, meshServicesMode: boolean
     const mesh = lookup.assumed.get(name)!;
     return resultGlobal(
       "info",
-      meshServicesMode
-        ? `Assumed Mesh "${name}" with meshServices.mode ${mesh.mode}: it is not in the input (config assumeMeshes)`
-        : `Assumed Mesh "${name}": it is not in the input (config assumeMeshes)`,
+      !meshServicesMode
+        ? `Assumed Mesh "${name}": it is not in the input (config assumeMeshes)`
+        : mesh.configuredMode !== undefined
+        ? `Assumed Mesh "${name}" with meshServices.mode ${mesh.mode}, set by config migrationStage (assumeMeshes says ${mesh.configuredMode}): it is not in the input (config assumeMeshes)`
+        : `Assumed Mesh "${name}" with meshServices.mode ${mesh.mode}: it is not in the input (config assumeMeshes)`,
       REASON.assumed,
     );
   });

@@ -279,12 +279,13 @@ function workloadCandidate(
 ): Map<string, MeshServicePort[]> {
   const workload = dataplane.labels[LABEL.workload];
   if (workload === undefined || workload === "" || !isRfc1035Label(workload)) {
+    // A warning: its inbounds get no MeshService, so nothing can reach them by MeshService.
     results.push(resultAt(
-      "info",
+      "warning",
       dataplane.entry.object,
       workload
-        ? `No MeshService from Dataplane "${dataplane.name}": label kuma.io/workload "${workload}" is not an RFC 1035 label`
-        : `No MeshService from Dataplane "${dataplane.name}": Kuma ${features.version} names MeshServices after the kuma.io/workload label, which it lacks`,
+        ? `No MeshService from Dataplane "${dataplane.name}": label ${LABEL.workload} "${workload}" is not an RFC 1035 label, so Kuma ${features.version} skips it; set ${LABEL.workload} to an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`
+        : `No MeshService from Dataplane "${dataplane.name}": Kuma ${features.version} names MeshServices after the ${LABEL.workload} label, which it lacks; add label ${LABEL.workload} with the workload's name to the Dataplane`,
       REASON.noWorkloadLabel,
       { field: `metadata.labels.${LABEL.workload}` },
     ));
