@@ -36,6 +36,7 @@ export const REASON = {
   existingMeshService: "ExistingMeshService",
   ownershipConflict: "OwnershipConflict",
   wouldBeDeleted: "WouldBeDeleted",
+  updatedMeshService: "UpdatedMeshService",
   // Hostnames and multizone.
   templateError: "TemplateError",
   hostnameCollision: "Collision",

@@ -75,6 +75,7 @@ import {
   dataplaneShapeResults,
   generateUniversalMeshServices,
 } from "./steps/universal_mesh_services.ts";
+import type { ManagedUpdate } from "./steps/generator_managed.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -172,6 +173,9 @@ export function renderResourceList(input: unknown): RenderOutput {
   const zones = layout.zones.map((zone) =>
     deriveZone(zone, config.config, features, layout.multizone, results)
   );
+  for (const z of zones) {
+    for (const u of z.updates.values()) if (u.to !== u.from) replaced.set(u.from, u.to);
+  }
 
   const generatorStore = layout.multizone ? config.config.globalEnvironment : zones[0]!.environment;
   const generators = renderConfiguredGenerators(config.config, configObject, generatorStore);
@@ -203,7 +207,7 @@ export function renderResourceList(input: unknown): RenderOutput {
         object: ms.object,
         creationTime: ms.creationTime,
       })),
-      own: z.own.filter(stored),
+      own: z.own.map((o) => z.updates.get(o)?.to ?? o).filter(stored),
     })),
     global: layout.global.filter(stored),
     renderedGenerators: generators.objects,
@@ -326,6 +330,8 @@ interface DerivedZone {
   output: MeshServiceOutput;
   own: KubeObject[];
   step: StepOutput;
+  /** Input MeshServices Kuma's Universal generator manages, by input item, as it leaves them. */
+  updates: Map<KubeObject, ManagedUpdate>;
 }
 
 /** Runs MeshService generation for one zone. */
@@ -342,9 +348,11 @@ function deriveZone(
     (environment === "kubernetes" ? "preview" : "apply");
   const zoneConfig: Config = { ...config, zone: zone.name };
   const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features), results);
-  const step: StepOutput = environment === "kubernetes"
-    ? generateKubernetesMeshServices(inventory, { config: zoneConfig, features, meshes })
+  const universal = environment === "kubernetes"
+    ? undefined
     : generateUniversalMeshServices(inventory, { config: zoneConfig, features, meshes, output });
+  const step: StepOutput = universal ??
+    generateKubernetesMeshServices(inventory, { config: zoneConfig, features, meshes });
   results.push(...ignoredForEnvironment(inventory, environment));
   if (environment === "kubernetes") results.push(...dataplaneShapeResults(inventory.dataplanes));
   results.push(...step.results, ...assumedMeshResults(meshes, features.meshServicesMode));
@@ -362,7 +370,8 @@ function deriveZone(
       };
     }
   }
-  return { name: zone.name, environment, output, own: zone.own, step };
+  const updates = new Map((universal?.updates ?? []).map((u) => [u.from, u]));
+  return { name: zone.name, environment, output, own: zone.own, step, updates };
 }
 
 /** Package-relative file of an item, when the orchestrator says. */
@@ -372,7 +381,8 @@ function pathOf(object: KubeObject): string | undefined {
 
 /** What the legacy-name index needs of a zone's generated MeshServices. */
 function legacySources(zone: DerivedZone): LegacySource[] {
-  return zone.step.meshServices.map((ms) => {
+  const managed = [...zone.updates.values()].map((u) => u.record);
+  return [...zone.step.meshServices, ...managed].map((ms) => {
     const meta = ms.object.metadata ?? {};
     const view = coreView(ms.object, "MeshService", zone.environment, { meshScoped: true });
     const source: LegacySource = {

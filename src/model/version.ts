@@ -81,6 +81,10 @@ export interface KumaFeatures {
   dataplaneTargetRef: boolean;
   /** `to[]` items of kind MeshHTTPRoute make a policy a producer (>= 2.11). */
   routeProducerItems: boolean;
+  /** Universal generator: leaves MeshServices whose `kuma.io/origin` is not `zone` alone (`IsLocalMeshService`, >= 2.14). */
+  generatorLocalOnly: boolean;
+  /** Universal generator: an update resets its own labels and keeps the others (`desiredLabels`, >= 2.14); before, labels stay. */
+  generatorDesiredLabels: boolean;
 }
 
 /** Parses `2.14`, `2.14.3` or `v2.14.3` to a supported minor version. */
@@ -135,5 +139,7 @@ export function featuresOf(version: KumaVersion): KumaFeatures {
     backendRefNamespaceDefault: v3,
     dataplaneTargetRef: atLeast(version, "2.10"),
     routeProducerItems: atLeast(version, "2.11"),
+    generatorLocalOnly: atLeast(version, "2.14"),
+    generatorDesiredLabels: atLeast(version, "2.14"),
   };
 }

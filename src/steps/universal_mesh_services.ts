@@ -28,6 +28,12 @@ import {
 import { ownedAnnotations, TOOL_ANNOTATION } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { REASON, resultAt } from "../results.ts";
+import {
+  deletedResult,
+  managedByMesh,
+  type ManagedUpdate,
+  reconcileManaged,
+} from "./generator_managed.ts";
 import { type MeshLookup, meshServicesModeOf, resolveMesh } from "./meshes.ts";
 
 /** What the Universal step needs besides the inventory. */
@@ -60,12 +66,18 @@ interface Candidate {
   ports: MeshServicePort[];
 }
 
-/** Generates the MeshServices Kuma's Universal generator would create. */
+/** Output of the Universal step: generated MeshServices and the input ones Kuma's generator rewrites. */
+export interface UniversalStepOutput extends StepOutput {
+  /** Input MeshServices labelled `kuma.io/managed-by: meshservice-generator`, as the generator leaves them. */
+  updates: ManagedUpdate[];
+}
+
+/** Generates the MeshServices Kuma's Universal generator would create (and updates the ones it manages). */
 export function generateUniversalMeshServices(
   inventory: Inventory,
   options: UniversalOptions,
-): StepOutput {
-  const out: StepOutput = { meshServices: [], results: [] };
+): UniversalStepOutput {
+  const out: UniversalStepOutput = { meshServices: [], results: [], updates: [] };
   const byMesh = new Map<string, Dataplane[]>();
   for (const entry of inventory.dataplanes) {
     const dataplane = readDataplane(entry, out.results);
@@ -74,50 +86,121 @@ export function generateUniversalMeshServices(
     if (list) list.push(dataplane);
     else byMesh.set(dataplane.mesh, [dataplane]);
   }
+  const managed = managedByMesh(inventory, options.features);
+  const meshNames = [...new Set([...byMesh.keys(), ...managed.keys()])].sort(compareStrings);
+  for (const meshName of meshNames) {
+    generateForMesh(
+      inventory,
+      {
+        meshName,
+        dataplanes: byMesh.get(meshName) ?? [],
+        managed: managed.get(meshName) ?? [],
+      },
+      options,
+      out,
+    );
+  }
+  return out;
+}
+
+function generateForMesh(
+  inventory: Inventory,
+  group: { meshName: string; dataplanes: Dataplane[]; managed: Entry[] },
+  options: UniversalOptions,
+  out: UniversalStepOutput,
+): void {
+  const { meshName, dataplanes } = group;
   const workloadMode = options.features.v3 ||
     (options.features.inboundTagsDisabledFlag && options.config.inboundTagsDisabled);
-  for (const [meshName, dataplanes] of [...byMesh].sort(([a], [b]) => compareStrings(a, b))) {
-    const mesh = resolveMesh(options.meshes, meshName);
-    // A result about the group names its first Dataplane by name, so input order does not matter.
-    const first = dataplanes.reduce((a, b) => compareStrings(b.name, a.name) < 0 ? b : a).entry
-      .object;
-    if (!mesh) {
-      out.results.push(resultAt(
-        "info",
-        first,
-        `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": Mesh "${meshName}" is not in the input and not assumed by config assumeMeshes`,
-        REASON.meshNotFound,
-      ));
-      continue;
-    }
-    if (options.features.meshServicesMode && meshServicesModeOf(mesh) === "Disabled") {
+  const mesh = resolveMesh(options.meshes, meshName);
+  // A result about the group names its first Dataplane by name, so input order does not matter.
+  const first = dataplanes.length === 0
+    ? undefined
+    : dataplanes.reduce((a, b) => compareStrings(b.name, a.name) < 0 ? b : a).entry.object;
+  if (!mesh) {
+    if (!first) return;
+    out.results.push(resultAt(
+      "info",
+      first,
+      `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": Mesh "${meshName}" is not in the input and not assumed by config assumeMeshes`,
+      REASON.meshNotFound,
+    ));
+    return;
+  }
+  if (options.features.meshServicesMode && meshServicesModeOf(mesh) === "Disabled") {
+    const mode = mesh.mode ?? "unset, which Kuma treats as Disabled";
+    if (first) {
       out.results.push(resultAt(
         "info",
         mesh.object ?? first,
-        `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": meshServices.mode is ${
-          mesh.mode ?? "unset, which Kuma treats as Disabled"
-        }`,
+        `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": meshServices.mode is ${mode}`,
         REASON.meshServicesDisabled,
+      ));
+    }
+    for (const entry of group.managed) {
+      out.results.push(deletedResult(
+        entry.object,
+        meshName,
+        `meshServices.mode of mesh "${meshName}" is ${mode}, and then the generator deletes every MeshService it manages there`,
+      ));
+    }
+    return;
+  }
+  const { ordered, byInputOrder } = orderDataplanes(dataplanes);
+  const candidates = new Map<string, Candidate[]>();
+  for (const dataplane of ordered) {
+    const perService = workloadMode
+      ? workloadCandidate(dataplane, options.features, out.results)
+      : tagCandidates(dataplane, options.features, out.results);
+    for (const [service, ports] of perService) {
+      const list = candidates.get(service);
+      if (list) list.push({ dataplane, ports });
+      else candidates.set(service, [{ dataplane, ports }]);
+    }
+  }
+  for (const entry of group.managed) {
+    const name = String(entry.object.metadata?.name);
+    const list = candidates.get(name) ?? [];
+    candidates.delete(name); // The generator updates it instead of creating one.
+    if (list.length === 0) {
+      const source = workloadMode
+        ? `label ${LABEL.workload}`
+        : `an inbound tagged ${LABEL.service}`;
+      out.results.push(deletedResult(
+        entry.object,
+        meshName,
+        `no Dataplane of the input has ${source} "${name}", and the generator deletes a MeshService it manages once its deletion grace period is over`,
       ));
       continue;
     }
-    const { ordered, byInputOrder } = orderDataplanes(dataplanes);
-    const candidates = new Map<string, Candidate[]>();
-    for (const dataplane of ordered) {
-      const perService = workloadMode
-        ? workloadCandidate(dataplane, options.features, out.results)
-        : tagCandidates(dataplane, options.features, out.results);
-      for (const [service, ports] of perService) {
-        const list = candidates.get(service);
-        if (list) list.push({ dataplane, ports });
-        else candidates.set(service, [{ dataplane, ports }]);
-      }
-    }
-    for (const [service, list] of [...candidates].sort(([a], [b]) => compareStrings(a, b))) {
-      consolidate(inventory, meshName, service, list, byInputOrder, workloadMode, options, out);
-    }
+    const { update, results } = reconcileManaged(entry, {
+      mesh: meshName,
+      candidates: list.map((c) => ({
+        dataplane: {
+          name: c.dataplane.name,
+          ref: refOf(c.dataplane.entry.object) as ResourceRef,
+          object: c.dataplane.entry.object,
+        },
+        ports: c.ports,
+      })),
+      selector: selectorOf(name, workloadMode),
+      workloadMode,
+      byInputOrder,
+      config: options.config,
+      features: options.features,
+    });
+    out.results.push(...results);
+    out.updates.push(update);
   }
-  return out;
+  for (const [service, list] of [...candidates].sort(([a], [b]) => compareStrings(a, b))) {
+    consolidate(inventory, meshName, service, list, byInputOrder, workloadMode, options, out);
+  }
+}
+
+function selectorOf(service: string, workloadMode: boolean): MeshServiceSelector {
+  return workloadMode
+    ? { dataplaneLabels: { matchLabels: { [LABEL.workload]: service } } }
+    : { dataplaneTags: { [LABEL.service]: service } };
 }
 
 /**
@@ -390,9 +473,7 @@ function consolidate(
   if (features.universalZoneLabel) labels[LABEL.zone] = config.zone;
   // Git-owned MeshServices must not carry the generator's label, or Kuma's generator takes them over.
   if (options.output !== "apply") labels[LABEL.managedBy] = MANAGED_BY.meshServiceGenerator;
-  const selector: MeshServiceSelector = workloadMode
-    ? { dataplaneLabels: { matchLabels: { [LABEL.workload]: service } } }
-    : { dataplaneTags: { [LABEL.service]: service } };
+  const selector = selectorOf(service, workloadMode);
   const annotations = ownedAnnotations(
     `Dataplanes of mesh ${mesh} with ${workloadMode ? LABEL.workload : LABEL.service}=${service}`,
   );
