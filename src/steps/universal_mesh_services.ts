@@ -90,8 +90,8 @@ export function generateUniversalMeshServices(
   const meshNames = [...new Set([...byMesh.keys(), ...managed.keys()])].sort(compareStrings);
   for (const meshName of meshNames) {
     generateForMesh(
-      inventory,
       {
+        inventory,
         meshName,
         dataplanes: byMesh.get(meshName) ?? [],
         managed: managed.get(meshName) ?? [],
@@ -103,13 +103,20 @@ export function generateUniversalMeshServices(
   return out;
 }
 
+/** The Dataplanes and generator-managed MeshServices of one mesh. */
+interface MeshGroup {
+  inventory: Inventory;
+  meshName: string;
+  dataplanes: Dataplane[];
+  managed: Entry[];
+}
+
 function generateForMesh(
-  inventory: Inventory,
-  group: { meshName: string; dataplanes: Dataplane[]; managed: Entry[] },
+  group: MeshGroup,
   options: UniversalOptions,
   out: UniversalStepOutput,
 ): void {
-  const { meshName, dataplanes } = group;
+  const { inventory, meshName, dataplanes } = group;
   const workloadMode = options.features.v3 ||
     (options.features.inboundTagsDisabledFlag && options.config.inboundTagsDisabled);
   const mesh = resolveMesh(options.meshes, meshName);
@@ -158,6 +165,28 @@ function generateForMesh(
       else candidates.set(service, [{ dataplane, ports }]);
     }
   }
+  updateManaged(group, { candidates, byInputOrder, workloadMode, options }, out);
+  for (const [service, list] of [...candidates].sort(([a], [b]) => compareStrings(a, b))) {
+    consolidate(inventory, meshName, service, list, byInputOrder, workloadMode, options, out);
+  }
+}
+
+/**
+ * The generator's pass over the MeshServices it manages: each takes the
+ * candidates of its name (so none is generated for it), or is deleted.
+ */
+function updateManaged(
+  group: MeshGroup,
+  context: {
+    candidates: Map<string, Candidate[]>;
+    byInputOrder: boolean;
+    workloadMode: boolean;
+    options: UniversalOptions;
+  },
+  out: UniversalStepOutput,
+): void {
+  const { meshName } = group;
+  const { candidates, byInputOrder, workloadMode, options } = context;
   for (const entry of group.managed) {
     const name = String(entry.object.metadata?.name);
     const list = candidates.get(name) ?? [];
@@ -191,9 +220,6 @@ function generateForMesh(
     });
     out.results.push(...results);
     out.updates.push(update);
-  }
-  for (const [service, list] of [...candidates].sort(([a], [b]) => compareStrings(a, b))) {
-    consolidate(inventory, meshName, service, list, byInputOrder, workloadMode, options, out);
   }
 }
 
