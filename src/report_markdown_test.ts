@@ -8,6 +8,7 @@ import {
   type ReportReference,
 } from "./report.ts";
 import { reportMarkdown } from "./report_markdown.ts";
+import { mdWrap } from "./report_markdown/text.ts";
 
 /** A minimal valid report; `summary.references` is counted from `references`. */
 function makeReport(overrides: Partial<Omit<Report, "summary">> = {}): Report {
@@ -78,40 +79,90 @@ function withoutPath({ path: _path, ...reference }: ReportReference): ReportRefe
   return reference;
 }
 
-/** The lines of the References table body. */
-function referenceRows(markdown: string): string[] {
-  const section = markdown.split("### References\n")[1] ?? "";
-  return section.split("\n").filter((line) => line.startsWith("| ")).slice(2);
-}
-
-/** Table cells, split on pipes not escaped by a backslash (as GFM does). */
-function cells(row: string): string[] {
-  return row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim());
-}
-
-function mermaidBlock(markdown: string): string | undefined {
-  return /```mermaid\n([\s\S]*?)\n```/.exec(markdown)?.[1];
-}
-
-Deno.test("the counts table lists every status, zeros included", () => {
-  const markdown = reportMarkdown(makeReport({
-    references: [makeRef({ status: "rewritten" }), makeRef({ status: "rewritten" })],
-  }));
-  const section = markdown.split("### References by status\n\n")[1]!.split("\n\n")[0]!;
-  const rows = new Map(
-    section.split("\n").slice(2).map((line) => {
-      const [status, count] = cells(line);
-      return [status!.replaceAll("*", ""), count];
-    }),
-  );
-  assert.equal(rows.size, REFERENCE_STATUSES.length + 1);
-  for (const status of REFERENCE_STATUSES) {
-    assert.equal(rows.get(status), status === "rewritten" ? "2" : "0", status);
+/** The body rows of the table that follows `marker`. */
+function tableRows(markdown: string, marker: string): string[] {
+  const section = markdown.split(marker)[1] ?? "";
+  const lines = section.split("\n");
+  const start = lines.findIndex((line) => line.startsWith("| "));
+  if (start < 0) return [];
+  const rows: string[] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith("| ")) break;
+    rows.push(line);
   }
-  assert.equal(rows.get("total"), "2");
+  return rows;
+}
+
+const referenceRows = (markdown: string) => tableRows(markdown, "All references (");
+const reviewRows = (markdown: string) => tableRows(markdown, "### Needs review (");
+
+/** Table cells, split on pipes not escaped by a backslash (as GFM does); `<wbr>` removed. */
+function cells(row: string): string[] {
+  return row.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim().replaceAll("<wbr>", ""));
+}
+
+function mermaidBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+}
+
+Deno.test("the verdict says blocked, not ready or complete, with version, zones and stage", () => {
+  const migration = (complete: boolean, remaining: number) => ({
+    stage: "ReachableBackends" as const,
+    referenceStyle: "name" as const,
+    meshes: [],
+    reachableBackends: [],
+    complete,
+    remaining,
+  });
+  const zones = [
+    { name: "east", environment: "kubernetes" as const, meshServiceOutput: "preview" as const },
+    { name: "west", environment: "universal" as const, meshServiceOutput: "preview" as const },
+  ];
+  const errors: Result[] = [{ severity: "error", message: "e" }, {
+    severity: "warning",
+    message: "w",
+  }];
+  const lines = (report: Report, title?: string) =>
+    reportMarkdown(report, title ? { title } : {}).split("\n");
+  const blocked = lines(
+    makeReport({ zones, migration: migration(false, 3), results: errors }),
+    "K | m",
+  );
+  assert.equal(blocked[0], "## K \\| m");
+  assert.equal(
+    blocked[2],
+    "❌ **Blocked**: 1 error to fix · Kuma 2.14 · zones east, west · stage ReachableBackends  ",
+  );
+  assert.equal(blocked[3], "0 MeshServices · 0 references · 1 error · 1 warning");
+  const notReady = lines(makeReport({ migration: migration(false, 3) }));
+  assert.equal(
+    notReady[2],
+    "⚠️ **Not ready for Exclusive / Kuma 3.0**: 3 references still block · Kuma 2.14 · zone east · " +
+      "stage ReachableBackends  ",
+  );
+  const done = lines(makeReport({ kumaVersion: null }));
+  assert.equal(
+    done[2],
+    "✅ **Migration complete**: no legacy or unresolved reference remains · Kuma version unknown · " +
+      "zone east  ",
+  );
 });
 
-Deno.test("a rewritten backendRef row shows the reference before and after", () => {
+Deno.test("the counts line lists non-zero statuses, problems in bold", () => {
+  const markdown = reportMarkdown(makeReport({
+    references: [
+      makeRef({ status: "rewritten" }),
+      makeRef({ status: "rewritten" }),
+      makeRef({ status: "unresolved", targets: [] }),
+    ],
+  }));
+  assert.equal(
+    markdown.split("\n")[3],
+    "0 MeshServices · 3 references (**1 unresolved**, 2 rewritten) · 0 errors · 0 warnings",
+  );
+});
+
+Deno.test("a rewritten backendRef shows where, before, after and what it resolves to", () => {
   const markdown = reportMarkdown(makeReport({
     references: [makeRef({
       status: "rewritten",
@@ -128,15 +179,13 @@ Deno.test("a rewritten backendRef row shows the reference before and after", () 
   const [row, ...others] = referenceRows(markdown);
   assert.equal(others.length, 0);
   assert.deepEqual(cells(row!), [
-    "MeshHTTPRoute kuma-demo/web",
-    "routes.yaml",
-    "spec.to\\[0\\].rules\\[0\\].default.backendRefs\\[0\\]",
-    "MeshService backend_kuma-demo_svc_8080 w=90",
-    "MeshService kuma-demo/backend :8080 w=90",
+    "MeshHTTPRoute kuma-demo/web<br>spec.to\\[0\\].rules\\[0\\].default.backendRefs\\[0\\]" +
+    "<br><sub>routes.yaml</sub>",
+    "MeshService backend_kuma-demo_svc_8080 w=90<br>→ MeshService kuma-demo/backend :8080 w=90" +
+    "<br><sub>resolves to MeshService kuma-demo/backend §8080</sub>",
     "rewritten",
-    "MeshService kuma-demo/backend §8080",
-    "",
   ]);
+  assert.ok(markdown.includes("Nothing needs review"));
 });
 
 Deno.test("the notation covers labels, sections, tags and other keys; targets name other zones", () => {
@@ -164,21 +213,18 @@ Deno.test("the notation covers labels, sections, tags and other keys; targets na
       ],
     }))],
   }));
-  const row = cells(referenceRows(markdown)[0]!);
-  assert.equal(row[1], "–");
-  assert.equal(row[3], "MeshServiceSubset backend_kuma-demo_svc_8080 tags{v=1}");
+  const change = cells(referenceRows(markdown)[0]!)[1]!;
   assert.equal(
-    row[4],
-    "MeshService {k8s.kuma.io/namespace=kuma-demo, kuma.io/display-name=backend} §http " +
-      "proxyTypes=\\[Sidecar\\]",
-  );
-  assert.equal(
-    row[6],
-    "MeshService backend-x1 §http (in west, from east)<br>MeshMultiZoneService backend",
+    change,
+    "MeshServiceSubset backend_kuma-demo_svc_8080 tags{v=1}" +
+      "<br>→ MeshService {k8s.kuma.io/namespace=kuma-demo, kuma.io/display-name=backend} §http " +
+      "proxyTypes=\\[Sidecar\\]" +
+      "<br><sub>resolves to MeshService backend-x1 §http (in west, from east), " +
+      "MeshMultiZoneService backend</sub>",
   );
 });
 
-Deno.test("rows list problems first, then rewritten, kept, migrated; report order within", () => {
+Deno.test("all references list problems first, then rewritten, kept, migrated; report order within", () => {
   const order: [string, ReferenceStatus][] = [
     ["a", "migrated"],
     ["b", "rewritten"],
@@ -193,41 +239,83 @@ Deno.test("rows list problems first, then rewritten, kept, migrated; report orde
   const markdown = reportMarkdown(makeReport({
     references: order.map(([name, status]) => makeRef({ name, status })),
   }));
-  const names = referenceRows(markdown).map((row) => cells(row)[0]!.split("/")[1]);
-  assert.deepEqual(names, ["d", "h", "g", "f", "e", "b", "i", "c", "a"]);
+  const names = (rows: string[]) =>
+    rows.map((row) => cells(row)[0]!.split("<br>")[0]!.split("/")[1]);
+  assert.deepEqual(names(referenceRows(markdown)), ["d", "h", "g", "f", "e", "b", "i", "c", "a"]);
+  assert.deepEqual(names(reviewRows(markdown)), ["d", "h", "g", "f", "e"]);
 });
 
-Deno.test("hostile names cannot break the table, inject HTML or break the Mermaid label", () => {
+Deno.test("needs review: errors first, a result about a problem reference's field joins its row", () => {
+  const ref = makeRef({
+    name: "web",
+    status: "unresolved",
+    targets: [],
+    message: "no destination",
+  });
+  const results: Result[] = [
+    { severity: "warning", message: "a warning", file: { path: "a.yaml" } },
+    {
+      severity: "warning",
+      message: "Cannot rewrite backendRef",
+      resourceRef: {
+        apiVersion: "kuma.io/v1alpha1",
+        kind: "MeshHTTPRoute",
+        name: "web",
+        namespace: "kuma-demo",
+      },
+      field: { path: "spec.to[0].rules[0].default.backendRefs[0]" },
+    },
+    {
+      severity: "error",
+      message: "bad port",
+      resourceRef: { apiVersion: "v1", kind: "Service", name: "s", namespace: "ns" },
+      field: { path: "spec.ports[0]" },
+    },
+    { severity: "info", message: "an info" },
+  ];
+  const markdown = reportMarkdown(makeReport({ references: [ref], results }));
+  assert.deepEqual(reviewRows(markdown).map(cells), [
+    ["Service ns/s<br>spec.ports\\[0\\]", "**error**", "bad port"],
+    [
+      "MeshHTTPRoute kuma-demo/web<br>spec.to\\[0\\].rules\\[0\\].default.backendRefs\\[0\\]" +
+      "<br><sub>routes.yaml</sub>",
+      "**unresolved**",
+      "MeshService kuma-demo/backend :8080: no destination<br>Cannot rewrite backendRef",
+    ],
+    ["a.yaml", "warning", "a warning"],
+  ]);
+  assert.ok(markdown.includes("### Needs review (3)"));
+  assert.deepEqual(tableRows(markdown, "Infos (1)").map(cells), [["–", "an info"]]);
+});
+
+Deno.test("hostile names cannot break a table, inject HTML or break a Mermaid label", () => {
   const hostile = 'evil|`x`<script>alert("@you")</script>\n| | |';
   const markdown = reportMarkdown(makeReport({
-    references: [makeRef({
-      name: hostile,
-      status: "unresolved",
-      targets: [],
-      message: `no ${hostile}`,
-    })],
+    references: [
+      makeRef({ name: hostile, status: "unresolved", targets: [], message: `no ${hostile}` }),
+    ],
   }));
   assert.ok(!markdown.includes("<script"), "raw HTML");
   assert.ok(!markdown.replace(/```mermaid[\s\S]*```/, "").includes("@you"), "a mention");
-  const rows = referenceRows(markdown);
-  assert.equal(rows.length, 1, "the newline ended the row");
-  const row = cells(rows[0]!);
-  assert.equal(row.length, 8);
   const escaped = 'evil\\|\\`x\\`&lt;script&gt;alert("@\u2060you")&lt;/script&gt;\\\\n\\| \\| \\|';
-  assert.equal(row[0], `MeshHTTPRoute kuma-demo/${escaped}`);
-  assert.equal(row[7], `no ${escaped}`);
-
-  const graph = mermaidBlock(markdown)!;
+  for (const rows of [referenceRows(markdown), reviewRows(markdown)]) {
+    assert.equal(rows.length, 1, "the newline ended the row");
+    const row = cells(rows[0]!);
+    assert.equal(row.length, 3);
+    assert.ok(row[0]!.startsWith(`MeshHTTPRoute kuma-demo/${escaped}<br>`), row[0]);
+  }
+  assert.ok(cells(reviewRows(markdown)[0]!)[2]!.endsWith(`: no ${escaped}`));
+  const graph = mermaidBlocks(markdown)[0]!;
   const label = graph.split("\n").find((line) => line.includes("MeshHTTPRoute"))!;
   assert.equal(
     label,
-    '    n1["MeshHTTPRoute kuma-demo/evil#124;#96;x#96;#lt;script#gt;alert(#quot;@you#quot;)' +
+    '  n1["MeshHTTPRoute kuma-demo/evil#124;#96;x#96;#lt;script#gt;alert(#quot;@you#quot;)' +
       '#lt;/script#gt;#92;n#124; #124; #124;"]',
   );
   assert.ok(!graph.includes("`"), "a backtick could close the fence");
 });
 
-Deno.test("maxRows caps the table and says how many rows were left out", () => {
+Deno.test("maxRows caps every table and says how many rows were left out", () => {
   const references = ["a", "b", "c", "d", "e"].map((name) => makeRef({ name }));
   const markdown = reportMarkdown(makeReport({ references }), { maxRows: 2 });
   assert.equal(referenceRows(markdown).length, 2);
@@ -237,11 +325,16 @@ Deno.test("maxRows caps the table and says how many rows were left out", () => {
     ),
   );
   assert.ok(!reportMarkdown(makeReport({ references })).includes("not shown"));
+  const problems = references.map((r) => ({ ...r, status: "unresolved" as const, targets: [] }));
+  assert.equal(
+    reviewRows(reportMarkdown(makeReport({ references: problems }), { maxRows: 2 })).length,
+    2,
+  );
   assert.throws(() => reportMarkdown(makeReport(), { maxRows: -1 }), RangeError);
   assert.throws(() => reportMarkdown(makeReport(), { maxRows: 1.5 }), RangeError);
 });
 
-Deno.test("the graph has one subgraph per zone and a dashed edge to the zone's unresolved node", () => {
+Deno.test("one graph per zone; problem edges are dashed, red and end at the zone's sink", () => {
   const markdown = reportMarkdown(makeReport({
     references: [
       makeRef({ name: "a", status: "rewritten" }),
@@ -252,46 +345,49 @@ Deno.test("the graph has one subgraph per zone and a dashed edge to the zone's u
         status: "rewritten",
         targets: [{ kind: "MeshMultiZoneService", name: "m", zone: "west", createdIn: "global" }],
       }),
+      makeRef({ name: "d", zone: "west", status: "ambiguous" }),
     ],
   }));
-  assert.equal(
-    mermaidBlock(markdown),
-    [
-      "flowchart LR",
-      '  subgraph z1 ["global"]',
-      '    n6["MeshMultiZoneService m (in west)"]',
-      "  end",
-      '  subgraph z2 ["zone east"]',
-      '    n1["MeshHTTPRoute kuma-demo/a"]',
-      '    n2["MeshService kuma-demo/backend"]',
-      "  end",
-      '  subgraph z3 ["zone west"]',
-      '    n3["MeshHTTPRoute kuma-demo/b"]',
-      '    n4["unresolved"]:::problem',
-      '    n5["MeshHTTPRoute kuma-demo/c"]',
-      "  end",
-      '  n1 -->|"rewritten §8080"| n2',
-      '  n3 -.->|"unresolved"| n4',
-      '  n5 -->|"rewritten"| n6',
-      "  classDef problem fill:#fee,stroke:#c33,color:#000",
-    ].join("\n"),
+  assert.ok(markdown.includes("<details><summary><b>Graph: zone east</b> (1 reference)</summary>"));
+  assert.ok(
+    markdown.includes("<details><summary><b>Graph: zone west</b> (3 references)</summary>"),
   );
+  const [east, west] = mermaidBlocks(markdown);
+  assert.ok(east!.includes('  n1 -->|"rewritten §8080"| n2'), east);
+  assert.deepEqual(west!.split("\n").slice(0, 10), [
+    "flowchart LR",
+    '  n1["MeshHTTPRoute kuma-demo/b"]',
+    '  n2["unresolved"]:::problem',
+    '  n3["MeshHTTPRoute kuma-demo/d"]',
+    '  n4["MeshService kuma-demo/backend (in east)"]',
+    '  n5["MeshHTTPRoute kuma-demo/c"]',
+    '  n6["MeshMultiZoneService m (from global)"]',
+    '  n1 -.->|"unresolved"| n2',
+    '  n3 -.->|"ambiguous §8080"| n4',
+    '  n5 -->|"rewritten"| n6',
+  ]);
+  assert.ok(west!.includes("  linkStyle 0,1 stroke:#c33,stroke-width:2px"), west);
+  assert.ok(markdown.includes("Legend: `§name` port section"));
 });
 
-Deno.test("the graph draws identical edges once and stops at 150 edges", () => {
-  const twice = reportMarkdown(makeReport({
-    references: [makeRef({ field: "spec.to[0]" }), makeRef({ field: "spec.to[1]" })],
+Deno.test("a route's targetRef and backendRefs to one MeshService are one edge; graphs are capped", () => {
+  const merged = reportMarkdown(makeReport({
+    references: [
+      makeRef({ field: "spec.to[0].targetRef", role: "to", status: "rewritten" }),
+      makeRef({ field: "spec.to[0].rules[0].default.backendRefs[0]", status: "rewritten" }),
+    ],
   }));
-  assert.ok(mermaidBlock(twice)!.includes('n1 -->|"migrated §8080 ×2"| n2'));
+  assert.ok(mermaidBlocks(merged)[0]!.includes('n1 -->|"rewritten §8080 ×2"| n2'));
 
-  const references = Array.from({ length: 151 }, (_, i) => makeRef({ name: `r${i}` }));
+  const references = Array.from({ length: 45 }, (_, i) => makeRef({ name: `r${i}` }));
   const markdown = reportMarkdown(makeReport({ references }));
-  const edges = mermaidBlock(markdown)!.split("\n").filter((line) => line.includes("-->"));
-  assert.equal(edges.length, 150);
-  assert.ok(markdown.includes("_Graph cut at 150 of 151 edges;"));
+  const graph = mermaidBlocks(markdown)[0]!;
+  assert.equal(graph.split("\n").filter((line) => line.includes("-->")).length, 40);
+  assert.ok(graph.includes('  more["… and 5 more references"]:::more'));
+  assert.ok(markdown.includes("(45 references, 40 of 45 edges drawn)"));
 });
 
-Deno.test("the output is deterministic; only rows of one status follow the report's order", () => {
+Deno.test("the output is deterministic and the graphs do not depend on the report's order", () => {
   const references = [
     makeRef({ name: "a", status: "rewritten" }),
     makeRef({ name: "b", zone: "west", status: "unresolved", targets: [] }),
@@ -300,86 +396,33 @@ Deno.test("the output is deterministic; only rows of one status follow the repor
   ];
   const report = makeReport({ references });
   assert.equal(reportMarkdown(report), reportMarkdown(structuredClone(report)));
-  // One reference per status: the whole output is independent of the order.
   assert.equal(
     reportMarkdown(makeReport({ references: [...references].reverse() })),
     reportMarkdown(report),
   );
-
-  // Two of one status: their rows follow the report, everything else is the same.
   const same = [
     makeRef({ name: "x", status: "rewritten" }),
-    makeRef({ name: "y", zone: "west", status: "rewritten" }),
+    makeRef({ name: "y", status: "rewritten" }),
   ];
   const forward = reportMarkdown(makeReport({ references: [...references, ...same] }));
-  const backward = reportMarkdown(
-    makeReport({ references: [...same, ...references].reverse() }),
-  );
+  const backward = reportMarkdown(makeReport({ references: [...same, ...references].reverse() }));
   assert.notEqual(forward, backward);
-  assert.equal(mermaidBlock(forward), mermaidBlock(backward));
-  assert.deepEqual(
-    referenceRows(forward).toSorted(),
-    referenceRows(backward).toSorted(),
-  );
-  const names = (md: string) => referenceRows(md).map((row) => cells(row)[0]!.split("/")[1]);
-  assert.deepEqual(names(forward), ["b", "d", "a", "x", "y", "c"]);
-  assert.deepEqual(names(backward), ["b", "d", "a", "y", "x", "c"]);
+  assert.deepEqual(mermaidBlocks(forward), mermaidBlocks(backward));
+  assert.deepEqual(referenceRows(forward).toSorted(), referenceRows(backward).toSorted());
 });
 
 Deno.test("an empty report says so and draws no graph", () => {
   const markdown = reportMarkdown(makeReport());
   assert.ok(
-    markdown.includes(
-      "No references: no route or policy in the input refers to a destination.",
-    ),
+    markdown.includes("No references: no route or policy in the input refers to a destination."),
   );
+  assert.ok(markdown.includes("Nothing needs review: no error, warning or problem reference."));
   assert.ok(!markdown.includes("```"));
-  assert.ok(!markdown.includes("### Meshes"));
-  assert.ok(!markdown.includes("### Reachable backends"));
-  assert.ok(markdown.includes("No errors or warnings."));
+  assert.ok(!markdown.includes("<details"));
   assert.ok(markdown.endsWith(".\n") && !markdown.endsWith("\n\n"));
 });
 
-Deno.test("the verdict gives the blocking count, version, zones, stage and result counts", () => {
-  const results: Result[] = [
-    { severity: "warning", message: "w" },
-    { severity: "error", message: "e" },
-    { severity: "warning", message: "w2" },
-  ];
-  const blocked = reportMarkdown(
-    makeReport({
-      zones: [
-        { name: "east", environment: "kubernetes", meshServiceOutput: "preview" },
-        { name: "west", environment: "universal", meshServiceOutput: "preview" },
-      ],
-      migration: {
-        stage: "ReachableBackends",
-        referenceStyle: "name",
-        meshes: [],
-        reachableBackends: [],
-        complete: false,
-        remaining: 3,
-      },
-      results,
-    }),
-    { title: "Kuma | migration" },
-  );
-  const [title, , verdict] = blocked.split("\n");
-  assert.equal(title, "## Kuma \\| migration");
-  assert.equal(
-    verdict,
-    "⚠️ **3 references still block Exclusive / Kuma 3.0** · Kuma 2.14 · zones east, west · " +
-      "stage ReachableBackends · 1 error · 2 warnings",
-  );
-  const done = reportMarkdown(makeReport({ kumaVersion: null }));
-  assert.equal(
-    done.split("\n")[2],
-    "✅ **Migration complete**: no legacy or unresolved reference remains · " +
-      "Kuma version unknown · zone east · 0 errors · 0 warnings",
-  );
-});
-
-Deno.test("Meshes and reachable backends are listed when the report has some", () => {
+Deno.test("Meshes and reachable backends are listed, collapsed, when the report has some", () => {
   const markdown = reportMarkdown(makeReport({
     migration: {
       stage: "Exclusive",
@@ -401,42 +444,71 @@ Deno.test("Meshes and reachable backends are listed when the report has some", (
       remaining: 0,
     },
   }));
-  assert.ok(markdown.includes(
-    "| default | Disabled → Exclusive | mesh.yaml |\n| other | – → – | – |",
-  ));
-  assert.ok(markdown.includes(
-    "| Deployment kuma-demo/web | – | " +
-      "MeshService kuma-demo/backend :8080<br>MeshExternalService httpbin |",
-  ));
+  assert.deepEqual(tableRows(markdown, "<b>Meshes (2)</b>").map(cells), [
+    ["default", "Disabled → Exclusive", "mesh.yaml"],
+    ["other", "– → –", "–"],
+  ]);
+  assert.deepEqual(tableRows(markdown, "<b>Reachable backends (1)</b>").map(cells), [
+    [
+      "Deployment kuma-demo/web",
+      "MeshService kuma-demo/backend :8080<br>MeshExternalService httpbin",
+    ],
+  ]);
 });
 
-Deno.test("results list errors, then warnings, capped; infos are only counted", () => {
-  const results: Result[] = [
-    { severity: "info", message: "i" },
-    { severity: "warning", message: "w1", file: { path: "a.yaml" } },
-    {
-      severity: "error",
-      message: "e1",
-      resourceRef: { apiVersion: "v1", kind: "Service", name: "s", namespace: "ns" },
-      field: { path: "spec.ports[0]" },
-    },
-    { severity: "warning", message: "w2" },
-  ];
-  const markdown = reportMarkdown(makeReport({ results }), { maxRows: 2 });
-  const section = markdown.split("### Results\n")[1]!;
+Deno.test("changes from the base branch: MeshServices, references and problems", () => {
+  const meshService = (name: string) =>
+    ({
+      name,
+      namespace: "kuma-demo",
+      mesh: "default",
+      zone: "east",
+      output: "preview" as const,
+      source: { kind: "Service" as const, service: name },
+      ports: [],
+      selector: {},
+      vips: [],
+      legacyServices: [],
+      hostnames: [],
+      views: [],
+    }) as unknown as Report["meshServices"][number];
+  const base = makeReport({
+    meshServices: [meshService("old"), meshService("kept")],
+    references: [makeRef({ name: "web", status: "rewritten" }), makeRef({ name: "gone" })],
+  });
+  const head = makeReport({
+    meshServices: [meshService("kept"), meshService("new")],
+    references: [
+      makeRef({ name: "web", status: "unresolved", targets: [] }),
+      makeRef({ name: "api" }),
+    ],
+  });
+  const markdown = reportMarkdown(head, { base });
+  const section = markdown.split("### Changes from the base branch\n\n")[1]!.split("\n\n")[0]!;
   assert.equal(
-    section,
+    section.replaceAll("<wbr>", ""),
     [
-      "",
-      "| Severity | Resource | Field | Message |",
-      "| --- | --- | --- | --- |",
-      "| **error** | Service ns/s | spec.ports\\[0\\] | e1 |",
-      "| warning | a.yaml | – | w1 |",
-      "",
-      "_1 more error or warning not shown (2 of 3); the full list is in the JSON report._",
-      "",
-      "Infos are not listed (1 info in the JSON report).",
-      "",
+      "- MeshServices: 1 added (kuma-demo/new (east)), 1 removed (kuma-demo/old (east))",
+      "- References: 1 new, 1 removed, 1 status change",
+      "  - MeshHTTPRoute kuma-demo/web spec.to\\[0\\].rules\\[0\\].default.backendRefs\\[0\\]: " +
+      "rewritten → **unresolved**",
+      "- Problems: **1 new**, 0 fixed",
+      "  - new: unresolved: MeshHTTPRoute kuma-demo/web spec.to\\[0\\].rules\\[0\\].default.backendRefs\\[0\\]",
     ].join("\n"),
   );
+  assert.ok(
+    reportMarkdown(head, { base: head }).includes(
+      "No change in MeshServices, references or problems.",
+    ),
+  );
+  assert.ok(!reportMarkdown(head).includes("Changes from the base branch"));
+});
+
+Deno.test("long names get break opportunities that add no character", () => {
+  const name = "backend-with-a-long-name_kuma-demo-namespace_svc_8080";
+  const wrapped = mdWrap(name);
+  assert.ok(wrapped.split("<wbr>").length >= 3, wrapped);
+  assert.ok(wrapped.split("<wbr>").every((piece) => piece.length <= 30), wrapped);
+  assert.equal(wrapped.replaceAll("<wbr>", "").replaceAll("\\_", "_"), name);
+  assert.equal(mdWrap("short-name"), "short-name");
 });

