@@ -74,6 +74,7 @@ import {
   dataplaneShapeResults,
   generateUniversalMeshServices,
 } from "./steps/universal_mesh_services.ts";
+import { checkVersion, convertForVersion } from "./steps/version_checks.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -166,7 +167,17 @@ export function renderResourceList(input: unknown): RenderOutput {
     if (stage.items[i] !== item) replaced.set(item, stage.items[i]!);
   });
 
-  const layout = withoutDuplicates(planZones(stage.items, config.config));
+  // Conversions the target version defines (3.0: from[] to rules[]) come before references.
+  const converted = convertForVersion(stage.items, features);
+  results.push(...converted.results);
+  const inputOf = new Map<KubeObject, KubeObject>();
+  checked.valid.forEach((item, i) => {
+    if (converted.items[i] === stage.items[i]) return;
+    replaced.set(item, converted.items[i]!);
+    inputOf.set(converted.items[i]!, item);
+  });
+
+  const layout = withoutDuplicates(planZones(converted.items, config.config));
   results.push(...layout.results);
   const zones = layout.zones.map((zone) =>
     deriveZone(zone, config.config, features, layout.multizone, results)
@@ -233,8 +244,13 @@ export function renderResourceList(input: unknown): RenderOutput {
   });
   results.push(...migration.results);
   for (const [from, to] of [...references.rewritten, ...migration.rewritten]) {
-    replaced.set(from, to);
+    replaced.set(inputOf.get(from) ?? from, to);
   }
+  results.push(...versionResults(checked.valid, replaced, {
+    inputOf,
+    meshes: stage.meshes,
+    findings: references.findings,
+  }, features));
 
   const merged = mergeItems(items.map((item) => replaced.get(item) ?? item), [
     ...zones.flatMap((z) =>
@@ -520,6 +536,36 @@ function withoutDuplicates(layout: ZoneLayout): ZoneLayout {
     global: layout.global.filter(keep),
     results: [...layout.results, ...found.flatMap((d) => d.results)],
   };
+}
+
+/** Every Kuma object as the output holds it, judged against the target version. */
+function versionResults(
+  items: readonly KubeObject[],
+  replaced: ReadonlyMap<KubeObject, KubeObject>,
+  context: {
+    inputOf: ReadonlyMap<KubeObject, KubeObject>;
+    meshes: readonly { name: string; modeAfter: string | null }[];
+    findings: readonly { object: KubeObject; reference: { field: string } }[];
+  },
+  features: KumaFeatures,
+): Result[] {
+  const exclusive = new Set(
+    context.meshes.filter((m) => m.modeAfter === "Exclusive").map((m) => m.name),
+  );
+  // Fields a reference finding already reports, by input item.
+  const reported = new Map<KubeObject, Set<string>>();
+  for (const finding of context.findings) {
+    const input = context.inputOf.get(finding.object) ?? finding.object;
+    const fields = reported.get(input) ?? new Set<string>();
+    fields.add(finding.reference.field);
+    reported.set(input, fields);
+  }
+  return checkVersion({
+    items: items.map((input) => ({ input, output: replaced.get(input) ?? input })),
+    features,
+    gated: (mesh) => features.v3 || exclusive.has(mesh),
+    covered: (input, field) => reported.get(input)?.has(field) ?? false,
+  });
 }
 
 function versionNotes(config: Config, features: KumaFeatures): Result[] {

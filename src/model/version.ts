@@ -6,6 +6,8 @@
  * @module
  */
 
+import { topLevelKinds } from "./acceptance.ts";
+
 /** Kuma minor versions the tool emulates. */
 export const KUMA_VERSIONS = ["2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "3.0"] as const;
 
@@ -133,7 +135,7 @@ export function featuresOf(version: KumaVersion): KumaFeatures {
     legacyPortDrops: atLeast(version, "2.10"),
     mirrorRealReferences: v3,
     backendRefNamespaceDefault: v3,
-    dataplaneTargetRef: atLeast(version, "2.10"),
+    dataplaneTargetRef: topLevelKinds(version).includes("Dataplane"),
     routeProducerItems: atLeast(version, "2.11"),
   };
 }
