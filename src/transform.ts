@@ -169,7 +169,6 @@ export function renderResourceList(input: unknown): RenderOutput {
 
   // Conversions the target version defines (3.0: from[] to rules[]) come before references.
   const converted = convertForVersion(stage.items, features);
-  results.push(...converted.results);
   const inputOf = new Map<KubeObject, KubeObject>();
   checked.valid.forEach((item, i) => {
     if (converted.items[i] === stage.items[i]) return;

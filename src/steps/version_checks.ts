@@ -34,7 +34,6 @@ import { REASON, resultAt } from "../results.ts";
 export interface ConvertOutput {
   /** The items, each converted one replaced (same order). */
   items: KubeObject[];
-  results: Result[];
 }
 
 /** Why a `spec.from` cannot become `spec.rules`, or the rules it becomes. */
@@ -112,7 +111,6 @@ export function convertForVersion(
   items: readonly KubeObject[],
   features: KumaFeatures,
 ): ConvertOutput {
-  const results: Result[] = [];
   const out = items.map((item) => {
     const rule = isKuma(item) ? kindRule(String(item.kind)) : undefined;
     const spec = isObject(item.spec) ? item.spec : undefined;
@@ -120,16 +118,10 @@ export function convertForVersion(
     if (rule.spec?.from === undefined || inSpan(rule.spec.from, features.version)) return item;
     const conversion = fromConversion(rule, spec);
     if (!("rules" in conversion)) return item;
-    results.push(resultAt(
-      "info",
-      item,
-      `${item.kind} "${item.metadata?.name}": rewrote spec.from to spec.rules: Kuma 3.0 removed spec.from, and one from[] entry for every client (kind "Mesh") is one catch-all rule with the same default`,
-      REASON.versionAcceptance,
-      { field: "spec.from" },
-    ));
+    // No result: a rerun on the output finds nothing to convert, and must say the same.
     return { ...item, spec: withRules(spec, conversion.rules) };
   });
-  return { items: out, results };
+  return { items: out };
 }
 
 /** Inputs of {@link checkVersion}. */
@@ -214,7 +206,7 @@ function reject(context: Context, field: string, message: string): void {
     context.gate ? "error" : "warning",
     context.input,
     `${what(context)} ${field}: ${message}${
-      context.gate ? "" : " (an error once the mesh is Exclusive or on Kuma 3.0)"
+      context.gate ? "" : " (an error once the mesh's migrationStage is Exclusive)"
     }`,
     REASON.versionAcceptance,
     { field },
@@ -292,16 +284,21 @@ function checkRef(site: RefSite, context: Context): void {
   const version = context.features.version;
   const crd = holding(site.positionRule.crd, version);
   const kuma = holding(site.positionRule.kuma, version);
-  if (!kuma.includes(ref.kind)) {
+  const rejected = !kuma.includes(ref.kind);
+  if (rejected) {
     const by = crd.includes(ref.kind)
       ? `Kuma's ${site.rule.kind} validator accepts only ${list(kuma)} here`
-      : `the ${site.rule.kind} CRD of Kuma ${version} allows only ${list(crd)}`;
+      : `the ${site.rule.kind} CRD of Kuma ${version} has no such kind here, and Kuma accepts ${
+        list(kuma)
+      }`;
     reject(
       context,
       `${path}.kind`,
       `kind "${ref.kind}" is rejected: ${by}; ${replacement(site, ref.kind, kuma, version)}`,
     );
   }
+  // A rejected kind is replaced as a whole: its other fields need no word of their own.
+  if (rejected) return;
   const fields = holding(site.positionRule.fields, version);
   for (const key of Object.keys(ref)) {
     if (fields.includes(key)) continue;
