@@ -74,7 +74,7 @@ import {
   dataplaneShapeResults,
   generateUniversalMeshServices,
 } from "./steps/universal_mesh_services.ts";
-import { checkVersion, convertForVersion } from "./steps/version_checks.ts";
+import { convertForVersion, versionResults } from "./steps/version_checks.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -245,11 +245,14 @@ export function renderResourceList(input: unknown): RenderOutput {
   for (const [from, to] of [...references.rewritten, ...migration.rewritten]) {
     replaced.set(inputOf.get(from) ?? from, to);
   }
-  results.push(...versionResults(checked.valid, replaced, {
+  results.push(...versionResults({
+    items: checked.valid,
+    replaced,
     inputOf,
     meshes: stage.meshes,
     findings: references.findings,
-  }, features));
+    features,
+  }));
 
   const merged = mergeItems(items.map((item) => replaced.get(item) ?? item), [
     ...zones.flatMap((z) =>
@@ -535,36 +538,6 @@ function withoutDuplicates(layout: ZoneLayout): ZoneLayout {
     global: layout.global.filter(keep),
     results: [...layout.results, ...found.flatMap((d) => d.results)],
   };
-}
-
-/** Every Kuma object as the output holds it, judged against the target version. */
-function versionResults(
-  items: readonly KubeObject[],
-  replaced: ReadonlyMap<KubeObject, KubeObject>,
-  context: {
-    inputOf: ReadonlyMap<KubeObject, KubeObject>;
-    meshes: readonly { name: string; modeAfter: string | null }[];
-    findings: readonly { object: KubeObject; reference: { field: string } }[];
-  },
-  features: KumaFeatures,
-): Result[] {
-  const exclusive = new Set(
-    context.meshes.filter((m) => m.modeAfter === "Exclusive").map((m) => m.name),
-  );
-  // Fields a reference finding already reports, by input item.
-  const reported = new Map<KubeObject, Set<string>>();
-  for (const finding of context.findings) {
-    const input = context.inputOf.get(finding.object) ?? finding.object;
-    const fields = reported.get(input) ?? new Set<string>();
-    fields.add(finding.reference.field);
-    reported.set(input, fields);
-  }
-  return checkVersion({
-    items: items.map((input) => ({ input, output: replaced.get(input) ?? input })),
-    features,
-    gated: (mesh) => features.v3 || exclusive.has(mesh),
-    covered: (input, field) => reported.get(input)?.has(field) ?? false,
-  });
 }
 
 function versionNotes(config: Config, features: KumaFeatures): Result[] {

@@ -135,6 +135,44 @@ export interface CheckInput {
   covered: (input: KubeObject, field: string) => boolean;
 }
 
+/** Inputs of {@link versionResults}: the run's items and what the other steps made of them. */
+export interface RunVersionInput {
+  /** The input items. */
+  items: readonly KubeObject[];
+  /** Output form of each input item that changed. */
+  replaced: ReadonlyMap<KubeObject, KubeObject>;
+  /** Input item of each object {@link convertForVersion} made. */
+  inputOf: ReadonlyMap<KubeObject, KubeObject>;
+  /** Meshes and the mode the migration stage gives them. */
+  meshes: readonly { name: string; modeAfter: string | null }[];
+  /** Reference findings: their fields are left to the reference results. */
+  findings: readonly { object: KubeObject; reference: { field: string } }[];
+  features: KumaFeatures;
+}
+
+/**
+ * {@link checkVersion} over a run: the gate applies on Kuma 3.0 and to meshes
+ * whose mode becomes `Exclusive`; fields a reference finding reports are skipped.
+ */
+export function versionResults(input: RunVersionInput): Result[] {
+  const exclusive = new Set(
+    input.meshes.filter((m) => m.modeAfter === "Exclusive").map((m) => m.name),
+  );
+  const reported = new Map<KubeObject, Set<string>>();
+  for (const finding of input.findings) {
+    const item = input.inputOf.get(finding.object) ?? finding.object;
+    const fields = reported.get(item) ?? new Set<string>();
+    fields.add(finding.reference.field);
+    reported.set(item, fields);
+  }
+  return checkVersion({
+    items: input.items.map((item) => ({ input: item, output: input.replaced.get(item) ?? item })),
+    features: input.features,
+    gated: (mesh) => input.features.v3 || exclusive.has(mesh),
+    covered: (item, field) => reported.get(item)?.has(field) ?? false,
+  });
+}
+
 interface Context {
   input: KubeObject;
   features: KumaFeatures;
