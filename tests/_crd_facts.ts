@@ -20,6 +20,8 @@ export interface CrdKindFacts {
   specFields: string[];
   /** Per position: the `kind` enum, the reference's field names and its `proxyTypes` enum, sorted. */
   positions: Partial<Record<Position, { kinds: string[]; fields: string[]; proxyTypes: string[] }>>;
+  /** Fields of a `spec.rules[]` entry and of its `matches[]` items, sorted (when `spec.rules` exists). */
+  rules?: { fields: string[]; matches: string[] };
   /** `path` to enum values (sorted) outside reference positions, for {@link ENUM_KINDS}. */
   enums: Record<string, string[]>;
 }
@@ -88,7 +90,12 @@ export async function crdFacts(dir: URL): Promise<Map<string, CrdKindFacts>> {
           !Object.values(POSITION_PATHS).some((p) => path.startsWith(`${p}.`))
         ),
       );
+      const rule = at(root, "spec.rules[]");
+      const match = rule ? at(rule, "matches[]") : undefined;
+      const keys = (schema: Schema | undefined) =>
+        Object.keys(isPlain(schema?.properties) ? schema.properties : {}).sort();
       facts.set(kind, {
+        ...(rule ? { rules: { fields: keys(rule), matches: keys(match) } } : {}),
         openSpec: specSchema["x-kubernetes-preserve-unknown-fields"] === true,
         specFields: Object.keys(isPlain(specSchema.properties) ? specSchema.properties : {}).sort(),
         positions,

@@ -40,7 +40,20 @@ function tableFacts(rule: KindRule, version: KumaVersion): CrdKindFacts {
     const held = holding(values, version);
     if (held.length > 0) enums[path] = held;
   }
-  return { openSpec: rule.spec === undefined, specFields, positions, enums };
+  return {
+    ...(specFields.includes("rules")
+      ? {
+        rules: {
+          fields: holding(rule.rules?.fields, version),
+          matches: holding(rule.rules?.matches, version),
+        },
+      }
+      : {}),
+    openSpec: rule.spec === undefined,
+    specFields,
+    positions,
+    enums,
+  };
 }
 
 /** Every difference between the table and the CRDs of one directory, as readable lines. */
@@ -58,7 +71,7 @@ function disagreements(
     if (!crd) out.push(`${kind}: in the table, no CRD in this directory`);
     if (!rule || !crd) continue;
     const table = tableFacts(rule, version);
-    for (const key of ["openSpec", "specFields", "positions", "enums"] as const) {
+    for (const key of ["openSpec", "specFields", "positions", "rules", "enums"] as const) {
       try {
         assert.deepEqual(table[key], crd[key]);
       } catch {

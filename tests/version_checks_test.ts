@@ -274,3 +274,19 @@ Deno.test("enums: a MeshService identity of type ServiceTag is refused by Kuma 3
   assert.match(result.message, /"SpiffeID"/);
   assert.deepEqual(run([meshService], { kumaVersion: "2.14" }).results, []);
 });
+
+Deno.test("rules[] matches a version does not have are pruned: a warning, the rule widens", () => {
+  const timeout = policy("MeshTimeout", {
+    targetRef: MESH,
+    rules: [{
+      matches: [{ spiffeID: { type: "Exact", value: "spiffe://x/web" } }],
+      default: { idleTimeout: "1h" },
+    }],
+  });
+  const result = only(run([timeout], { kumaVersion: "2.13" }).results);
+  assert.equal(result.severity, "warning");
+  assert.equal(result.field?.path, "spec.rules[0].matches");
+  assert.match(result.message, /applies to every client/);
+  assert.deepEqual(run([timeout], { kumaVersion: "2.14" }).results, []);
+  assert.deepEqual(run([timeout], { kumaVersion: "3.0" }).results, []);
+});

@@ -72,6 +72,12 @@ export interface KindRule {
   /** `spec` fields; `undefined`: the CRD keeps `spec` open (`x-kubernetes-preserve-unknown-fields`). */
   spec: Spans | undefined;
   positions: Partial<Record<Position, PositionRule>>;
+  /**
+   * Fields of a `spec.rules[]` entry and of its `matches[]` items (rules
+   * select clients by match, never by `targetRef`); `undefined` without
+   * `spec.rules`.
+   */
+  rules: { fields: Spans; matches: Spans } | undefined;
   /** Enum values by field path (kinds of {@link ENUM_KINDS}). */
   enums: Readonly<Record<string, Spans>>;
   /**
@@ -157,6 +163,7 @@ interface PolicyInput {
   fromBecomesRules?: boolean;
   rulesWithTo?: boolean;
   v3Requires?: readonly string[];
+  rules?: { fields: Spans; matches: Spans };
 }
 
 function policy(input: PolicyInput): KindRule {
@@ -169,6 +176,7 @@ function policy(input: PolicyInput): KindRule {
     kind: input.kind,
     spec: input.spec,
     positions,
+    rules: input.rules,
     enums: {},
     fromBecomesRules: input.fromBecomesRules ?? false,
     rulesWithTo: input.rulesWithTo ?? false,
@@ -253,6 +261,7 @@ function route(kind: string, mirror: boolean): KindRule {
     kind,
     spec: { targetRef: ALL, to: ALL },
     positions,
+    rules: undefined,
     enums: mirror ? HTTP_ROUTE_ENUMS : {},
     fromBecomesRules: false,
     rulesWithTo: false,
@@ -265,6 +274,7 @@ function plain(kind: string, spec: Spans | undefined, enums: Record<string, Span
     kind,
     spec,
     positions: {},
+    rules: undefined,
     enums,
     fromBecomesRules: false,
     rulesWithTo: false,
@@ -273,6 +283,13 @@ function plain(kind: string, spec: Spans | undefined, enums: Record<string, Span
 }
 
 const FROM_TO_RULES = { targetRef: ALL, to: ALL, from: V2, rules: "2.10+" } as const;
+
+/** `spec.rules[]` with `matches` by SNI or SPIFFE ID from 2.14. */
+const RULES_WITH_MATCHES = {
+  fields: { default: ALL, matches: "2.14+" },
+  matches: { sni: "2.14+", spiffeID: "2.14+" },
+} as const;
+const RULES_DEFAULT_ONLY = { fields: { default: ALL }, matches: {} } as const;
 
 /** The table: one rule per Kuma kind with a CRD. */
 export const KIND_RULES: readonly KindRule[] = [
@@ -293,6 +310,7 @@ export const KIND_RULES: readonly KindRule[] = [
     from: ONLY_MESH,
     fromBecomesRules: true,
     v3Requires: ["to", "rules"],
+    rules: RULES_WITH_MATCHES,
   }),
   policy({
     kind: "MeshCircuitBreaker",
@@ -303,6 +321,7 @@ export const KIND_RULES: readonly KindRule[] = [
     fromBecomesRules: true,
     rulesWithTo: true,
     v3Requires: ["to", "rules"],
+    rules: RULES_DEFAULT_ONLY,
   }),
   policy({
     kind: "MeshFaultInjection",
@@ -311,6 +330,7 @@ export const KIND_RULES: readonly KindRule[] = [
     to: { Mesh: ALL },
     from: { Mesh: V2, MeshSubset: V2, MeshService: V2, MeshServiceSubset: V2 },
     rulesWithTo: true,
+    rules: { fields: { default: ALL, matches: ALL }, matches: { spiffeID: ALL, sni: "2.14+" } },
   }),
   policy({
     kind: "MeshHealthCheck",
@@ -338,6 +358,7 @@ export const KIND_RULES: readonly KindRule[] = [
     from: ONLY_MESH,
     fromBecomesRules: true,
     v3Requires: ["to", "rules"],
+    rules: RULES_WITH_MATCHES,
   }),
   policy({
     kind: "MeshRetry",
@@ -353,6 +374,7 @@ export const KIND_RULES: readonly KindRule[] = [
     from: ONLY_MESH,
     fromBecomesRules: true,
     v3Requires: ["to", "rules"],
+    rules: RULES_WITH_MATCHES,
   }),
   policy({
     kind: "MeshTLS",
@@ -360,6 +382,7 @@ export const KIND_RULES: readonly KindRule[] = [
     top: { Mesh: ALL, MeshSubset: V2, Dataplane: "2.10+" },
     from: ONLY_MESH,
     fromBecomesRules: true,
+    rules: RULES_DEFAULT_ONLY,
   }),
   policy({
     kind: "MeshTrace",
@@ -372,6 +395,7 @@ export const KIND_RULES: readonly KindRule[] = [
     top: { Mesh: ALL, MeshSubset: V2, MeshService: V2, MeshServiceSubset: V2, Dataplane: "2.10+" },
     from: { Mesh: V2, MeshSubset: V2, MeshService: V2, MeshServiceSubset: V2 },
     v3Requires: ["rules"],
+    rules: RULES_DEFAULT_ONLY,
   }),
   route("MeshHTTPRoute", true),
   route("MeshTCPRoute", false),

@@ -211,6 +211,7 @@ export function checkVersion(input: CheckInput): Result[] {
         );
       }
     }
+    if (rule.rules && Array.isArray(spec.rules)) checkRules(rule.rules, spec.rules, context);
     for (const [path, values] of Object.entries(rule.enums)) {
       const allowed = holding(values, input.features.version);
       for (const { path: at, ref: value } of valuesAt(spec, path)) {
@@ -305,6 +306,46 @@ function checkRemovedFrom(rule: KindRule, spec: Record<string, unknown>, context
     "spec.from",
     `Kuma ${context.features.version} removed spec.from and drops it silently, so its inbound settings stop applying; ${advice}`,
   );
+}
+
+/** `spec.rules[]` entries: fields and client matches the version does not have are pruned. */
+function checkRules(
+  rule: NonNullable<KindRule["rules"]>,
+  rules: readonly unknown[],
+  context: Context,
+): void {
+  const version = context.features.version;
+  const fields = holding(rule.fields, version);
+  const matches = holding(rule.matches, version);
+  rules.forEach((entry, i) => {
+    if (!isObject(entry)) return;
+    for (const key of Object.keys(entry)) {
+      if (fields.includes(key)) continue;
+      drop(
+        context,
+        `spec.rules[${i}].${key}`,
+        `Kuma ${version} rules have no ${key} (fields: ${list(fields)}): the API server prunes it${
+          key === "matches" ? ", so the rule applies to every client" : ""
+        }; remove it, or set kumaVersion to a version that has it`,
+      );
+    }
+    if (!fields.includes("matches") || !Array.isArray(entry.matches)) return;
+    entry.matches.forEach((match, j) => {
+      if (!isObject(match)) return;
+      for (const key of Object.keys(match)) {
+        if (matches.includes(key)) continue;
+        drop(
+          context,
+          `spec.rules[${i}].matches[${j}].${key}`,
+          `Kuma ${version} rule matches have no ${key} (fields: ${
+            list(matches)
+          }): the API server prunes it, so the rule matches more clients; match by ${
+            list(matches)
+          }`,
+        );
+      }
+    });
+  });
 }
 
 interface RefSite {
