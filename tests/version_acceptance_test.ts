@@ -4,10 +4,12 @@ import {
   inSpan,
   KIND_RULES,
   type KindRule,
+  kindRule,
   type Position,
   positionField,
   PROXY_TYPES,
 } from "../src/model/acceptance.ts";
+import { KIND, POLICY_KINDS } from "../src/model/kuma.ts";
 import { featuresOf, type KumaVersion } from "../src/model/version.ts";
 import { CRD_ROOT, type CrdDir, crdsAvailable } from "./_crd.ts";
 import { crdFacts, type CrdKindFacts } from "./_crd_facts.ts";
@@ -166,4 +168,12 @@ Deno.test("version features read top-level Dataplane support from the table", ()
       holding(rule.positions.top!.kuma, version).includes("Dataplane"),
     );
   }
+});
+
+Deno.test("every policy kind the tool reads has a row in the acceptance table", () => {
+  const kinds = new Set(KIND_RULES.map((r) => r.kind));
+  for (const kind of [...POLICY_KINDS, KIND.mesh, KIND.dataplane, KIND.meshService]) {
+    assert.ok(kinds.has(kind), `${kind} has no row in src/model/acceptance.ts`);
+  }
+  for (const kind of kinds) assert.ok(kindRule(kind), kind);
 });

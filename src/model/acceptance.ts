@@ -10,7 +10,10 @@
  * line); `tests/version_acceptance_test.ts` derives them again from
  * `shared/kuma/crds/{2.9,2.14,3.0-dev}` and fails on any difference. Kuma's
  * validators accept fewer `targetRef` kinds than the CRD enums list: `kuma`
- * holds what they accept (any policy role, any top-level kind), from
+ * holds what they accept, as the union over policy roles (a system-namespace
+ * or Universal policy accepts more top-level kinds) and top-level kinds (a
+ * MeshGateway top level narrows `to[]`), so the tool never refuses what some
+ * form of the policy may write; from
  * `pkg/plugins/policies/<kind>/api/v1alpha1/validator.go` (MeshHTTPRoute:
  * `validation.go`) at v2.9.13, v2.10.9, v2.11.8, v2.12.4, v2.13.0, v2.14.3
  * and 348b6528.
@@ -142,7 +145,10 @@ const CRD_FROM: Spans = Object.fromEntries(
 );
 const CRD_BACKEND: Spans = { ...CRD_TO, Dataplane: "2.10+" };
 
-/** Top-level kinds most policies' validators accept (2.x: any role; 3.0: Mesh and Dataplane). */
+/**
+ * Top-level kinds most policies' validators accept (2.x: any role; 3.0: Mesh and Dataplane,
+ * UPGRADE.md 3.0.0 "Legacy top-level policy `targetRef` selector kinds removed").
+ */
 const KUMA_TOP: Spans = {
   Mesh: ALL,
   MeshSubset: V2,
