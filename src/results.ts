@@ -60,6 +60,7 @@ export const REASON = {
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",
   versionNote: "VersionNote",
+  versionAcceptance: "VersionAcceptance",
   environmentDetected: "EnvironmentDetected",
   // Bad input.
   invalidInput: "InvalidInput",

@@ -76,6 +76,7 @@ import {
   generateUniversalMeshServices,
 } from "./steps/universal_mesh_services.ts";
 import type { ManagedUpdate } from "./steps/generator_managed.ts";
+import { convertForVersion, versionResults } from "./steps/version_checks.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -168,7 +169,16 @@ export function renderResourceList(input: unknown): RenderOutput {
     if (stage.items[i] !== item) replaced.set(item, stage.items[i]!);
   });
 
-  const layout = withoutDuplicates(planZones(stage.items, config.config));
+  // Conversions the target version defines (3.0: from[] to rules[]) come before references.
+  const converted = convertForVersion(stage.items, features);
+  const inputOf = new Map<KubeObject, KubeObject>();
+  checked.valid.forEach((item, i) => {
+    if (converted.items[i] === stage.items[i]) return;
+    replaced.set(item, converted.items[i]!);
+    inputOf.set(converted.items[i]!, item);
+  });
+
+  const layout = withoutDuplicates(planZones(converted.items, config.config));
   results.push(...layout.results);
   const zones = layout.zones.map((zone) =>
     deriveZone(zone, config.config, features, layout.multizone, results)
@@ -245,8 +255,16 @@ export function renderResourceList(input: unknown): RenderOutput {
   });
   results.push(...migration.results);
   for (const [from, to] of [...references.rewritten, ...migration.rewritten]) {
-    replaced.set(from, to);
+    replaced.set(inputOf.get(from) ?? from, to);
   }
+  results.push(...versionResults({
+    items: checked.valid,
+    replaced,
+    inputOf,
+    meshes: stage.meshes,
+    findings: references.findings,
+    features,
+  }));
 
   const merged = mergeItems(items.map((item) => replaced.get(item) ?? item), [
     ...zones.flatMap((z) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KUMA_VERSIONS } from "../src/model/version.ts";
-import type { KubeObject } from "../src/model/krm.ts";
+import type { KubeObject, Result } from "../src/model/krm.ts";
 import { render } from "../src/transform.ts";
 import {
   assertValidAgainstCrds,
@@ -230,4 +230,101 @@ Deno.test("rewritten routes and policies validate against the CRDs of their vers
   ) {
     assert.ok(kinds.has(kind), `no golden case rewrites a ${kind} in an error-free run`);
   }
+});
+
+/** Kuma objects of the output that pass through from the input (rewritten or not), in Kubernetes form. */
+function passedKumaItems(output: readonly KubeObject[]): KubeObject[] {
+  return output.filter((item) =>
+    generatedItems([item]).length === 0 && String(item.apiVersion ?? "").startsWith("kuma.io/")
+  ).map(asKubernetes);
+}
+
+function sameObject(ref: Result["resourceRef"], item: KubeObject): boolean {
+  return ref !== undefined && ref.kind === item.kind && ref.name === item.metadata?.name &&
+    (ref.namespace ?? "") === (item.metadata?.namespace ?? "");
+}
+
+Deno.test(
+  "no Kuma object that its version's CRD refuses or prunes passes an error-free run unflagged",
+  {
+    ignore: !available,
+  },
+  async () => {
+    let checked = 0;
+    let flagged = 0;
+    for (const testCase of cases) {
+      const input = await readResourceList(testCase.input);
+      const output = render(input).resourceList;
+      const results = output.results ?? [];
+      if (results.some((r) => r.severity === "error")) continue;
+      const validators = await loadCrdValidators(crdDirFor(kumaVersionOf(input)));
+      for (const item of passedKumaItems(output.items)) {
+        if (!validators.byKind.has(`${item.apiVersion}/${item.kind}`)) continue;
+        checked++;
+        const problems = crdProblems(validators, item);
+        if (problems === undefined) continue;
+        const warned = results.some((r) =>
+          r.severity === "warning" && sameObject(r.resourceRef, item)
+        );
+        assert.ok(
+          warned,
+          `${testCase.name}: ${item.kind} ${item.metadata?.name} is invalid against crds/${validators.dir} (${problems}) and no warning names it`,
+        );
+        flagged++;
+      }
+    }
+    assert.ok(
+      checked >= 100,
+      `expected Kuma objects across error-free golden runs, got ${checked}`,
+    );
+    assert.ok(
+      flagged >= 1,
+      "no error-free golden run holds a flagged object, so the check is untested",
+    );
+  },
+);
+
+Deno.test("objects the gate passes after replacement validate against their version's CRDs", {
+  ignore: !available,
+}, async () => {
+  const replaced = cases.filter((c) => /^version-acceptance\/replaced-/.test(c.name));
+  assert.ok(replaced.length >= 3, `expected the replaced-* golden cases, got ${replaced.length}`);
+  const kinds = new Set<string>();
+  for (const testCase of replaced) {
+    const input = await readResourceList(testCase.input);
+    const output = render(input).resourceList;
+    assert.equal(
+      (output.results ?? []).filter((r) => r.severity !== "info").length,
+      0,
+      `${testCase.name}: a replaced construct still has a warning or error`,
+    );
+    const items = passedKumaItems(output.items);
+    for (const item of items) kinds.add(String(item.kind));
+    await assertValidAgainstCrds(items, kumaVersionOf(input), { kinds: [...kinds] });
+  }
+  for (const kind of ["MeshTimeout", "MeshTrafficPermission", "MeshHTTPRoute", "Dataplane"]) {
+    assert.ok(kinds.has(kind), `no replaced-* golden case holds a ${kind}`);
+  }
+});
+
+Deno.test("a from[] rewritten to rules[] on Kuma 3.0 validates against the 3.0 CRD", {
+  ignore: !available,
+}, async () => {
+  const testCase = cases.find((c) => c.name === "version-acceptance/replaced-3.0")!;
+  const input = await readResourceList(testCase.input);
+  const output = render(input).resourceList;
+  const rewritten = rewrittenItems(input.items, output.items).filter((item) =>
+    item.metadata?.name === "inbound-timeout"
+  );
+  assert.equal(rewritten.length, 1, "inbound-timeout's from[] must be rewritten");
+  assert.deepEqual((rewritten[0]!.spec as Record<string, unknown>).rules, [{
+    default: { idleTimeout: "1h" },
+  }]);
+  assert.equal(await assertValidAgainstCrds(rewritten, "3.0", { kinds: ["MeshTimeout"] }), 1);
+  // The input form does not validate on 3.0: from is not in its CRD.
+  const original = input.items.find((item) => item.metadata?.name === "inbound-timeout")!;
+  await assert.rejects(
+    () => assertValidAgainstCrds([original], "3.0", { kinds: ["MeshTimeout"] }),
+    /from/,
+  );
 });

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { topLevelKinds } from "./acceptance.ts";
+
 /** Kuma minor versions the tool emulates. */
 export const KUMA_VERSIONS = ["2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "3.0"] as const;
 
@@ -137,7 +139,7 @@ export function featuresOf(version: KumaVersion): KumaFeatures {
     legacyPortDrops: atLeast(version, "2.10"),
     mirrorRealReferences: v3,
     backendRefNamespaceDefault: v3,
-    dataplaneTargetRef: atLeast(version, "2.10"),
+    dataplaneTargetRef: topLevelKinds(version).includes("Dataplane"),
     routeProducerItems: atLeast(version, "2.11"),
     generatorLocalOnly: atLeast(version, "2.14"),
     generatorDesiredLabels: atLeast(version, "2.14"),
