@@ -123,6 +123,8 @@ export interface Config {
   crossZoneReferences: Record<string, CrossZoneChoice>;
   /** Workloads (`namespace/name`, Universal Dataplane `name`, `*` wildcards) that get reachable backends. */
   reachableBackendsFor: string[];
+  /** Add `appProtocol` to Service ports whose protocol annotation MeshService mode would drop. */
+  fixAppProtocol: boolean;
 }
 
 /**
@@ -180,6 +182,8 @@ export interface ConfigInput {
   crossZoneReferences?: CrossZoneChoice | Record<string, CrossZoneChoice>;
   /** Workloads that get reachable backends. */
   reachableBackendsFor?: string | string[];
+  /** Add `appProtocol` to Service ports that have only the protocol annotation. */
+  fixAppProtocol?: boolean;
 }
 
 /** The typed functionConfig object for a {@link ConfigInput}. */
@@ -217,6 +221,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze<Config>({
   migrationStage: undefined,
   crossZoneReferences: {},
   reachableBackendsFor: [],
+  fixAppProtocol: false,
 });
 
 /** Default file layout when zones are configured. */
@@ -417,6 +422,7 @@ const FIELD_SCHEMAS = {
         'Must be "namespace/name", "name" or use * for either part',
       ),
     )).optional(),
+  fixAppProtocol: () => booleanField().optional(),
 };
 
 type FieldKey = keyof typeof FIELD_SCHEMAS;
@@ -573,6 +579,7 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     migrationStage: value.migrationStage as MigrationStage | undefined,
     crossZoneReferences: value.crossZoneReferences ?? {},
     reachableBackendsFor: value.reachableBackendsFor ?? [],
+    fixAppProtocol: value.fixAppProtocol ?? DEFAULT_CONFIG.fixAppProtocol,
   };
   const problems = crossFieldProblems(resolved);
   if (problems.length > 0) {

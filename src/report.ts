@@ -170,6 +170,38 @@ export interface ReportMigration {
   remaining: number;
 }
 
+/** What a traffic change is about (see {@link ReportTrafficChange}). */
+export type TrafficChangeKind =
+  /** A port's protocol under `kuma.io/service` differs from its MeshService's `appProtocol`. */
+  | "protocol"
+  /** A rewritten top-level targetRef selects more inbounds than the legacy name did. */
+  | "portSelection"
+  /** A service in several zones: a MeshService reference would reach one zone only. */
+  | "crossZone"
+  /** A MeshProxyPatch matches a `kuma.io/service` cluster name MeshService outbounds do not have. */
+  | "proxyPatch"
+  /** Reachable backends list only what routes and policies show. */
+  | "reachableBackends";
+
+/** A difference between traffic under `kuma.io/service` and under MeshService that nobody asked for. */
+export interface ReportTrafficChange {
+  kind: TrafficChangeKind;
+  /** The object to change (a Service, Dataplane, route or policy); absent for the run. */
+  resource?: { kind: string; name: string; namespace?: string };
+  path?: string;
+  /** Zone it is in, or `global`. */
+  zone?: string;
+  /** KRM field path. */
+  field?: string;
+  /** Under `kuma.io/service`. */
+  before: string;
+  /** Under MeshService (after the run's rewrites and fixes). */
+  after: string;
+  /** True when the run fixed it (config `fixAppProtocol`, a carried `sectionName`). */
+  fixed: boolean;
+  message: string;
+}
+
 /** The report. */
 export interface Report {
   apiVersion: typeof REPORT_API_VERSION;
@@ -198,6 +230,8 @@ export interface Report {
   /** Every reference of every route and policy, before and after. */
   references: ReportReference[];
   migration: ReportMigration;
+  /** Differences in traffic between `kuma.io/service` and MeshService that the run found. */
+  trafficChanges: ReportTrafficChange[];
   results: Result[];
 }
 
@@ -216,6 +250,7 @@ export interface ReportContent {
   hostnameGenerators: Report["hostnameGenerators"];
   references: ReportReference[];
   migration: ReportMigration;
+  trafficChanges: ReportTrafficChange[];
 }
 
 /** Options of {@link buildReport}. */

@@ -16,7 +16,9 @@
  *    `ambiguous`, `needsDecision`, `unsupported`) and warnings in one
  *    three-column table (Where, Problem, Details); a result about a problem
  *    reference's field is folded into its row;
- * 5. collapsed (`<details>`): all references (Where, Before → after,
+ * 5. **Traffic changes** (only when the run found some): what changes between
+ *    traffic under `kuma.io/service` and under MeshService, open ones first;
+ * 6. collapsed (`<details>`): all references (Where, Before → after,
  *    Status), one Mermaid graph per zone with a one-line legend, Meshes,
  *    reachable backends, and the infos.
  *
@@ -74,6 +76,7 @@
  */
 
 import type { Result } from "./model/krm.ts";
+import { REASON } from "./results.ts";
 import type {
   ReferenceStatus,
   Report,
@@ -85,6 +88,7 @@ import { diffSection, reportDiff } from "./report_markdown/diff.ts";
 import { PROBLEM_STATUSES, zoneGraphs } from "./report_markdown/graph.ts";
 import { refNotation, targetNotation } from "./report_markdown/notation.ts";
 import { reviewSection, where } from "./report_markdown/review.ts";
+import { trafficChangesSection } from "./report_markdown/traffic.ts";
 import { details, leftOut, md, mdWrap, plural, table } from "./report_markdown/text.ts";
 
 /** Options of {@link reportMarkdown}. */
@@ -163,6 +167,7 @@ const LEGEND = "Legend: `§name` port section · `w=N` backendRef weight · `×N
  *     stage: "ReachableBackends", referenceStyle: "name", meshes: [], reachableBackends: [],
  *     complete: true, remaining: 0,
  *   },
+ *   trafficChanges: [],
  *   results: [],
  * };
  *
@@ -182,7 +187,12 @@ export function reportMarkdown(report: Report, options: ReportMarkdownOptions = 
   if (!(maxRows === Infinity || (Number.isSafeInteger(maxRows) && maxRows >= 0))) {
     throw new RangeError(`maxRows must be a non-negative integer, got ${maxRows}`);
   }
-  const review = reviewSection(report.references, report.results, maxRows);
+  const traffic = report.trafficChanges ?? [];
+  // Traffic-change warnings have their own table: list them there only.
+  const reviewed = traffic.length === 0
+    ? report.results
+    : report.results.filter((r) => r.tags?.["reason"] !== REASON.trafficChange);
+  const review = reviewSection(report.references, reviewed, maxRows);
   const blocks = [
     `## ${md(options.title ?? DEFAULT_TITLE)}`,
     [verdict(report), counts(report)].join("  \n"),
@@ -190,6 +200,7 @@ export function reportMarkdown(report: Report, options: ReportMarkdownOptions = 
     review.rows === 0
       ? "Nothing needs review: no error, warning or problem reference."
       : review.markdown,
+    trafficChangesSection(traffic, maxRows),
     referencesSection(report.references, maxRows),
     graphsSection(report.references),
     meshesSection(report.migration.meshes, maxRows),

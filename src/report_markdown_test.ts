@@ -36,6 +36,7 @@ function makeReport(overrides: Partial<Omit<Report, "summary">> = {}): Report {
       complete: true,
       remaining: 0,
     },
+    trafficChanges: [],
     ...overrides,
     references,
     results,

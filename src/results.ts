@@ -56,6 +56,7 @@ export const REASON = {
   migrationStage: "MigrationStage",
   reachableBackends: "ReachableBackends",
   policyRole: "PolicyRole",
+  trafficChange: "TrafficChange",
   // Assumptions and configuration.
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",

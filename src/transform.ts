@@ -67,6 +67,8 @@ import { mergeItems } from "./steps/merge.ts";
 import { substitutionResults } from "./steps/substitution.ts";
 import { applyMigrationStage, finishMigration, workloadsOf } from "./steps/migration.ts";
 import { isReferrerKind, type Referrer, rewriteReferences } from "./steps/references.ts";
+import { podTemplatesOf } from "./steps/top_level_sections.ts";
+import { detectTrafficChanges, fixProtocols } from "./steps/traffic_changes.ts";
 import { generateMultiZoneServices, type ZoneMeshService } from "./steps/multizone_services.ts";
 import { checkInputMultiZoneServices } from "./steps/multizone_validation.ts";
 import { coreView } from "./steps/sync.ts";
@@ -239,6 +241,9 @@ export function renderResourceList(input: unknown): RenderOutput {
     multizone: layout.multizone,
     destinations,
     legacy,
+    podTemplates: zones.flatMap((z) =>
+      z.environment === "kubernetes" ? podTemplatesOf(z.own, z.name) : []
+    ),
   });
   results.push(...references.results);
   const migration = finishMigration({
@@ -254,6 +259,22 @@ export function renderResourceList(input: unknown): RenderOutput {
     style,
   });
   results.push(...migration.results);
+  const traffic = detectTrafficChanges({
+    config: config.config,
+    features,
+    zones: zones.map((z) => ({ ...z, meshServices: z.step.meshServices })),
+    findings: references.findings,
+    referrers,
+    legacy,
+    destinations,
+    meshes: stage.meshes,
+    reachableBackends: migration.migration.reachableBackends,
+    pathOf,
+  });
+  results.push(...traffic.results);
+  for (const fixed of zones.map((z) => z.fixed)) {
+    for (const [from, to] of fixed) replaced.set(from, to);
+  }
   for (const [from, to] of [...references.rewritten, ...migration.rewritten]) {
     replaced.set(inputOf.get(from) ?? from, to);
   }
@@ -324,6 +345,7 @@ export function renderResourceList(input: unknown): RenderOutput {
         })),
         references: references.findings.map((f) => f.reference),
         migration: migration.migration,
+        trafficChanges: traffic.changes,
       },
       finalResults,
     );
@@ -350,6 +372,8 @@ interface DerivedZone {
   step: StepOutput;
   /** Input MeshServices Kuma's Universal generator manages, by input item, as it leaves them. */
   updates: Map<KubeObject, ManagedUpdate>;
+  /** Items config `fixAppProtocol` replaced. */
+  fixed: Map<KubeObject, KubeObject>;
 }
 
 /** Runs MeshService generation for one zone. */
@@ -360,17 +384,41 @@ function deriveZone(
   multizone: boolean,
   results: Result[],
 ): DerivedZone {
-  const inventory = buildInventory(zone.items);
+  let inventory = buildInventory(zone.items);
   const environment = zone.environment ?? detectEnvironment(inventory, results);
   const output: MeshServiceOutput = config.meshServiceOutput ??
     (environment === "kubernetes" ? "preview" : "apply");
   const zoneConfig: Config = { ...config, zone: zone.name };
   const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features), results);
-  const universal = environment === "kubernetes"
-    ? undefined
-    : generateUniversalMeshServices(inventory, { config: zoneConfig, features, meshes, output });
-  const step: StepOutput = universal ??
-    generateKubernetesMeshServices(inventory, { config: zoneConfig, features, meshes });
+  let universal: ReturnType<typeof generateUniversalMeshServices> | undefined;
+  const generate = (from: Inventory): StepOutput => {
+    if (environment === "kubernetes") {
+      return generateKubernetesMeshServices(from, { config: zoneConfig, features, meshes });
+    }
+    universal = generateUniversalMeshServices(from, {
+      config: zoneConfig,
+      features,
+      meshes,
+      output,
+    });
+    return universal;
+  };
+  let step = generate(inventory);
+  let fixed = new Map<KubeObject, KubeObject>();
+  if (config.fixAppProtocol) {
+    // Only the sources of generated MeshServices are fixed; then generation runs on the fixed items.
+    const fix = fixProtocols(zone.items, {
+      environment,
+      config,
+      features,
+      generated: step.meshServices,
+    });
+    if (fix.replaced.size > 0) {
+      inventory = buildInventory(fix.items);
+      step = generate(inventory);
+      fixed = fix.replaced;
+    }
+  }
   results.push(...ignoredForEnvironment(inventory, environment));
   if (environment === "kubernetes") results.push(...dataplaneShapeResults(inventory.dataplanes));
   results.push(...step.results, ...assumedMeshResults(meshes, features.meshServicesMode));
@@ -388,8 +436,11 @@ function deriveZone(
       };
     }
   }
-  const updates = new Map((universal?.updates ?? []).map((u) => [u.from, u]));
-  return { name: zone.name, environment, output, own: zone.own, step, updates };
+  const updates = new Map(
+    ((universal as ReturnType<typeof generateUniversalMeshServices> | undefined)?.updates ?? [])
+      .map((u) => [u.from, u]),
+  );
+  return { name: zone.name, environment, output, own: zone.own, step, updates, fixed };
 }
 
 /** Package-relative file of an item, when the orchestrator says. */
@@ -721,6 +772,7 @@ function failed(items: KubeObject[], results: Result[]): RenderOutput {
           complete: false,
           remaining: 0,
         },
+        trafficChanges: [],
       },
       results,
     ),

@@ -37,6 +37,8 @@ import {
   resolveTo,
   selectByLabels,
 } from "./destinations.ts";
+import { type PodTemplate, topLevelSelection, widenedDecision } from "./top_level_sections.ts";
+import { holdEntriesTogether, subsetDecision } from "./subsets.ts";
 
 /** An object whose references are read, and where Kuma evaluates it. */
 export interface Referrer {
@@ -57,6 +59,17 @@ export interface ReferenceContext {
   multizone: boolean;
   destinations: DestinationIndex;
   legacy: LegacyIndex;
+  /** Pod templates of the Kubernetes zones (inbound names for top-level `sectionName`). */
+  podTemplates?: readonly PodTemplate[];
+}
+
+/** A change of scope a rewrite makes (see `top_level_sections.ts`). */
+export interface TrafficNote {
+  before: string;
+  after: string;
+  /** True when the rewrite keeps the legacy scope (a carried `sectionName`). */
+  fixed: boolean;
+  message: string;
 }
 
 /** A reference and how bad it is, for the migration gate to turn into results. */
@@ -69,6 +82,8 @@ export interface Finding {
   severity: "warning" | "info" | undefined;
   /** What to do, appended to the result message. */
   advice: string;
+  /** Set when the rewrite changes which traffic the object applies to. */
+  traffic?: TrafficNote;
 }
 
 /** Output of {@link rewriteReferences}. */
@@ -163,8 +178,14 @@ function processReferrer(
 ): { copy: KubeObject | undefined; findings: Finding[] } {
   const findings: Finding[] = [];
   let copy: KubeObject | undefined;
-  for (const site of sitesOf(referrer.object)) {
-    const decision = decide(site, referrer, context);
+  const sites = sitesOf(referrer.object);
+  const decisions = holdEntriesTogether(
+    sites.map((s) => s.path),
+    sites.map((site) => decide(site, referrer, context)),
+    fieldPath,
+  );
+  sites.forEach((site, i) => {
+    const decision = decisions[i]!;
     const reference: ReportReference = {
       resource: resourceOf(referrer),
       ...(referrer.path !== undefined ? { path: referrer.path } : {}),
@@ -187,8 +208,9 @@ function processReferrer(
       blocking: decision.blocking,
       severity: decision.severity,
       advice: decision.advice ?? "",
+      ...(decision.traffic ? { traffic: decision.traffic } : {}),
     });
-  }
+  });
   return { copy, findings };
 }
 
@@ -314,6 +336,7 @@ interface Decision {
   blocking: boolean;
   severity: "warning" | "info" | undefined;
   advice?: string;
+  traffic?: TrafficNote;
 }
 
 function decide(site: Site, referrer: Referrer, context: ReferenceContext): Decision {
@@ -1126,37 +1149,18 @@ function decideSubset(
   referrer: Referrer,
   context: ReferenceContext,
 ): Decision {
-  const tags = isObject(site.ref.tags) ? site.ref.tags as Record<string, unknown> : {};
-  const tagText = Object.entries(tags).map(([k, v]) => `${k}=${String(v)}`).join(", ");
   const candidates = ref.name === undefined
     ? []
     : legacyTargetsOf(context.legacy, referrer.origin.mesh, ref.name);
-  const target = candidates[0];
-  const suffix = Object.values(tags).map(String).join("-").toLowerCase().replace(
-    /[^a-z0-9-]/g,
-    "-",
-  );
-  const suggestion = target
-    ? `a Service "${target.displayName}-${suffix}"${
-      target.namespace ? ` in ${target.namespace}` : ""
-    } selecting the Pods with ${
-      tagText || "those tags"
-    }, referenced as {kind: MeshService, name: ${target.displayName}-${suffix}${
-      target.namespace ? `, namespace: ${target.namespace}` : ""
-    }, port: ${target.port}}`
-    : `a Service selecting the Pods with ${tagText || "those tags"}, referenced as a MeshService`;
-  return {
-    status: "unsupported",
-    targets: candidates.map((c) => legacyReportTarget(c, c.zone)),
-    message: `MeshServiceSubset "${
-      ref.name ?? ""
-    }" with tags {${tagText}} has no MeshService equivalent${
-      context.features.v3 ? " and Kuma 3.0 rejects it" : " (Kuma 3.0 rejects it)"
-    }`,
-    blocking: true,
-    severity: "warning",
-    advice: `create ${suggestion}`,
-  };
+  return subsetDecision({
+    ref: site.ref,
+    candidates,
+    features: context.features,
+    destinations: context.destinations,
+    copyOf: (target) => copyIn(context, target.zone, target),
+    build: (target) => buildMeshServiceRef(site, referrer, context, [target], "zone"),
+    reportTarget: (target) => legacyReportTarget(target, target.zone),
+  });
 }
 
 function decideTopLevel(
@@ -1201,24 +1205,39 @@ function decideTopLevel(
     };
   }
   const ports = copies[0]?.ports.length ?? 1;
-  const after = withRest(site.ref, {
-    kind: KIND.dataplane,
-    labels: {
-      ...selector,
-      ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])),
-    },
-  });
+  const labels = {
+    ...selector,
+    ...Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])),
+  };
+  const { sectionName, traffic } = topLevelSelection(candidates.map((target, i) => ({
+    policy: referrer.object,
+    features,
+    copy: copies[i]!,
+    target,
+    labels,
+    zoneDestinations: context.destinations.all(target.zone),
+    podTemplates: context.podTemplates ?? [],
+  })));
+  // Rewriting would widen the policy to every inbound: kept, so a rerun says the same.
+  if (traffic && !traffic.fixed) return widenedDecision(traffic, labels, features);
+  const form: Record<string, unknown> = { kind: KIND.dataplane, labels };
+  if (sectionName !== undefined) form.sectionName = sectionName;
   return {
     status: "rewritten",
-    after,
+    after: withRest(site.ref, form),
     targets: [],
     message: `top-level ${ref.kind} is ${
       features.v3 ? "rejected by Kuma 3.0" : "deprecated"
     }: selects the same proxies by Dataplane labels${
-      ports > 1 ? ` (every inbound: the Service has ${ports} ports)` : ""
+      sectionName !== undefined
+        ? ` and the same inbound by sectionName "${sectionName}"`
+        : ports > 1
+        ? ` (every inbound: the Service has ${ports} ports)`
+        : ""
     }`,
     blocking: false,
     severity: undefined,
+    ...(traffic ? { traffic } : {}),
   };
 }
 
