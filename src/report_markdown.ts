@@ -197,9 +197,11 @@ export function reportMarkdown(report: Report, options: ReportMarkdownOptions = 
     `## ${md(options.title ?? DEFAULT_TITLE)}`,
     [verdict(report), counts(report)].join("  \n"),
     options.base === undefined ? "" : diffSection(reportDiff(options.base, report)),
-    review.rows === 0
-      ? "Nothing needs review: no error, warning or problem reference."
-      : review.markdown,
+    review.rows > 0
+      ? review.markdown
+      : traffic.length > 0
+      ? ""
+      : "Nothing needs review: no error, warning or problem reference.",
     trafficChangesSection(traffic, maxRows),
     referencesSection(report.references, maxRows),
     graphsSection(report.references),
@@ -258,6 +260,7 @@ function verdict(report: Report): string {
 
 function counts(report: Report): string {
   const refs = report.summary.references;
+  const openChanges = (report.trafficChanges ?? []).filter((c) => !c.fixed).length;
   const statuses = STATUS_ORDER.filter((s) => (refs[s] ?? 0) > 0).map((s) =>
     PROBLEM_STATUSES.has(s) ? `**${refs[s]} ${s}**` : `${refs[s]} ${s}`
   );
@@ -268,6 +271,9 @@ function counts(report: Report): string {
     }`,
     plural(report.summary.errors, "error", "errors"),
     plural(report.summary.warnings, "warning", "warnings"),
+    ...(openChanges === 0
+      ? []
+      : [`**${plural(openChanges, "traffic change", "traffic changes")} open**`]),
   ].join(" · ");
 }
 

@@ -176,12 +176,14 @@ Deno.test("report: trafficChanges lists the protocol change; the Markdown summar
   assert.equal(change.field, "spec.ports.0.appProtocol");
   const markdown = reportMarkdown(report);
   assert.match(markdown, /### Traffic changes \(1 open, 0 fixed\)\n/);
+  assert.match(markdown, /· \*\*1 traffic change open\*\*\n/);
+  assert.match(markdown, /reads appProtocol only/);
   assert.match(
     markdown,
     /\| Service kuma-demo\/demo-app<br>spec\.ports\.0\.appProtocol \| \*\*open\*\* · protocol<br>http → tcp \|/,
   );
   // The TrafficChange warning is in the Traffic changes table, not repeated under Needs review.
-  assert.doesNotMatch(markdown.split("### Traffic changes")[0]!, /MeshServices copy appProtocol/);
+  assert.doesNotMatch(markdown.split("### Traffic changes")[0]!, /reads appProtocol only/);
 });
 
 Deno.test("report: with fixAppProtocol the change is listed as fixed and no warning remains", () => {
