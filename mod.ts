@@ -41,11 +41,22 @@ export {
   CONFIG_KIND,
   type ConfigInput,
   type ConfigOutcome,
+  type CrossZoneChoice,
   DEFAULT_CONFIG,
   type Environment,
+  type HostnameGeneratorRequest,
+  type MeshMultiZoneServiceRequest,
   type MeshServiceOutput,
   parseConfig,
+  type ReferenceStyle,
+  type ZoneConfig,
 } from "./src/config.ts";
+export {
+  MESH_SERVICES_MODES,
+  type MeshServicesMode,
+  MIGRATION_STAGES,
+  type MigrationStage,
+} from "./src/model/kuma.ts";
 export type {
   JsonValue,
   KubeObject,
@@ -55,7 +66,28 @@ export type {
   Result,
   Severity,
 } from "./src/model/krm.ts";
-export { type Report, REPORT_API_VERSION, type ReportMeshService } from "./src/report.ts";
+export {
+  type ReferenceStatus,
+  type Report,
+  REPORT_API_VERSION,
+  type ReportDestination,
+  type ReportHostname,
+  type ReportMesh,
+  type ReportMeshService,
+  type ReportMigration,
+  type ReportReachableBackends,
+  type ReportReference,
+  type ReportTarget,
+  type ReportTrafficChange,
+  type ReportView,
+  type ReportZone,
+  type TrafficChangeKind,
+} from "./src/report.ts";
+export type {
+  MeshServicePort,
+  MeshServiceSelector,
+  MeshServiceSource,
+} from "./src/model/mesh_service.ts";
 export { reportMarkdown, type ReportMarkdownOptions } from "./src/report_markdown.ts";
 export { exitCodeOf, REASON } from "./src/results.ts";
 export { KUMA_VERSIONS, type KumaVersion } from "./src/model/version.ts";

@@ -38,7 +38,9 @@ export type MeshServiceOutput = "preview" | "apply" | "none";
 
 /** A Mesh the configuration declares for repos that do not contain it. */
 export interface AssumedMesh {
+  /** The Mesh's name. */
   name: string;
+  /** Its `spec.meshServices.mode`. */
   mode: MeshServicesMode;
 }
 
@@ -46,6 +48,7 @@ export interface AssumedMesh {
 export interface ZoneConfig {
   /** Zone name (`KUMA_MULTIZONE_ZONE_NAME`). */
   name: string;
+  /** `kubernetes` or `universal`. */
   environment: Environment;
   /** Package-relative path prefixes of the zone's files (`clusters/east/`). */
   paths: string[];
@@ -65,10 +68,13 @@ export interface HostnameGeneratorRequest {
 
 /** A MeshMultiZoneService to generate. */
 export interface MeshMultiZoneServiceRequest {
+  /** Its name. */
   name: string;
+  /** Its Mesh. */
   mesh: string;
   /** `spec.selector.meshService.matchLabels`. */
   matchLabels: Record<string, string>;
+  /** `spec.ports`: a port, and optionally its name and `appProtocol`. */
   ports: { port: number; name?: string; appProtocol?: string }[];
 }
 

@@ -24,7 +24,9 @@ export interface ReportHostname {
   generator: string;
   /** `Generated`, `TemplateError`, `Collision` (Kuma's reasons) or `Contested` (winner depends on unknown creation times). */
   reason: "Generated" | "TemplateError" | "Collision" | "Contested";
+  /** The hostname, for `Generated`. */
   hostname?: string;
+  /** Kuma's condition message, for the other reasons. */
   message?: string;
   /** Core names of the other resources claiming the hostname (for `Collision`: the winner). */
   contenders?: string[];
@@ -34,8 +36,11 @@ export interface ReportHostname {
 export interface ReportView {
   /** Zone name, or `global`. */
   zone: string;
+  /** Name there (synced names are hashed). */
   name: string;
+  /** Namespace there (the system namespace for synced copies on Kubernetes). */
   namespace?: string;
+  /** Kuma's core name there (`name.namespace` on Kubernetes). */
   coreName: string;
   /** `kuma.io/origin` there. */
   origin: string;
@@ -49,29 +54,39 @@ export interface ReportView {
 
 /** A MeshMultiZoneService or MeshExternalService of the run. */
 export interface ReportDestination {
+  /** Name where it was created. */
   name: string;
+  /** Namespace where it was created; absent on Universal and global. */
   namespace?: string;
+  /** Its Mesh. */
   mesh: string;
   /** Zone it was created in, or `global`. */
   createdIn: string;
   /** File it was written to, when generated. */
   path?: string;
+  /** How it appears on global and in every zone. */
   views: ReportView[];
 }
 
 /** One MeshService in the report. */
 export interface ReportMeshService {
+  /** `metadata.name`. */
   name: string;
   /** Kubernetes namespace; absent on Universal. */
   namespace?: string;
+  /** Its Mesh. */
   mesh: string;
+  /** Zone it is generated in. */
   zone: string;
   /** `preview`, `apply`, or `none` when nothing was emitted. */
   output: MeshServiceOutput;
   /** File the MeshService was written to (package-relative), when emitted. */
   path?: string;
+  /** What Kuma derives it from: a Service (and Pod), or Dataplanes. */
   source: MeshServiceSource;
+  /** `spec.ports`. */
   ports: MeshServicePort[];
+  /** `spec.selector`. */
   selector: MeshServiceSelector;
   /** VIPs Kuma writes to `status.vips` (known only from a literal clusterIP or EndpointSlices). */
   vips: string[];
@@ -102,8 +117,11 @@ export type ReferenceStatus =
 
 /** A destination a reference resolves to. */
 export interface ReportTarget {
+  /** `MeshService`, `MeshMultiZoneService` or `MeshExternalService`. */
   kind: string;
+  /** Its name in that zone's store. */
   name: string;
+  /** Its namespace there, when it has one. */
   namespace?: string;
   /** Zone whose store holds it (the referencing object's zone), or `global`. */
   zone: string;
@@ -129,6 +147,7 @@ export interface ReportReference {
   before: Record<string, unknown>;
   /** The reference as rewritten; absent when unchanged. */
   after?: Record<string, unknown>;
+  /** What happened to it (see {@link ReferenceStatus}). */
   status: ReferenceStatus;
   /** What it resolves to (after the rewrite), per zone it is evaluated in. */
   targets: ReportTarget[];
@@ -138,9 +157,11 @@ export interface ReportReference {
 
 /** A Mesh's `spec.meshServices.mode` before and after the run. */
 export interface ReportMesh {
+  /** The Mesh's name. */
   name: string;
   /** Mode in the input (`Disabled` when absent); `null` on Kuma 3.0 or for assumed Meshes. */
   modeBefore: string | null;
+  /** Mode after the run (config `migrationStage`), or `null` as for `modeBefore`. */
   modeAfter: string | null;
   /** File of the Mesh, when in the input. */
   path?: string;
@@ -150,9 +171,13 @@ export interface ReportMesh {
 export interface ReportReachableBackends {
   /** `Deployment`, `StatefulSet`, ... or `Dataplane`. */
   kind: string;
+  /** The workload's name. */
   name: string;
+  /** Its namespace; absent on Universal. */
   namespace?: string;
+  /** Its file (package-relative), when known. */
   path?: string;
+  /** The reachable backends written, as `kuma.io/reachable-backends` entries. */
   refs: Record<string, unknown>[];
 }
 
@@ -162,7 +187,9 @@ export interface ReportMigration {
   stage: "Everywhere" | "ReachableBackends" | "Exclusive" | null;
   /** `labels` or `name`. */
   referenceStyle: "labels" | "name";
+  /** Every Mesh of the run, its mode before and after. */
   meshes: ReportMesh[];
+  /** Reachable backends written, per workload (config `reachableBackendsFor`). */
   reachableBackends: ReportReachableBackends[];
   /** True when no legacy or unresolved reference remains. */
   complete: boolean;
@@ -185,9 +212,11 @@ export type TrafficChangeKind =
 
 /** A difference between traffic under `kuma.io/service` and under MeshService that nobody asked for. */
 export interface ReportTrafficChange {
+  /** What changes. */
   kind: TrafficChangeKind;
   /** The object to change (a Service, Dataplane, route or policy); absent for the run. */
   resource?: { kind: string; name: string; namespace?: string };
+  /** Its file (package-relative), when known. */
   path?: string;
   /** Zone it is in, or `global`. */
   zone?: string;
@@ -199,18 +228,25 @@ export interface ReportTrafficChange {
   after: string;
   /** True when the run fixed it (config `fixAppProtocol`, a carried `sectionName`). */
   fixed: boolean;
+  /** What changes and what to do, in one sentence. */
   message: string;
 }
 
 /** The report. */
 export interface Report {
+  /** {@link REPORT_API_VERSION}. */
   apiVersion: typeof REPORT_API_VERSION;
+  /** Config `kumaVersion`, or `null` when the config was invalid. */
   kumaVersion: KumaVersion | null;
+  /** The zone of a one-zone run; `null` in a multizone run (see `zones`). */
   zone: string | null;
+  /** The environment of a one-zone run; `null` in a multizone run. */
   environment: Environment | null;
+  /** What happens to MeshServices in a one-zone run; `null` in a multizone run. */
   meshServiceOutput: MeshServiceOutput | null;
   /** Every zone of the run. */
   zones: ReportZone[];
+  /** Counts of the run. */
   summary: {
     meshServices: number;
     hostnames: number;
@@ -222,23 +258,31 @@ export interface Report {
     warnings: number;
     infos: number;
   };
+  /** Every MeshService generated. */
   meshServices: ReportMeshService[];
+  /** Every MeshMultiZoneService of the run (input and config). */
   meshMultiZoneServices: ReportDestination[];
+  /** Every MeshExternalService of the input. */
   meshExternalServices: ReportDestination[];
   /** HostnameGenerators rendered from config. */
   hostnameGenerators: { name: string; source: string; path?: string }[];
   /** Every reference of every route and policy, before and after. */
   references: ReportReference[];
+  /** Where the migration stands. */
   migration: ReportMigration;
   /** Differences in traffic between `kuma.io/service` and MeshService that the run found. */
   trafficChanges: ReportTrafficChange[];
+  /** Every result of the run, as in the ResourceList. */
   results: Result[];
 }
 
 /** A zone of the run. */
 export interface ReportZone {
+  /** Zone name. */
   name: string;
+  /** `kubernetes` or `universal`. */
   environment: Environment;
+  /** What happens to its MeshServices. */
   meshServiceOutput: MeshServiceOutput;
 }
 

@@ -89,6 +89,9 @@ import type { Report } from "../report.ts";
 import { formatResult } from "../results.ts";
 import { identityOf } from "../steps/merge.ts";
 import { render, type RenderOutput } from "../transform.ts";
+
+// The types this entry's API names, so its documentation links resolve.
+export type * from "../../mod.ts";
 import { asManifest, canonicalJson, diffManifest, type PatchOperation } from "./json_patch.ts";
 
 /** Options of {@link MeshServiceMigration}. */

@@ -14,19 +14,29 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** A Kubernetes Resource Model object, loosely typed: only what every item has. */
 export interface KubeObject {
+  /** API group and version, `v1` or `kuma.io/v1alpha1`. */
   apiVersion?: string;
+  /** Kind, `Service` or `MeshService`. */
   kind?: string;
+  /** Name, namespace, labels and annotations. */
   metadata?: ObjectMeta;
+  /** Every other field (`spec`, `status`, Universal `mesh`, ...). */
   [key: string]: unknown;
 }
 
 /** The metadata fields the tool reads. */
 export interface ObjectMeta {
+  /** `metadata.name`. */
   name?: string;
+  /** `metadata.namespace`; absent for cluster-scoped and Universal objects. */
   namespace?: string;
+  /** `metadata.labels`. */
   labels?: Record<string, string>;
+  /** `metadata.annotations`, orchestrator annotations (`config.kubernetes.io/path`) included. */
   annotations?: Record<string, string>;
+  /** `metadata.creationTimestamp`, when the input has one. */
   creationTimestamp?: string | null;
+  /** Every other metadata field. */
   [key: string]: unknown;
 }
 
@@ -35,28 +45,43 @@ export type Severity = "error" | "warning" | "info";
 
 /** KRM `results[].resourceRef`. */
 export interface ResourceRef {
+  /** The object's `apiVersion`. */
   apiVersion: string;
+  /** The object's `kind`. */
   kind: string;
+  /** The object's `metadata.name`. */
   name: string;
+  /** The object's `metadata.namespace`, when it has one. */
   namespace?: string;
 }
 
 /** One KRM result (functions spec `results[]`). */
 export interface Result {
+  /** What is wrong and what to do, in one sentence. */
   message: string;
+  /** `error` makes the run exit 1; `warning` and `info` do not. */
   severity: Severity;
+  /** The object the result is about. */
   resourceRef?: ResourceRef;
+  /** The field (`spec.to[0].targetRef`), its value and the proposed one. */
   field?: { path: string; currentValue?: JsonValue; proposedValue?: JsonValue };
+  /** The file (package-relative) and document index of the object. */
   file?: { path: string; index?: number };
+  /** `reason`: one of the `REASON` values (Kuma's event names where they exist). */
   tags?: Record<string, string>;
 }
 
 /** A KRM `ResourceList`. */
 export interface ResourceList {
+  /** `config.kubernetes.io/v1` (or `v1beta1` on input). */
   apiVersion: string;
+  /** Always `ResourceList`. */
   kind: "ResourceList";
+  /** The resources, in order. */
   items: KubeObject[];
+  /** The function's configuration: a `RenderMeshServices` object or a ConfigMap. */
   functionConfig?: KubeObject;
+  /** The run's results. */
   results?: Result[];
 }
 

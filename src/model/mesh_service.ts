@@ -11,9 +11,13 @@ import { isObject, type KubeObject, type ResourceRef, type Result } from "./krm.
 
 /** One MeshService port. Key order is the order written. */
 export interface MeshServicePort {
+  /** Port name (a Service port's name, else its number). */
   name: string;
+  /** Port number. */
   port: number;
+  /** Port on the workload: a number, or a container port's name. */
   targetPort: number | string;
+  /** `tcp`, `http`, `http2`, `grpc` or `kafka` (the version decides which). */
   appProtocol: string;
 }
 
