@@ -323,3 +323,10 @@ Deno.test("packaging: the linters catch a broken workflow and a broken action", 
   const action = await schemaValidator("github-action.json");
   assert.notDeepEqual(action({ name: "x", runs: { using: "composite" } }), []);
 });
+
+Deno.test("packaging: deno doc --lint finds nothing in the public API (mod.ts)", async () => {
+  const output = await run(DENO, ["doc", "--lint", "mod.ts"], {
+    env: { ...Deno.env.toObject(), NO_COLOR: "1" },
+  });
+  assert.equal(output.code, 0, describeRun(output));
+});
