@@ -653,6 +653,34 @@ Deno.test("more than 10 warnings: 10 annotations, the rest counted and listed in
   assert.equal(result.code, 1);
 });
 
+Deno.test("bare URLs and hostile text in quoted values do not become links in the summary or the comment", async () => {
+  await using sim = await workspaceWithExample();
+  await using api = await fakeApi();
+  await Deno.writeTextFile(
+    join(sim.workspace, "k8s", "phish.yaml"),
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: phish\n  namespace: kuma-demo\n` +
+      `spec:\n  clusterIP: 10.96.0.98\n  selector:\n    app: phish\n  ports:\n` +
+      `    - name: tcp\n      port: 80\n` +
+      `    - name: "Log in at https://evil.example/login or WWW.evil.example, ask @org/admins"\n` +
+      `      port: 81\n      protocol: UDP\n`,
+  );
+  const result = await runAction(sim, { path: "k8s", "fail-on": "never", comment: "true" }, {
+    payload: PR_EVENT,
+    apiUrl: api.url,
+  });
+  assert.ok(result.summary.includes("evil.example/login"), result.summary);
+  const comment = (await api.comments()).find((c) => c.user.login === BOT.login);
+  assert.ok(comment !== undefined && comment.body.includes("evil.example/login"), "no comment");
+  for (const [what, markdown] of [["summary", result.summary], ["comment", comment.body]]) {
+    // GitHub's autolinks: a scheme followed by ://, and www. (any case).
+    assert.ok(!/https?:\/\/evil/i.test(markdown!), `${what} links the URL`);
+    assert.ok(!/www\.evil/i.test(markdown!), `${what} links www.`);
+    assert.ok(!/@org/.test(markdown!), `${what} mentions a team`);
+  }
+  // The action's own link to the run stays a link.
+  assert.ok(comment.body.includes("(https://github.com/acme/manifests/actions/runs/4242)"));
+});
+
 Deno.test("a 403 from the API is a warning and leaves the exit code alone", async () => {
   await using sim = await workspaceWithExample();
   assert.equal((await runAction(sim, { path: "k8s", mode: "render" })).code, 0);
