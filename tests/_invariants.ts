@@ -52,6 +52,7 @@ export async function runKrmInProcess(stdin: string | Uint8Array): Promise<KrmRu
  * bidirectional formatting characters.
  */
 const UNSAFE =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 /**
@@ -122,7 +123,7 @@ export function assertUnownedPreserved(
 }
 
 /** The item without `spec` and without the reachable-backends annotation the migration writes. */
-function outsideSpec(item: Json): Json {
+export function outsideSpec(item: Json): Json {
   const metadata = isObj(item.metadata) ? { ...item.metadata } : item.metadata;
   if (isObj(metadata) && isObj(metadata.annotations)) {
     const annotations = { ...metadata.annotations };
