@@ -22,8 +22,8 @@ import {
 } from "./fuzz/harness.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 15_000);
-const CASES = Number(Deno.env.get("FUZZ_CASES") ?? 150);
-const CLI_CASES = Math.min(CASES, 3);
+const CASES = Number(Deno.env.get("FUZZ_CASES") ?? 250);
+const CLI_CASES = Math.min(CASES, 4);
 const DIRECTORY_CASES = Math.min(CASES, 2);
 
 const inputs = await goldenInputs();
