@@ -108,17 +108,21 @@ export function fuzzCase(inputs: readonly { name: string; list: Json }[], seed: 
   return mutate(rng.pick(inputs), rng, stringifyYaml);
 }
 
-/** Workload kinds whose pod template the migration may annotate (reachable backends). */
-const WORKLOADS = /^(Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod)$/;
+/**
+ * Kinds the migration recognises by kind alone, whatever their apiVersion: workloads (their pod
+ * template gets reachable backends), Dataplanes (Universal documents have no apiVersion) and
+ * Meshes (`meshServices.mode`).
+ */
+const BY_KIND = /^(Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod|Dataplane|Mesh)$/;
 
 /**
  * Items whose `spec` the migration may rewrite: every `kuma.io` object (policies of any kind
- * have their references rewritten, a Mesh its `meshServices.mode`, a Dataplane its reachable
- * backends; `isReferrerKind` in src/steps/references.ts) and workloads.
+ * have their references rewritten; `isReferrerKind` in src/steps/references.ts) and the kinds of
+ * {@link BY_KIND}.
  */
 function rewritable(item: KubeObject): boolean {
   return (typeof item.apiVersion === "string" && item.apiVersion.startsWith("kuma.io/")) ||
-    (typeof item.kind === "string" && WORKLOADS.test(item.kind));
+    (typeof item.kind === "string" && BY_KIND.test(item.kind));
 }
 
 function describe(input: FuzzInput, seed: number): string {
