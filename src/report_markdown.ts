@@ -65,7 +65,8 @@
  * output raw. In Markdown: `\\`, `` ` ``, `*`, `~`, `[`, `]`, `|`, `#`, `$`
  * and `_` (unless between two ASCII letters or digits) are backslash-escaped,
  * `&`, `<`, `>` become entities, and a word joiner (U+2060) follows `@` so a
- * name cannot mention a user or team. In Mermaid labels, `#`, `"`, `&`, `<`,
+ * name cannot mention a user or team, and the `:` of `://` and the `www` of
+ * `www.`, so a value cannot become a link. In Mermaid labels, `#`, `"`, `&`, `<`,
  * `>`, `` ` ``, `|`, `\\` and `%` become Mermaid entity codes (`#quot;`,
  * `#lt;`, ...). Everywhere, line breaks, other control characters and
  * bidirectional formatting characters are shown as `\\n`, `\\r`, `\\t` or
@@ -215,7 +216,8 @@ export function reportMarkdown(report: Report, options: ReportMarkdownOptions = 
 /**
  * Text as inline Markdown that renders as itself: Markdown punctuation
  * backslash-escaped, `&`, `<`, `>` as entities, `@` followed by a word joiner
- * (no mentions), control and bidirectional characters made visible. The
+ * (no mentions), `://` and `www.` broken by one (no links), control and
+ * bidirectional characters made visible. The
  * report's tables and the GitHub Action's summary and comment use it.
  *
  * @example

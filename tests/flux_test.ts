@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { load, loadAll } from "js-yaml";
+import { assertTerminalSafe } from "./_invariants.ts";
 import {
   bundlePath,
   copyTree,
@@ -146,6 +147,58 @@ Deno.test("flux workflow: a failing render fails the step and commits nothing", 
     assert.match(output.stderr, /Unknown Kuma version "9\.9"/);
     const count = await git(clone, "rev-list", "--count", "origin/main");
     assert.equal(count.stdout.trim(), "1");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** A pull request's route: a rewritten reference next to a block scalar of workflow commands. */
+const HOSTILE_ROUTE = `apiVersion: kuma.io/v1alpha1
+kind: MeshTCPRoute
+metadata:
+  name: hostile
+  namespace: kuma-demo
+  labels:
+    kuma.io/mesh: default
+spec:
+  targetRef:
+    kind: Mesh
+  to:
+    - targetRef:
+        kind: MeshService
+        note: |
+          ::error file=zones/east/redis.yaml,line=1::Fake failure
+            ##[set-output name=stale;]false
+        name: redis_redis-system_svc_6379
+`;
+
+Deno.test("flux workflow: a pull request cannot issue workflow commands through check's output", async () => {
+  const { root, clone } = await manifestRepo();
+  try {
+    const runnerTemp = join(root, "runner");
+    await Deno.mkdir(runnerTemp);
+    await Deno.copyFile(await bundlePath(), join(runnerTemp, "meshservice-krm.js"));
+    assert.equal((await runStep("Render and commit", clone, runnerTemp)).code, 0);
+    await Deno.writeTextFile(
+      join(clone, "zones/east/routes-\x1b[2J\n::error::x.yaml"),
+      HOSTILE_ROUTE,
+    );
+    const tokens: string[] = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const output = await runStep("Check that the rendered files are current", clone, runnerTemp);
+      assert.equal(output.code, 1, describeRun(output));
+      assert.ok(output.stdout.includes("Fake failure"), describeRun(output));
+      // Workflow commands are suspended for the whole step, with a token nobody can guess...
+      const lines = output.stdout.trimEnd().split("\n");
+      const stop = /^::stop-commands::(meshservice-krm-[0-9a-f-]{36})$/.exec(lines[0]!);
+      assert.ok(stop, `the step starts with stop-commands: ${lines[0]}`);
+      assert.equal(lines.at(-1), `::${stop[1]}::`, "and resumes them when check fails");
+      tokens.push(stop[1]!);
+      // ...and meshservice-krm's own lines are escaped inside the block as well.
+      assertTerminalSafe(lines.slice(1, -1).join("\n"), "check's diff");
+      assertTerminalSafe(output.stderr, "check's stderr");
+    }
+    assert.notEqual(tokens[0], tokens[1], "a fresh token per run");
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -27,6 +27,7 @@ import {
   pullRequestNumber,
   truncateMarkdown,
   utf8Length,
+  viewerLogin,
 } from "../src/io/github_action.ts";
 import { DENO, describeRun, REPO_ROOT, run, type RunOutput, snapshotTree } from "./e2e_support.ts";
 
@@ -185,6 +186,7 @@ async function runAction(
     GITHUB_SERVER_URL: "https://github.com",
     GITHUB_RUN_ID: "4242",
     GITHUB_API_URL: options.apiUrl ?? "http://127.0.0.1:9",
+    GITHUB_GRAPHQL_URL: `${options.apiUrl ?? "http://127.0.0.1:9"}/graphql`,
   };
   for (const name of ["HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
     const value = Deno.env.get(name);
@@ -268,27 +270,50 @@ function lineContaining(text: string, needle: string): number {
   return index + 1;
 }
 
+/** The login GitHub gives `GITHUB_TOKEN`, an installation token of the GitHub Actions app. */
+const BOT = { login: "github-actions[bot]", type: "Bot" };
+
+/** Comments every fake API starts with: none is the action's. */
+const DEFAULT_COMMENTS = [
+  { id: 1, body: "Looks good to me", user: { login: "octocat", type: "User" } },
+  {
+    id: 2,
+    body: `> quoting ${commentMarker("k8s")} is not the action's comment`,
+    user: { login: "octocat", type: "User" },
+  },
+];
+
 /**
  * The fake GitHub API's server (plain JavaScript): issue comments of pull
- * request 7 in acme/manifests, every request appended to a log file before
- * it is answered. Arguments: the log file and a status to answer everything
- * with (0: behave).
+ * request 7 in acme/manifests, and GraphQL's `viewer` (the token's user, as
+ * GitHub answers for an installation token; REST `GET /user` is refused to
+ * one), every request appended to a log file before it is answered.
+ * Arguments: the log file, a status to answer everything with (0: behave),
+ * and JSON of the initial comments and the viewer (null: GraphQL answers an
+ * error).
  */
-const FAKE_API_SOURCE = `const [log, status] = Deno.args;
-const comments = [
-  { id: 1, body: "Looks good to me" },
-  { id: 2, body: \`> quoting ${commentMarker("k8s")} is not the action's comment\` },
-];
+const FAKE_API_SOURCE = `const [log, status, setup] = Deno.args;
+const { comments, viewer } = JSON.parse(setup);
+const bot = ${JSON.stringify(BOT)};
 const json = (value, code = 200) => Response.json(value, { status: code });
 const answer = (request, url, body) => {
   if (Number(status) > 0) {
     return json({ message: "Resource not accessible by integration" }, Number(status));
   }
+  if (request.method === "GET" && url.pathname === "/user") {
+    return json({ message: "Resource not accessible by integration" }, 403);
+  }
+  if (request.method === "POST" && url.pathname === "/graphql") {
+    if (!/viewer\\s*\\{\\s*login/.test(body.query)) return json({ errors: [{ message: "unexpected query" }] });
+    return viewer === null
+      ? json({ errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration" }] })
+      : json({ data: { viewer: { login: viewer } } });
+  }
   if (request.method === "GET" && url.pathname === "/repos/acme/manifests/issues/7/comments") {
     return json(url.searchParams.get("page") === "1" ? comments : []);
   }
   if (request.method === "POST" && url.pathname === "/repos/acme/manifests/issues/7/comments") {
-    const created = { id: 100 + comments.length, body: body.body };
+    const created = { id: 100 + comments.length, body: body.body, user: bot };
     comments.push(created);
     return json(created, 201);
   }
@@ -326,7 +351,13 @@ interface ApiRequest {
   path: string;
   body: unknown;
   authorization: string | null;
-  comments: { id: number; body: string }[];
+  comments: FakeComment[];
+}
+
+interface FakeComment {
+  id: number;
+  body: string;
+  user: { login: string; type: string };
 }
 
 interface FakeApi extends AsyncDisposable {
@@ -334,14 +365,16 @@ interface FakeApi extends AsyncDisposable {
   /** Requests so far, in order (each logged before it was answered). */
   requests(): Promise<ApiRequest[]>;
   /** The comments after the last request. */
-  comments(): Promise<{ id: number; body: string }[]>;
+  comments(): Promise<FakeComment[]>;
 }
 
 /**
  * Starts the fake GitHub API in a child process (`Deno.serve` on port 0), so
  * the suite needs no network permission of its own.
  */
-async function fakeApi(options: { status?: number } = {}): Promise<FakeApi> {
+async function fakeApi(
+  options: { status?: number; comments?: FakeComment[]; viewer?: string | null } = {},
+): Promise<FakeApi> {
   const dir = await Deno.makeTempDir({ prefix: "msk-api-" });
   const script = join(dir, "server.js");
   const log = join(dir, "requests.jsonl");
@@ -356,6 +389,10 @@ async function fakeApi(options: { status?: number } = {}): Promise<FakeApi> {
       script,
       log,
       String(options.status ?? 0),
+      JSON.stringify({
+        comments: options.comments ?? DEFAULT_COMMENTS,
+        viewer: options.viewer === undefined ? BOT.login : options.viewer,
+      }),
     ],
     stdin: "null",
     stdout: "piped",
@@ -514,8 +551,12 @@ Deno.test("example workflow: check on a pull request fails on stale files, annot
 
   // One comment created, with the marker and a link to the run.
   const requests = await api.requests();
-  assert.deepEqual(requests.map((r) => r.method), ["GET", "POST"]);
-  assert.equal(requests[0]!.authorization, `Bearer ${TOKEN}`);
+  assert.deepEqual(requests.map((r) => `${r.method} ${r.path}`), [
+    "POST /graphql",
+    "GET /repos/acme/manifests/issues/7/comments?per_page=100&page=1",
+    "POST /repos/acme/manifests/issues/7/comments",
+  ]);
+  assert.ok(requests.every((r) => r.authorization === `Bearer ${TOKEN}`));
   const posted = (await api.comments()).find((c) => c.id >= 100);
   assert.ok(posted, "no comment was created");
   assert.ok(posted.body.startsWith(`${commentMarker("k8s")}\n## meshservice-krm check: k8s`));
@@ -525,15 +566,14 @@ Deno.test("example workflow: check on a pull request fails on stale files, annot
   // The second run updates it in place.
   const second = await runAction(sim, inputs, { payload: PR_EVENT, apiUrl: api.url });
   assert.equal(second.code, 1, describeRun(second));
-  assert.deepEqual((await api.requests()).map((r) => `${r.method} ${r.path}`), [
-    "GET /repos/acme/manifests/issues/7/comments?per_page=100&page=1",
-    "POST /repos/acme/manifests/issues/7/comments",
+  assert.deepEqual((await api.requests()).slice(3).map((r) => `${r.method} ${r.path}`), [
+    "POST /graphql",
     "GET /repos/acme/manifests/issues/7/comments?per_page=100&page=1",
     `PATCH /repos/acme/manifests/issues/comments/${posted.id}`,
   ]);
   const marked = (await api.comments()).filter((c) => c.body.startsWith(commentMarker("k8s")));
   assert.deepEqual(marked.map((c) => c.id), [posted.id]);
-  const patch = (await api.requests())[3]!.body as { body: string };
+  const patch = (await api.requests())[5]!.body as { body: string };
   assert.ok(patch.body.startsWith(`${commentMarker("k8s")}\n## meshservice-krm check: k8s`));
   assert.ok(second.summary.includes("Updated the report comment on pull request \\#7"));
 });
@@ -617,6 +657,34 @@ Deno.test("more than 10 warnings: 10 annotations, the rest counted and listed in
   assert.equal(result.code, 1);
 });
 
+Deno.test("bare URLs and hostile text in quoted values do not become links in the summary or the comment", async () => {
+  await using sim = await workspaceWithExample();
+  await using api = await fakeApi();
+  await Deno.writeTextFile(
+    join(sim.workspace, "k8s", "phish.yaml"),
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: phish\n  namespace: kuma-demo\n` +
+      `spec:\n  clusterIP: 10.96.0.98\n  selector:\n    app: phish\n  ports:\n` +
+      `    - name: tcp\n      port: 80\n` +
+      `    - name: "Log in at https://evil.example/login or WWW.evil.example, ask @org/admins"\n` +
+      `      port: 81\n      protocol: UDP\n`,
+  );
+  const result = await runAction(sim, { path: "k8s", "fail-on": "never", comment: "true" }, {
+    payload: PR_EVENT,
+    apiUrl: api.url,
+  });
+  assert.ok(result.summary.includes("evil.example/login"), result.summary);
+  const comment = (await api.comments()).find((c) => c.user.login === BOT.login);
+  assert.ok(comment !== undefined && comment.body.includes("evil.example/login"), "no comment");
+  for (const [what, markdown] of [["summary", result.summary], ["comment", comment.body]]) {
+    // GitHub's autolinks: a scheme followed by ://, and www. (any case).
+    assert.ok(!/https?:\/\/evil/i.test(markdown!), `${what} links the URL`);
+    assert.ok(!/www\.evil/i.test(markdown!), `${what} links www.`);
+    assert.ok(!/@org/.test(markdown!), `${what} mentions a team`);
+  }
+  // The action's own link to the run stays a link.
+  assert.ok(comment.body.includes("(https://github.com/acme/manifests/actions/runs/4242)"));
+});
+
 Deno.test("a 403 from the API is a warning and leaves the exit code alone", async () => {
   await using sim = await workspaceWithExample();
   assert.equal((await runAction(sim, { path: "k8s", mode: "render" })).code, 0);
@@ -629,7 +697,58 @@ Deno.test("a 403 from the API is a warning and leaves the exit code alone", asyn
   const warning = messages(result, "warning").find((m) => m.startsWith("Cannot comment"));
   assert.ok(warning !== undefined && warning.includes("403"), describeRun(result));
   assert.ok(warning.includes("Resource not accessible by integration"));
-  assert.deepEqual((await api.requests()).map((r) => r.method), ["GET"]);
+  assert.deepEqual((await api.requests()).map((r) => `${r.method} ${r.path}`), ["POST /graphql"]);
+});
+
+Deno.test("a marked comment written by someone else is never edited: the action posts and updates its own", async () => {
+  await using sim = await workspaceWithExample();
+  assert.equal((await runAction(sim, { path: "k8s", mode: "render" })).code, 0);
+  // Written before the action ever ran, by the pull request's author: it starts with the marker.
+  const spoof = {
+    id: 3,
+    body: `${commentMarker("k8s")}\n## meshservice-krm check: k8s\n\n**✅ check: up to date**`,
+    user: { login: "mallory", type: "User" },
+  };
+  // The same login as a user's display would not do either: only the login counts.
+  const lookalike = {
+    id: 4,
+    body: `${commentMarker("k8s")}\nfake`,
+    user: { login: "github-actions", type: "User" },
+  };
+  await using api = await fakeApi({ comments: [...DEFAULT_COMMENTS, spoof, lookalike] });
+  const inputs = { path: "k8s", comment: "true" };
+  const first = await runAction(sim, inputs, { payload: PR_EVENT, apiUrl: api.url });
+  assert.equal(first.code, 0, describeRun(first));
+  const second = await runAction(sim, inputs, { payload: PR_EVENT, apiUrl: api.url });
+  assert.equal(second.code, 0, describeRun(second));
+  const requests = (await api.requests()).map((r) => `${r.method} ${r.path}`);
+  assert.ok(!requests.some((r) => /comments\/(3|4)$/.test(r)), requests.join("\n"));
+  const comments = await api.comments();
+  assert.deepEqual(comments.find((c) => c.id === 3), spoof, "the spoofed comment is untouched");
+  assert.deepEqual(comments.find((c) => c.id === 4), lookalike);
+  const own = comments.filter((c) => c.user.login === BOT.login);
+  assert.equal(own.length, 1, "one comment of the action, created then updated");
+  assert.equal(requests.at(-1), `PATCH /repos/acme/manifests/issues/comments/${own[0]!.id}`);
+  assert.ok(second.stdout.includes("Updated the report comment on pull request #7"));
+});
+
+Deno.test("a token whose user cannot be learned comments nowhere, with a warning", async () => {
+  await using sim = await workspaceWithExample();
+  assert.equal((await runAction(sim, { path: "k8s", mode: "render" })).code, 0);
+  const mine = {
+    id: 5,
+    body: `${commentMarker("k8s")}\nold report`,
+    user: BOT,
+  };
+  await using api = await fakeApi({ comments: [mine], viewer: null });
+  const result = await runAction(sim, { path: "k8s", comment: "true" }, {
+    payload: PR_EVENT,
+    apiUrl: api.url,
+  });
+  assert.equal(result.code, 0, describeRun(result));
+  const warning = messages(result, "warning").find((m) => m.startsWith("Cannot comment"));
+  assert.ok(warning?.includes("no viewer login"), describeRun(result));
+  assert.deepEqual((await api.requests()).map((r) => `${r.method} ${r.path}`), ["POST /graphql"]);
 });
 
 Deno.test("not a pull request: a notice and no API call; summary: false writes only the file", async () => {
@@ -715,7 +834,17 @@ Deno.test("annotationCommand() escapes data and properties as GitHub expects", (
       title: "Service a/b, c",
       message: "line one\n::warning::injected",
     }),
-    "::error file=dir%2C1/a%3Ab.yaml,line=3,title=Service a/b%2C c::line one%0A::warning::injected",
+    "::error file=dir%2C1/a%3Ab.yaml,line=3,title=Service a/b%2C c::line one\\n::warning::injected",
+  );
+  // Control characters from a manifest (ANSI escapes, line breaks) are shown, not sent.
+  assert.equal(
+    annotationCommand({
+      level: "warning",
+      file: "k8s/\x1b[2Jx.yaml",
+      title: "Service a/\x1b[31mred\r",
+      message: "m\x07\u202e",
+    }),
+    "::warning file=k8s/\\x1b[2Jx.yaml,title=Service a/\\x1b[31mred\\r::m\\x07\\u{202e}",
   );
   assert.equal(annotationCommand({ level: "notice", line: 3, message: "m" }), "::notice::m");
 });
@@ -751,11 +880,24 @@ Deno.test("commentBody() stays under GitHub's comment limit and links to the run
 
 Deno.test("findMarkedComment() and pullRequestNumber() read the API and event shapes", () => {
   const marker = commentMarker("k8s");
+  const bot = { login: "github-actions[bot]" };
   assert.equal(
-    findMarkedComment([{ id: 1, body: `> ${marker}` }, { id: 2, body: `${marker}\nx` }], marker),
-    2,
+    findMarkedComment(
+      [
+        { id: 1, body: `> ${marker}`, user: bot },
+        { id: 2, body: `${marker}\nx`, user: { login: "mallory" } },
+        { id: 3, body: `${marker}\nx` },
+        { id: 4, body: `${marker}\nx`, user: bot },
+      ],
+      marker,
+      bot.login,
+    ),
+    4,
   );
-  assert.equal(findMarkedComment({ message: "Not Found" }, marker), undefined);
+  assert.equal(findMarkedComment({ message: "Not Found" }, marker, bot.login), undefined);
+  assert.equal(viewerLogin({ data: { viewer: { login: "github-actions[bot]" } } }), bot.login);
+  assert.equal(viewerLogin({ errors: [{ message: "Resource not accessible" }] }), undefined);
+  assert.equal(viewerLogin({ data: { viewer: { login: "" } } }), undefined);
   assert.equal(pullRequestNumber("pull_request", { pull_request: { number: 7 } }), 7);
   assert.equal(pullRequestNumber("pull_request_target", { pull_request: { number: 8 } }), 8);
   assert.equal(pullRequestNumber("push", { pull_request: { number: 7 } }), undefined);

@@ -31,7 +31,7 @@ import {
   type RenderOutput,
   type Result,
 } from "../mod.ts";
-import { runKrmFunction } from "../src/io/krm_stdio.ts";
+import { canonical, runKrmInProcess } from "./_invariants.ts";
 
 // ------------------------------------------------------------------ helpers
 
@@ -56,14 +56,6 @@ function params(numRuns = RUNS): fc.Parameters<unknown> {
 
 function isObj(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** JSON with sorted keys, so equal objects compare equal whatever their key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v) => isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
-  );
 }
 
 function json(value: unknown): string {
@@ -993,14 +985,7 @@ Deno.test("property: exit code is 1 exactly on an error result; results are well
           ...config,
         },
       });
-      let stdout = "";
-      const code = await runKrmFunction({
-        stdin: new Blob([stdin]).stream(),
-        stdout: new WritableStream({
-          write: (chunk) => void (stdout += new TextDecoder().decode(chunk)),
-        }),
-        stderr: new WritableStream(),
-      });
+      const { code, stdout } = await runKrmInProcess(stdin);
       assert.equal(code, hasError ? 1 : 0, "KRM exit code");
       const krm = load(stdout) as { results?: Result[] };
       assert.deepEqual(multiset(krm.results ?? []), multiset(results), "KRM results");

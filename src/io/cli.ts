@@ -9,7 +9,7 @@
 import { parseArgs } from "node:util";
 import { TOOL_NAME, VERSION } from "../model/tool.ts";
 import { runKrmFunction, writeAll } from "./krm_stdio.ts";
-import { stderrHasColour } from "./terminal.ts";
+import { escapeText, stderrHasColour } from "./terminal.ts";
 
 const EXIT_CODES = `Exit codes:
   0  success
@@ -139,7 +139,7 @@ const COMMANDS = ["render", "check", "generate", "kustomize-plugin"] as const;
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const stdout = (text: string) => writeAll(Deno.stdout.writable, text);
-  const stderr = (text: string) => writeAll(Deno.stderr.writable, text);
+  const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
   if (args.length === 0) {
     return await runKrmFunction({
       stdin: Deno.stdin.readable,

@@ -1,15 +1,41 @@
 /**
- * A small line diff in unified format, for `check` output.
+ * A small line diff in unified format, for `check` output. Every line of it
+ * (the `---`/`+++` headers with the file's path, and the lines of the files)
+ * goes through {@link escapeLine}: a path or a file line from a pull request
+ * cannot print control characters or start a workflow command (`check` runs
+ * on pull requests in CI).
  *
  * @module
  */
 
-/** Unified diff of two texts (`---`/`+++` headers, one hunk per change run, 2 lines of context). */
+import { escapeLine } from "./terminal.ts";
+
+/**
+ * Unified diff of two texts (`---`/`+++` headers, one hunk per change run, 2
+ * lines of context), every line escaped for a terminal or a CI log.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unifiedDiff } from "./diff.ts";
+ *
+ * const diff = unifiedDiff("x\x1b[2J.yaml", "  ::warning::y\na: 1\n", "  ::warning::y\na: 2\n");
+ * assert.deepEqual(diff.split("\n"), [
+ *   "--- a/x\\x1b[2J.yaml",
+ *   "+++ b/x\\x1b[2J.yaml",
+ *   "@@ -1,2 +1,2 @@",
+ *   "   \\x3a:warning::y",
+ *   "-a: 1",
+ *   "+a: 2",
+ *   "",
+ * ]);
+ * ```
+ */
 export function unifiedDiff(path: string, before: string, after: string): string {
   const a = splitLines(before);
   const b = splitLines(after);
   const ops = lineOps(a, b);
-  const out = [`--- a/${path}`, `+++ b/${path}`];
+  const out = [`--- a/${escapeLine(path)}`, `+++ b/${escapeLine(path)}`];
   const context = 2;
   let i = 0;
   while (i < ops.length) {
@@ -38,7 +64,7 @@ export function unifiedDiff(path: string, before: string, after: string): string
     const oldCount = hunk.filter((op) => op.kind !== "+").length;
     const newCount = hunk.filter((op) => op.kind !== "-").length;
     out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`);
-    for (const op of hunk) out.push(`${op.kind}${op.text}`);
+    for (const op of hunk) out.push(escapeLine(`${op.kind}${op.text}`));
     i = end;
     start = end;
   }

@@ -34,7 +34,7 @@ import { render } from "../transform.ts";
 import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { readInside, writeFileAtomic, writeFiles } from "./file_writes.ts";
-import { formatResults } from "./terminal.ts";
+import { escapeText, formatResults } from "./terminal.ts";
 import {
   fromUniversal,
   isUniversalDocument,
@@ -88,7 +88,7 @@ export interface ReadItem {
 
 /** Runs `render` or `check` on a directory; returns the exit code. */
 export async function runDirectory(options: DirectoryOptions): Promise<number> {
-  const stderr = (text: string) => writeAll(Deno.stderr.writable, text);
+  const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
   const root = options.dir.replace(/\/+$/, "") || ".";
   try {
     if (!(await Deno.stat(root)).isDirectory) {
@@ -153,7 +153,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     );
   }
   const results = [...readResults, ...(resourceList.results ?? []), ...edits.results];
-  await stderr(formatResults(results, { colour: options.colour ?? false }));
+  await writeAll(Deno.stderr.writable, formatResults(results, { colour: options.colour ?? false }));
   try {
     if (options.report !== undefined) {
       await writeFileAtomic(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");
@@ -244,7 +244,8 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   // Every text is final here: all files are written, or none.
   const outcome = await writeFiles(outRoot!, expected, stale);
   if (!outcome.ok) {
-    await stderr(
+    await writeAll(
+      Deno.stderr.writable,
       formatResults(
         [fileError(outcome.path, `Cannot write "${outcome.path}": ${outcome.message}`)],
         {

@@ -13,14 +13,20 @@
  * - step outputs (`$GITHUB_OUTPUT`): result counts, MeshServices, references,
  *   staleness and the paths of the JSON report and the Markdown summary;
  * - optionally one pull-request comment, found again by a hidden marker and
- *   updated on every run; an API failure (a fork's read-only token) is a
+ *   updated on every run; only a comment the token's own user wrote is
+ *   updated (anyone can write a comment that starts with the marker), so the
+ *   action first asks who it is (GraphQL `viewer { login }`: an installation
+ *   token such as `GITHUB_TOKEN` cannot call `GET /user`, and its login is
+ *   `github-actions[bot]`); an API failure (a fork's read-only token) is a
  *   warning, never a failure.
  *
  * The exit code is 1 when results at or above `fail-on` exist, when `check`
  * found stale files, or when a render has error results (it then wrote
  * nothing); 2 for invalid inputs; else 0. While directory mode runs, workflow
- * commands are suspended (`::stop-commands::`), so text from the manifests it
- * prints cannot issue commands. The pure parts (input parsing, escaping,
+ * commands are suspended (`::stop-commands::` with a random token), so text
+ * from the manifests it prints cannot issue commands; every line directory
+ * mode and this adapter print is escaped as well (`terminal.ts`), and
+ * annotation texts have their control characters escaped. The pure parts (input parsing, escaping,
  * annotation selection, the verdict, outputs, summary and comment bodies) are
  * exported for tests; {@link main} does the I/O.
  *
@@ -34,6 +40,7 @@ import type { Report } from "../report.ts";
 import { markdownText, reportMarkdown } from "../report_markdown.ts";
 import { runDirectory } from "./directory.ts";
 import { writeAll } from "./krm_stdio.ts";
+import { escapeLine, escapeText } from "./terminal.ts";
 import { locateField, parseSource, type SourceDocuments } from "./source_lines.ts";
 
 /** Annotations GitHub shows per severity and step; more are dropped. */
@@ -212,14 +219,20 @@ export interface Annotation {
  * ```
  */
 export function annotationCommand(annotation: Annotation): string {
+  // Texts from the manifests: control characters (ANSI escapes, line breaks) shown escaped.
+  const shown = (text: string) => escapeLine(text);
   const properties: string[] = [];
-  if (annotation.file !== undefined) properties.push(`file=${escapeProperty(annotation.file)}`);
+  if (annotation.file !== undefined) {
+    properties.push(`file=${escapeProperty(shown(annotation.file))}`);
+  }
   if (annotation.file !== undefined && annotation.line !== undefined) {
     properties.push(`line=${annotation.line}`);
   }
-  if (annotation.title !== undefined) properties.push(`title=${escapeProperty(annotation.title)}`);
+  if (annotation.title !== undefined) {
+    properties.push(`title=${escapeProperty(shown(annotation.title))}`);
+  }
   const head = properties.length === 0 ? annotation.level : `${annotation.level} ${properties}`;
-  return `::${head}::${escapeData(annotation.message)}`;
+  return `::${head}::${escapeData(shown(annotation.message))}`;
 }
 
 /** A result with the place GitHub should show it. */
@@ -643,17 +656,79 @@ export function commentBody(input: {
 }
 
 /**
- * The id of the first comment whose body starts with `marker`, from the JSON
- * of the issue-comments API.
+ * The id of the first comment written by `author` (a login) whose body starts
+ * with `marker`, from the JSON of the issue-comments API. Comments by anyone
+ * else are never the action's, whatever they start with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { findMarkedComment } from "./github_action.ts";
+ *
+ * const comments = [
+ *   { id: 1, body: "<!-- m -->\nfake", user: { login: "mallory" } },
+ *   { id: 2, body: "<!-- m -->\nreport", user: { login: "github-actions[bot]" } },
+ * ];
+ * assert.equal(findMarkedComment(comments, "<!-- m -->", "github-actions[bot]"), 2);
+ * ```
  */
-export function findMarkedComment(comments: unknown, marker: string): number | undefined {
+export function findMarkedComment(
+  comments: unknown,
+  marker: string,
+  author: string,
+): number | undefined {
   if (!Array.isArray(comments)) return undefined;
   for (const comment of comments) {
     if (typeof comment !== "object" || comment === null) continue;
-    const { id, body } = comment as { id?: unknown; body?: unknown };
-    if (typeof id === "number" && typeof body === "string" && body.startsWith(marker)) return id;
+    const { id, body, user } = comment as { id?: unknown; body?: unknown; user?: unknown };
+    const login = typeof user === "object" && user !== null
+      ? (user as { login?: unknown }).login
+      : undefined;
+    if (
+      typeof id === "number" && typeof body === "string" && body.startsWith(marker) &&
+      login === author
+    ) {
+      return id;
+    }
   }
   return undefined;
+}
+
+/**
+ * The login of a token's user from the answer to the GraphQL query
+ * `{ viewer { login } }`, or `undefined` (an `errors` answer, another shape).
+ */
+export function viewerLogin(answer: unknown): string | undefined {
+  if (typeof answer !== "object" || answer === null) return undefined;
+  const data = (answer as { data?: unknown }).data;
+  const viewer = typeof data === "object" && data !== null
+    ? (data as { viewer?: unknown }).viewer
+    : undefined;
+  const login = typeof viewer === "object" && viewer !== null
+    ? (viewer as { login?: unknown }).login
+    : undefined;
+  return typeof login === "string" && login !== "" ? login : undefined;
+}
+
+/**
+ * The GraphQL endpoint: `GITHUB_GRAPHQL_URL` when set (the runner sets it),
+ * else derived from the REST one (`https://api.github.com` has
+ * `https://api.github.com/graphql`, GHES's `https://HOST/api/v3` has
+ * `https://HOST/api/graphql`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { graphqlUrl } from "./github_action.ts";
+ *
+ * assert.equal(graphqlUrl("https://ghe.example/api/v3", undefined), "https://ghe.example/api/graphql");
+ * assert.equal(graphqlUrl("https://api.github.com", undefined), "https://api.github.com/graphql");
+ * ```
+ */
+export function graphqlUrl(restApi: string, configured: string | undefined): string {
+  if (configured) return configured;
+  const base = restApi.replace(/\/+$/, "");
+  return base.endsWith("/api/v3") ? `${base.slice(0, -"/v3".length)}/graphql` : `${base}/graphql`;
 }
 
 /** The pull-request number of a `pull_request` or `pull_request_target` event payload. */
@@ -742,7 +817,10 @@ interface CommentStatus {
 export async function main(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
+  /** A workflow command this adapter built (its texts escaped by {@link annotationCommand}). */
   const stdout = (line: string) => writeAll(Deno.stdout.writable, `${line}\n`);
+  /** A log line, escaped: it may hold text from the manifests or an API answer. */
+  const log = (line: string) => stdout(escapeLine(line));
   const parsed = parseInputs(env);
   if (!parsed.ok) {
     for (const problem of parsed.problems) {
@@ -768,7 +846,9 @@ export async function main(
   const reportPath = join(temp, "report.json");
   const summaryPath = join(temp, "summary.md");
 
-  await stdout(`::group::${escapeData(`meshservice-krm ${inputs.mode} ${inputs.path}`)}`);
+  await stdout(
+    `::group::${escapeData(escapeLine(`meshservice-krm ${inputs.mode} ${inputs.path}`))}`,
+  );
   const resume = `meshservice-krm-${crypto.randomUUID()}`;
   await stdout(`::stop-commands::${resume}`);
   let exitCode = 1;
@@ -871,14 +951,14 @@ export async function main(
   for (const annotation of status) await stdout(annotationCommand(annotation));
   for (const result of annotated) await stdout(annotationCommand(annotationOf(result)));
   if (rest.length > 0) {
-    await stdout(
+    await log(
       `${plural(rest.length, "more result is", "more results are")} listed only in the ${
         inputs.summary ? "job summary" : "summary file (output summary-file)"
       }`,
     );
   }
-  if (commentStatus?.level === "info") await stdout(commentStatus.text);
-  await stdout(outcome.headline);
+  if (commentStatus?.level === "info") await log(commentStatus.text);
+  await log(outcome.headline);
   return outcome.failed ? 1 : 0;
 }
 
@@ -907,7 +987,10 @@ async function crashed(
       );
     }
   } catch (error) {
-    await writeAll(Deno.stderr.writable, `Cannot write the job summary: ${why(error)}\n`);
+    await writeAll(
+      Deno.stderr.writable,
+      `${escapeLine(`Cannot write the job summary: ${why(error)}`)}\n`,
+    );
   }
   return 1;
 }
@@ -1049,12 +1132,46 @@ async function comment(
     runUrl,
   });
   const api = (env("GITHUB_API_URL") || "https://api.github.com").replace(/\/+$/, "");
-  const call = async (method: string, path: string, payload?: unknown): Promise<unknown> => {
-    const response = await fetch(`${api}${path}`, {
+  const call = apiCaller(inputs.token);
+  try {
+    // The token's own login: only a comment it wrote is the action's to update.
+    const graphql = graphqlUrl(api, env("GITHUB_GRAPHQL_URL"));
+    const login = viewerLogin(await call("POST", graphql, { query: "query { viewer { login } }" }));
+    if (login === undefined) {
+      throw new Error(`POST ${graphql} answered no viewer login, so no comment is updated`);
+    }
+    const issue = `${api}/repos/${repository}/issues/${number}`;
+    let existing: number | undefined;
+    for (let page = 1; page <= 30 && existing === undefined; page++) {
+      const comments = await call("GET", `${issue}/comments?per_page=100&page=${page}`);
+      existing = findMarkedComment(comments, marker, login);
+      if (!Array.isArray(comments) || comments.length < 100) break;
+    }
+    if (existing === undefined) {
+      await call("POST", `${issue}/comments`, { body });
+      return { level: "info", text: `Posted the report on pull request #${number}` };
+    }
+    await call("PATCH", `${api}/repos/${repository}/issues/comments/${existing}`, { body });
+    return { level: "info", text: `Updated the report comment on pull request #${number}` };
+  } catch (error) {
+    return {
+      level: "warning",
+      text: `Cannot comment on pull request #${number} (a pull request from a fork gets a ` +
+        `read-only token; the workflow needs pull-requests: write): ${why(error)}`,
+    };
+  }
+}
+
+/** A JSON API call with the token; a status other than 2xx throws with the answer's message. */
+function apiCaller(
+  token: string,
+): (method: string, url: string, payload?: unknown) => Promise<unknown> {
+  return async (method, url, payload) => {
+    const response = await fetch(url, {
       method,
       headers: {
         accept: "application/vnd.github+json",
-        authorization: `Bearer ${inputs.token}`,
+        authorization: `Bearer ${token}`,
         "content-type": "application/json",
         "user-agent": "meshservice-krm-action",
         "x-github-api-version": "2022-11-28",
@@ -1071,31 +1188,10 @@ async function comment(
       } catch {
         // Not JSON: the status says enough.
       }
-      throw new Error(`${method} ${path} answered ${response.status}${detail}`);
+      throw new Error(`${method} ${new URL(url).pathname} answered ${response.status}${detail}`);
     }
     return text === "" ? undefined : JSON.parse(text);
   };
-  try {
-    const issue = `/repos/${repository}/issues/${number}`;
-    let existing: number | undefined;
-    for (let page = 1; page <= 30 && existing === undefined; page++) {
-      const comments = await call("GET", `${issue}/comments?per_page=100&page=${page}`);
-      existing = findMarkedComment(comments, marker);
-      if (!Array.isArray(comments) || comments.length < 100) break;
-    }
-    if (existing === undefined) {
-      await call("POST", `${issue}/comments`, { body });
-      return { level: "info", text: `Posted the report on pull request #${number}` };
-    }
-    await call("PATCH", `/repos/${repository}/issues/comments/${existing}`, { body });
-    return { level: "info", text: `Updated the report comment on pull request #${number}` };
-  } catch (error) {
-    return {
-      level: "warning",
-      text: `Cannot comment on pull request #${number} (a pull request from a fork gets a ` +
-        `read-only token; the workflow needs pull-requests: write): ${why(error)}`,
-    };
-  }
 }
 
 function why(error: unknown): string {
@@ -1113,7 +1209,8 @@ if (import.meta.main) {
       title: "meshservice-krm",
       message: `meshservice-krm failed: ${why(error)}`,
     }));
-    console.error(error);
+    const trace = error instanceof Error ? error.stack ?? error.message : String(error);
+    console.error(escapeText(trace));
     code = 1;
   }
   Deno.exit(code);

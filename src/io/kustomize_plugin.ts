@@ -15,7 +15,7 @@ import { isObject, type KubeObject, RESOURCE_LIST_API_VERSION } from "../model/k
 import { exitCodeOf } from "../results.ts";
 import { render } from "../transform.ts";
 import { writeAll } from "./krm_stdio.ts";
-import { formatResults } from "./terminal.ts";
+import { escapeText, formatResults } from "./terminal.ts";
 import { parseYaml, parseYamlStream, stringifyYaml } from "./yaml.ts";
 
 /** Runs one legacy-plugin transform; returns the exit code. */
@@ -23,7 +23,7 @@ export async function runKustomizePlugin(
   configPath: string,
   options: { colour: boolean },
 ): Promise<number> {
-  const stderr = (text: string) => writeAll(Deno.stderr.writable, text);
+  const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
   let config: unknown;
   let documents: unknown[];
   try {
@@ -46,7 +46,10 @@ export async function runKustomizePlugin(
     ...(isObject(config) ? { functionConfig: config as KubeObject } : {}),
   });
   const results = resourceList.results ?? [];
-  await stderr(formatResults(results.filter((r) => r.severity !== "info"), options));
+  await writeAll(
+    Deno.stderr.writable,
+    formatResults(results.filter((r) => r.severity !== "info"), options),
+  );
   if (exitCodeOf(results) !== 0) return 1;
   await writeAll(
     Deno.stdout.writable,

@@ -31,7 +31,8 @@ export function md(text: string): string {
     else if (c === "@") out += "@\u2060";
     else out += c;
   }
-  return out;
+  // GitHub links bare URLs (`https://…`, `www.…`): a word joiner breaks the autolink.
+  return out.replace(/:(?=\/\/)/g, ":\u2060").replace(/(www)(?=\.)/gi, "$1\u2060");
 }
 
 /**
