@@ -26,7 +26,7 @@ import {
 
 interface Workflow {
   env: Record<string, string>;
-  jobs: { render: { steps: { name?: string; if?: string; run?: string; uses?: string }[] } };
+  jobs: Record<string, { steps: { name?: string; if?: string; run?: string; uses?: string }[] }>;
 }
 
 const WORKFLOW = load(
@@ -34,7 +34,8 @@ const WORKFLOW = load(
 ) as Workflow;
 
 function step(name: string): string {
-  const found = WORKFLOW.jobs.render.steps.find((s) => s.name === name)?.run;
+  const found = Object.values(WORKFLOW.jobs).flatMap((job) => job.steps)
+    .find((s) => s.name === name)?.run;
   assert.ok(found, `workflow step "${name}"`);
   return found;
 }
@@ -129,6 +130,20 @@ Deno.test("flux workflow: render commits once, check passes after and fails on d
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("flux workflow: pull requests only read; one render per branch at a time", () => {
+  const jobs = WORKFLOW.jobs as Record<string, Record<string, unknown>>;
+  const top = (WORKFLOW as unknown as { permissions: Record<string, string> }).permissions;
+  assert.deepEqual(top, { contents: "read" });
+  assert.equal(jobs.check?.if, "github.event_name == 'pull_request'");
+  assert.deepEqual(jobs.check?.permissions, { contents: "read" });
+  assert.equal(jobs.render?.if, "github.event_name == 'push'");
+  assert.deepEqual(jobs.render?.permissions, { contents: "write" });
+  assert.deepEqual(jobs.render?.concurrency, {
+    group: "render-meshservices-${{ github.ref }}",
+    "cancel-in-progress": false,
+  });
 });
 
 Deno.test("flux workflow: a failing render fails the step and commits nothing", async () => {
