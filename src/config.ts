@@ -23,6 +23,7 @@ import {
   type KumaVersion,
   parseKumaVersion,
 } from "./model/version.ts";
+import { globProblem } from "./model/path_patterns.ts";
 import { REASON } from "./results.ts";
 
 /** API version of the typed configuration kind. */
@@ -123,6 +124,8 @@ export interface Config {
   crossZoneReferences: Record<string, CrossZoneChoice>;
   /** Workloads (`namespace/name`, Universal Dataplane `name`, `*` wildcards) that get reachable backends. */
   reachableBackendsFor: string[];
+  /** Directory mode: globs (relative to the directory) of files and folders not to read. */
+  exclude: string[];
 }
 
 /**
@@ -180,6 +183,8 @@ export interface ConfigInput {
   crossZoneReferences?: CrossZoneChoice | Record<string, CrossZoneChoice>;
   /** Workloads that get reachable backends. */
   reachableBackendsFor?: string | string[];
+  /** Directory mode: globs of files and folders not to read (`charts/**`, `**\/openapi.yaml`). */
+  exclude?: string | string[];
 }
 
 /** The typed functionConfig object for a {@link ConfigInput}. */
@@ -217,6 +222,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze<Config>({
   migrationStage: undefined,
   crossZoneReferences: {},
   reachableBackendsFor: [],
+  exclude: [],
 });
 
 /** Default file layout when zones are configured. */
@@ -417,6 +423,13 @@ const FIELD_SCHEMAS = {
         'Must be "namespace/name", "name" or use * for either part',
       ),
     )).optional(),
+  exclude: () =>
+    listField().pipe(z.array(
+      z.string().superRefine((value, ctx) => {
+        const problem = globProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    )).optional(),
 };
 
 type FieldKey = keyof typeof FIELD_SCHEMAS;
@@ -573,6 +586,7 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     migrationStage: value.migrationStage as MigrationStage | undefined,
     crossZoneReferences: value.crossZoneReferences ?? {},
     reachableBackendsFor: value.reachableBackendsFor ?? [],
+    exclude: value.exclude ?? [],
   };
   const problems = crossFieldProblems(resolved);
   if (problems.length > 0) {

@@ -6,8 +6,12 @@
  * @module
  */
 
+import { isOwned } from "../model/inventory.ts";
+import { GENERATED_COMMENT } from "../model/tool.ts";
 import {
   isObject,
+  KRM_ANNOTATION,
+  type KubeObject,
   RESOURCE_LIST_API_VERSION,
   type ResourceList,
   type Result,
@@ -98,12 +102,22 @@ function serializeKeepingItems(
   const parts = [`apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`];
   parts.push(output.items.length === 0 ? "items: []\n" : "items:\n");
   for (const item of output.items) {
-    parts.push(raw.get(item) ?? emitEntry(item, spans.indent));
+    parts.push(raw.get(item) ?? emitEntry(item, spans.indent, headCommentOf(item)));
   }
   if (output.results && output.results.length > 0) {
     parts.push(stringifyYaml({ results: output.results }));
   }
   return parts.join("");
+}
+
+/** The generated-file comment, on the first item of each generated file (kpt writes it at the top). */
+function headCommentOf(item: KubeObject): string | undefined {
+  if (!isOwned(item)) return undefined;
+  const annotations = item.metadata?.annotations;
+  return annotations?.[KRM_ANNOTATION.path] !== undefined &&
+      (annotations[KRM_ANNOTATION.index] ?? "0") === "0"
+    ? GENERATED_COMMENT
+    : undefined;
 }
 
 function serialized(list: ResourceList): ProcessedList {
