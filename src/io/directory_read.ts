@@ -27,7 +27,7 @@ import {
   classifyDocument,
   HELM_CHART_FILE,
   KUSTOMIZATION_FILE_NAMES,
-  kustomizationPatches,
+  patchFilesOf,
 } from "../model/manifest.ts";
 import { excludeMatcher, type KrmIgnore, parseKrmIgnore } from "../model/path_patterns.ts";
 import { REASON } from "../results.ts";
@@ -96,9 +96,7 @@ export async function readDirectoryTree(root: string, results: Result[]): Promis
     .filter((f) => KUSTOMIZATION_FILE_NAMES.includes(basename(f.path)))
     .map((f) => ({
       file: f.path,
-      patches: (f.docs ?? []).flatMap(kustomizationPatches)
-        .map((p) => joinInside(dirname(f.path), p))
-        .filter((p): p is string => p !== undefined),
+      patches: (f.docs ?? []).flatMap((doc) => patchFilesOf(f.path, doc)),
     }));
   return { files, config, configPath, kustomizations };
 }
@@ -306,20 +304,6 @@ function positioned(object: Record<string, unknown>, path: string, index: number
       },
     },
   } as KubeObject;
-}
-
-/** `dir/relative` normalized, or undefined when it leaves the tree. */
-function joinInside(dir: string, relative: string): string | undefined {
-  if (relative.startsWith("/")) return undefined;
-  const parts: string[] = dir === "" ? [] : dir.split("/");
-  for (const part of relative.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (parts.length === 0) return undefined;
-      parts.pop();
-    } else parts.push(part);
-  }
-  return parts.length === 0 ? undefined : parts.join("/");
 }
 
 function basename(path: string): string {

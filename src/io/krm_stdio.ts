@@ -32,12 +32,16 @@ export interface Streams {
   colour?: boolean;
 }
 
+/** Set by kpt (`fn render`, `fn eval`) on every item it sends; kustomize does not set it. */
+const KPT_PACKAGE_PATH = "internal.config.kubernetes.io/package-path";
+
 /** Runs the function once; returns the exit code. */
 export async function runKrmFunction(streams: Streams): Promise<number> {
   const bytes = new Uint8Array(await new Response(streams.stdin).arrayBuffer());
-  const { text, results } = await processBytes(bytes);
+  const { text, results, kpt } = await processBytes(bytes);
   await writeAll(streams.stdout, text);
-  const loud = results.filter((r) => r.severity !== "info");
+  // kpt prints the results of the output ResourceList itself: once is enough.
+  const loud = kpt ? [] : results.filter((r) => r.severity !== "info");
   if (loud.length > 0) {
     await writeAll(streams.stderr, formatResults(loud, { colour: streams.colour ?? false }));
   }
@@ -48,6 +52,8 @@ export async function runKrmFunction(streams: Streams): Promise<number> {
 export interface ProcessedList {
   text: string;
   results: Result[];
+  /** The input came from kpt (its items carry kpt's package-path annotation). */
+  kpt?: boolean;
 }
 
 /** Decodes, parses, renders and serializes; every failure becomes an error result. */
@@ -78,7 +84,14 @@ export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
   const inputItems = isObject(parsed) && Array.isArray(parsed.items)
     ? parsed.items as unknown[]
     : [];
-  return { text: serializeKeepingItems(text, inputItems, output), results: output.results ?? [] };
+  return {
+    text: serializeKeepingItems(text, inputItems, output),
+    results: output.results ?? [],
+    kpt: inputItems.some((item) =>
+      isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
+      typeof item.metadata.annotations[KPT_PACKAGE_PATH] === "string"
+    ),
+  };
 }
 
 /**

@@ -183,3 +183,46 @@ export function kustomizationPatches(doc: unknown): string[] {
   if (Array.isArray(strategic)) strategic.forEach(add);
   return out;
 }
+
+/** True for a path whose file name kustomize reads as a kustomization. */
+export function isKustomizationFile(path: string): boolean {
+  return KUSTOMIZATION_FILE_NAMES.includes(path.slice(path.lastIndexOf("/") + 1));
+}
+
+/**
+ * The package-relative paths of the patch files the kustomization at
+ * `kustomizationPath` names (see {@link kustomizationPatches}); paths that
+ * leave the package are dropped.
+ *
+ * @example
+ * ```ts
+ * import { patchFilesOf } from "./manifest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(
+ *   patchFilesOf("apps/prod/kustomization.yaml", { patches: [{ path: "../patches/r.yaml" }] }),
+ *   ["apps/patches/r.yaml"],
+ * );
+ * ```
+ */
+export function patchFilesOf(kustomizationPath: string, doc: unknown): string[] {
+  const at = kustomizationPath.lastIndexOf("/");
+  const dir = at === -1 ? "" : kustomizationPath.slice(0, at);
+  return kustomizationPatches(doc)
+    .map((p) => joinInside(dir, p))
+    .filter((p): p is string => p !== undefined);
+}
+
+/** `dir/relative` normalized, or undefined when it leaves the package. */
+function joinInside(dir: string, relative: string): string | undefined {
+  if (relative.startsWith("/")) return undefined;
+  const parts: string[] = dir === "" ? [] : dir.split("/");
+  for (const part of relative.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(part);
+  }
+  return parts.length === 0 ? undefined : parts.join("/");
+}

@@ -10,7 +10,12 @@
  */
 
 import { fileOf, isObject, type KubeObject, type Result } from "../model/krm.ts";
-import { classifyDocument, isReadKind } from "../model/manifest.ts";
+import {
+  classifyDocument,
+  isKustomizationFile,
+  isReadKind,
+  patchFilesOf,
+} from "../model/manifest.ts";
 import {
   isRfc1123Label,
   K8S_KIND,
@@ -57,10 +62,25 @@ export function checkItems(items: readonly unknown[]): CheckedItems {
   const valid: KubeObject[] = [];
   const results: Result[] = [];
   const skipped = new Map<string, { index: number; what: string; count: number; path?: string }>();
+  const patches = kustomizePatches(items);
   items.forEach((item, index) => {
+    const path = isObject(item) ? fileOf(item as KubeObject)?.path : undefined;
+    const patchOf = path === undefined ? undefined : patches.get(path);
+    if (patchOf !== undefined) {
+      const seen = skipped.get(path!);
+      if (seen) seen.count++;
+      else {
+        skipped.set(path!, {
+          index,
+          what: `a kustomize patch named by "${patchOf}"`,
+          count: 1,
+          path: path!,
+        });
+      }
+      return;
+    }
     const kind = classifyDocument(item);
     if (kind.class !== "resource") {
-      const path = isObject(item) ? fileOf(item as KubeObject)?.path : undefined;
       const key = path ?? `\0${index}`;
       const seen = skipped.get(key);
       if (seen) seen.count++;
@@ -92,6 +112,18 @@ export function checkItems(items: readonly unknown[]): CheckedItems {
     results.push(notAManifest({ index, what, count, path }));
   }
   return { valid, results };
+}
+
+/** Patch files named by the kustomization items (kpt passes kustomization files as items), by path. */
+function kustomizePatches(items: readonly unknown[]): Map<string, string> {
+  const patches = new Map<string, string>();
+  for (const item of items) {
+    if (!isObject(item)) continue;
+    const path = fileOf(item as KubeObject)?.path;
+    if (path === undefined || !isKustomizationFile(path)) continue;
+    for (const patch of patchFilesOf(path, item)) patches.set(patch, path);
+  }
+  return patches;
 }
 
 /** The info result for the items of one file (or one item without a file) that are not resources. */
