@@ -221,12 +221,7 @@ async function walk(options: WalkOptions): Promise<string[]> {
   for await (const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (entries.some((e) => e.name === HELM_CHART_FILE && e.isFile)) {
-    const folder = dir === "" ? "." : dir;
-    results.push(skipped(
-      dir === "" ? HELM_CHART_FILE : `${dir}/${HELM_CHART_FILE}`,
-      `Skipped Helm chart "${folder}" (it holds ${HELM_CHART_FILE}): its templates are manifests only once Helm renders them; render the chart's output with "helm template ... --post-renderer meshservice-krm-helm" (meshservice-krm helm-post-renderer)`,
-      REASON.helmChart,
-    ));
+    results.push(helmChartResult(dir));
     return [];
   }
   const files: string[] = [];
@@ -244,6 +239,11 @@ async function walk(options: WalkOptions): Promise<string[]> {
     }
     const yaml = entry.isFile && /\.ya?ml$/.test(entry.name);
     if (!entry.isDirectory && !yaml) continue;
+    // A chart is named as one, even when .krmignore leaves it out too.
+    if (entry.isDirectory && await holdsHelmChart(root, path)) {
+      results.push(helmChartResult(path));
+      continue;
+    }
     const line = ignore?.ignores(path, entry.isDirectory);
     if (line !== undefined) {
       results.push(
@@ -255,6 +255,24 @@ async function walk(options: WalkOptions): Promise<string[]> {
     else files.push(path);
   }
   return files;
+}
+
+function helmChartResult(dir: string): Result {
+  return skipped(
+    dir === "" ? HELM_CHART_FILE : `${dir}/${HELM_CHART_FILE}`,
+    `Skipped Helm chart "${
+      dir === "" ? "." : dir
+    }" (it holds ${HELM_CHART_FILE}): its templates are manifests only once Helm renders them; render them through Helm with "--post-renderer" running "meshservice-krm helm-post-renderer"`,
+    REASON.helmChart,
+  );
+}
+
+async function holdsHelmChart(root: string, dir: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(`${root}/${dir}/${HELM_CHART_FILE}`)).isFile;
+  } catch {
+    return false;
+  }
 }
 
 async function readOne(root: string, path: string): Promise<FileRead> {
