@@ -105,12 +105,15 @@ export async function runHelmPostRenderer(options: HelmPostRendererOptions): Pro
   const docs: string[] = [];
   for (const item of resourceList.items) {
     const chunk = original.get(item);
+    const localConfig = isObject(item) && isObject(item.metadata) &&
+      isObject(item.metadata.annotations) &&
+      item.metadata.annotations[KRM_ANNOTATION.localConfig] === "true";
+    if (localConfig || (isObject(item) && isBuildConfig(item))) continue;
     if (chunk !== undefined) {
       docs.push(chunk.text);
       continue;
     }
-    if (!isObject(item) || isBuildConfig(item)) continue;
-    if (item.metadata?.annotations?.[KRM_ANNOTATION.localConfig] === "true") continue;
+    if (!isObject(item)) continue;
     docs.push(sourceComment(item) + stringifyYaml(withoutReaderAnnotations(item)));
   }
   if (docs.length === 0) {
