@@ -65,7 +65,7 @@ async function assertRendered(repo: string, output: { code: number }, text: stri
 }
 
 Deno.test("library outside the clone: a project with its own node_modules imports the CLI from a copy without node_modules", async () => {
-  const { base, lib, repo } = await layout();
+  const { base, repo } = await layout();
   try {
     const app = join(base, "app");
     await Deno.mkdir(app);
