@@ -396,7 +396,8 @@ export const CASES: Case[] = [
   // Flux post-build placeholders.
   {
     name: "Flux placeholder as a Service namespace",
-    items: "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    namespace: ${APP_NS}\n  spec:\n    ports:\n    - port: 80\n",
+    items:
+      "- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n    namespace: ${APP_NS}\n  spec:\n    ports:\n    - port: 80\n",
     severity: "warning",
     reason: "FluxSubstitution",
     ref: "Service ${APP_NS}/web",
