@@ -882,6 +882,14 @@ export const CASES: Case[] = [
     field: "data",
   },
   {
+    name: "config exclude leaves the directory",
+    config: "  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cfg\n  data:\n    exclude: charts/**, ../secrets/**",
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.exclude.1",
+  },
+  {
     name: "config not a map",
     config: "  just-a-string",
     severity: "error",

@@ -72,7 +72,7 @@ export function checkItems(items: readonly unknown[]): CheckedItems {
       else {
         skipped.set(path!, {
           index,
-          what: `a kustomize patch named by "${patchOf}"`,
+          what: `it is a kustomize patch named by "${patchOf}", not a resource`,
           count: 1,
           path: path!,
         });
@@ -87,9 +87,11 @@ export function checkItems(items: readonly unknown[]): CheckedItems {
       else {
         skipped.set(key, {
           index,
-          what: kind.class === "universal"
-            ? "a Universal YAML document, which directory mode reads (render DIR)"
-            : kind.what,
+          what: `not a Kubernetes resource (${
+            kind.class === "universal"
+              ? "a Universal YAML document, which directory mode reads (render DIR)"
+              : kind.what
+          })`,
           count: 1,
           ...(path !== undefined ? { path } : {}),
         });
@@ -134,7 +136,7 @@ function notAManifest(
   const many = skip.count > 1 ? ` (${skip.count} items)` : "";
   const result: Result = {
     message:
-      `Passed through ${subject}${many} untouched: not a Kubernetes resource (${skip.what}), so it is not read`,
+      `Passed through ${subject}${many} untouched: ${skip.what}, so it is not read`,
     severity: "info",
     tags: { reason: REASON.notAManifest },
   };
