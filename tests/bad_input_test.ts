@@ -883,7 +883,8 @@ export const CASES: Case[] = [
   },
   {
     name: "config exclude leaves the directory",
-    config: "  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cfg\n  data:\n    exclude: charts/**, ../secrets/**",
+    config:
+      "  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cfg\n  data:\n    exclude: charts/**, ../secrets/**",
     severity: "error",
     reason: "InvalidConfig",
     ref: "ConfigMap cfg",

@@ -135,8 +135,7 @@ function notAManifest(
   const subject = skip.path === undefined ? `item ${skip.index}` : `"${skip.path}"`;
   const many = skip.count > 1 ? ` (${skip.count} items)` : "";
   const result: Result = {
-    message:
-      `Passed through ${subject}${many} untouched: ${skip.what}, so it is not read`,
+    message: `Passed through ${subject}${many} untouched: ${skip.what}, so it is not read`,
     severity: "info",
     tags: { reason: REASON.notAManifest },
   };
