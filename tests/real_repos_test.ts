@@ -30,6 +30,7 @@ import {
   WRAPPER,
 } from "./e2e_support.ts";
 import { parseKrmIgnore } from "../src/model/path_patterns.ts";
+import { emitDocument, emitEntry } from "../src/io/plain_yaml.ts";
 
 const FIXTURE = join(REPO_ROOT, "tests", "fixtures", "real-repo");
 
@@ -364,6 +365,58 @@ pipeline:
       assert.equal(again.code, 0, describeRun(again));
       assert.deepEqual(await snapshotTree(dir), afterKpt, "kpt again changes nothing");
     });
+  });
+
+  Deno.test("kpt writes emitEntry's output as exactly emitDocument's bytes, tricky values included", async () => {
+    const value = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "tricky", labels: { "k8s.kuma.io/namespace": "shop", "yes": "no" } },
+      data: {
+        long: Array.from({ length: 40 }, (_, i) => `word${i}`).join(" "),
+        control: "a\u0001b\tc\nd\u007f",
+        unicode: "héllo ✓ \u2028 \u00a0",
+        quotes: 'say "hi" \\ ok',
+        numeric: "0755",
+        empty: "",
+        colon: "a: b",
+      },
+      spec: {
+        empty: {},
+        none: [],
+        nothing: null,
+        n: 1.5,
+        t: true,
+        nested: [[1, 2], [{ a: "b" }], []],
+      },
+    };
+    const base = await Deno.makeTempDir({ prefix: "msk-kyaml-" });
+    try {
+      const fn = join(base, "fn.sh");
+      const item = emitEntry({
+        ...value,
+        metadata: {
+          ...value.metadata,
+          annotations: { "internal.config.kubernetes.io/path": "out/tricky.yaml" },
+        },
+      }, 2);
+      await Deno.writeTextFile(
+        fn,
+        `#!/bin/sh\ncat > /dev/null\ncat <<'EOF'\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${item}EOF\n`,
+      );
+      await Deno.chmod(fn, 0o755);
+      const pkg = join(base, "pkg");
+      await Deno.mkdir(pkg);
+      await Deno.writeTextFile(
+        join(pkg, "Kptfile"),
+        `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n    - exec: ${fn}\n`,
+      );
+      const output = await run("kpt", ["fn", "render", pkg, "--allow-exec"]);
+      assert.equal(output.code, 0, describeRun(output));
+      assert.equal(await Deno.readTextFile(join(pkg, "out", "tricky.yaml")), emitDocument(value));
+    } finally {
+      await Deno.remove(base, { recursive: true });
+    }
   });
 
   Deno.test("real repo: render --out first, then kpt, changes nothing either", async () => {

@@ -9,6 +9,7 @@
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
+const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /**
  * One sequence entry (`- ...`) at `indent`, ending in a newline. A
@@ -124,7 +125,13 @@ function scalar(value: unknown): string {
     return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
   }
   const text = String(value);
-  return PLAIN.test(text) && !RESERVED.test(text) ? text : JSON.stringify(text);
+  if (PLAIN.test(text) && !RESERVED.test(text)) return text;
+  // JSON leaves DEL, the C1 controls and non-characters raw, which YAML (and kpt's reader)
+  // refuses, and NEL and the Unicode line and paragraph separators, which YAML folds as breaks.
+  return JSON.stringify(text).replace(
+    NOT_YAML_PRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
