@@ -171,11 +171,16 @@ Deno.test("real repo: render output redirected into the directory is never read 
   await withCopy(async (dir) => {
     const first = await cli(["render", dir]);
     assert.equal(first.code, 0, describeRun(first));
+    const list = await cli(["render", dir, "--format", "resourcelist"]);
+    assert.equal(list.code, 0, describeRun(list));
     await Deno.writeTextFile(join(dir, "rendered.yaml"), first.stdout);
+    await Deno.writeTextFile(join(dir, "rendered-list.yaml"), list.stdout);
     const { output, results } = await reportOf(dir);
     assert.equal(output.code, 0, describeRun(output));
     assert.equal(output.stdout, first.stdout, "the same render: nothing was read twice");
-    assert.equal(skippedOnce(results)["rendered.yaml"], "RenderOutput");
+    const skipped = skippedOnce(results);
+    assert.equal(skipped["rendered.yaml"], "RenderOutput");
+    assert.equal(skipped["rendered-list.yaml"], "NotAManifest");
     const inside = await cli(["render", dir, "--out", join(dir, "out")]);
     assert.equal(inside.code, 2, describeRun(inside));
     assert.match(inside.stderr, /inside .+ the next run would read the rendered copies back/);
