@@ -23,6 +23,7 @@ import {
   type KumaVersion,
   parseKumaVersion,
 } from "./model/version.ts";
+import { globProblem } from "./model/path_patterns.ts";
 import { REASON } from "./results.ts";
 
 /** API version of the typed configuration kind. */
@@ -131,6 +132,8 @@ export interface Config {
   reachableBackendsFor: string[];
   /** Add `appProtocol` to Service ports whose protocol annotation MeshService mode would drop. */
   fixAppProtocol: boolean;
+  /** Directory mode: globs (relative to the directory) of files and folders not to read. */
+  exclude: string[];
 }
 
 /**
@@ -190,6 +193,8 @@ export interface ConfigInput {
   reachableBackendsFor?: string | string[];
   /** Add `appProtocol` to Service ports that have only the protocol annotation. */
   fixAppProtocol?: boolean;
+  /** Directory mode: globs of files and folders not to read (`charts/**`, `**\/openapi.yaml`). */
+  exclude?: string | string[];
 }
 
 /** The typed functionConfig object for a {@link ConfigInput}. */
@@ -228,6 +233,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze<Config>({
   crossZoneReferences: {},
   reachableBackendsFor: [],
   fixAppProtocol: false,
+  exclude: [],
 });
 
 /** Default file layout when zones are configured. */
@@ -429,6 +435,13 @@ const FIELD_SCHEMAS = {
       ),
     )).optional(),
   fixAppProtocol: () => booleanField().optional(),
+  exclude: () =>
+    listField().pipe(z.array(
+      z.string().superRefine((value, ctx) => {
+        const problem = globProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    )).optional(),
 };
 
 type FieldKey = keyof typeof FIELD_SCHEMAS;
@@ -586,6 +599,7 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
     crossZoneReferences: value.crossZoneReferences ?? {},
     reachableBackendsFor: value.reachableBackendsFor ?? [],
     fixAppProtocol: value.fixAppProtocol ?? DEFAULT_CONFIG.fixAppProtocol,
+    exclude: value.exclude ?? [],
   };
   const problems = crossFieldProblems(resolved);
   if (problems.length > 0) {

@@ -70,6 +70,12 @@ export const REASON = {
   duplicateResource: "DuplicateResource",
   // Pipelines.
   fluxSubstitution: "FluxSubstitution",
+  // Real repositories: what directory mode and KRM mode do not read.
+  notAManifest: "NotAManifest",
+  excluded: "Excluded",
+  helmChart: "HelmChart",
+  kustomizeRoot: "KustomizeRoot",
+  renderOutput: "RenderOutput",
 } as const;
 
 /** A value of {@link REASON}. */

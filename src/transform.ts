@@ -64,7 +64,7 @@ import {
 import type { HostnameOutcome } from "./steps/hostnames.ts";
 import { buildDestinations } from "./steps/destinations.ts";
 import { mergeItems } from "./steps/merge.ts";
-import { substitutionResults } from "./steps/substitution.ts";
+import { placeholderResults, substitutionResults } from "./steps/substitution.ts";
 import { applyMigrationStage, finishMigration, workloadsOf } from "./steps/migration.ts";
 import { isReferrerKind, type Referrer, rewriteReferences } from "./steps/references.ts";
 import { podTemplatesOf } from "./steps/top_level_sections.ts";
@@ -157,6 +157,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   const results: Result[] = [
     ...readable.results,
     ...checkNamespaces(readable.valid),
+    ...placeholderResults(readable.valid),
     ...checked.results,
     ...versionNotes(config.config, features),
   ];

@@ -27,7 +27,7 @@ function cli(args: string[], env: Record<string, string> = plainEnv) {
   });
 }
 
-for (const command of ["render", "check", "generate", "kustomize-plugin"]) {
+for (const command of ["render", "check", "generate", "kustomize-plugin", "helm-post-renderer"]) {
   Deno.test(`cli: ${command} --help and help ${command} print the same help with examples`, async () => {
     const flag = await cli([command, "--help"]);
     const topic = await cli(["help", command]);
@@ -44,7 +44,15 @@ for (const command of ["render", "check", "generate", "kustomize-plugin"]) {
 Deno.test("cli: help lists every command; --version prints the release", async () => {
   const help = await cli(["help"]);
   assert.equal(help.code, 0);
-  for (const command of ["render DIR", "check DIR", "generate [DIR]", "kustomize-plugin FILE"]) {
+  for (
+    const command of [
+      "render DIR",
+      "check DIR",
+      "generate [DIR]",
+      "kustomize-plugin FILE",
+      "helm-post-renderer",
+    ]
+  ) {
     assert.ok(help.stdout.includes(command), command);
   }
   const version = await cli(["--version"]);
@@ -60,6 +68,8 @@ Deno.test("cli: usage errors exit 2 and name the problem", async () => {
     [["render", "a", "b"], /Expected one directory/],
     [["render", ".", "--format", "json"], /Cannot use --format "json"/],
     [["kustomize-plugin"], /Expected one argument/],
+    [["helm-post-renderer", "chart"], /No arguments apply to helm-post-renderer/],
+    [["helm-post-renderer", "--out", "x"], /Option "--out" does not apply to helm-post-renderer/],
     [["check", ".", "--bogus"], /bogus/],
   ];
   for (const [args, message] of cases) {

@@ -552,11 +552,20 @@ Deno.test("only directory mode imports yaml_edit.ts, and lazily", async () => {
         if (text.includes("yaml_edit.ts")) importers.push(path);
         // The GitHub Action's line finder may use it too: the action is its own entry point.
         if (/^import [^;]*from "\.\/source_lines\.ts"/m.test(text)) sourceLinesUsers.push(path);
-        if (path !== "src/io/yaml_edit.ts" && path !== "src/io/source_lines.ts") {
-          assert.doesNotMatch(
-            text,
-            /^import (?!type )[^;]*from "[^"]*yaml\/browser[^"]*"|from "yaml"/m,
-            `${path} imports the yaml package`,
+        // The yaml package comes in through yaml_package.ts only, by name (never a node_modules path).
+        assert.doesNotMatch(
+          text,
+          /from "[^"]*node_modules\//,
+          `${path} imports a node_modules path`,
+        );
+        if (path !== "src/io/yaml_package.ts") {
+          assert.doesNotMatch(text, /from "yaml"/, `${path} imports the yaml package directly`);
+        }
+        const yamlPackage = /^import [^;]*from "\.\/yaml_package\.ts"/m.test(text);
+        if (yamlPackage) {
+          assert.ok(
+            path === "src/io/yaml_edit.ts" || path === "src/io/source_lines.ts",
+            `${path} imports yaml_package.ts`,
           );
         }
       }

@@ -67,25 +67,25 @@ Deno.test("render() points configuration errors at the offending key", async () 
   assert.match(unknown[0]!.message, /meshServiceMode/);
 });
 
-Deno.test("render() passes malformed items through unchanged with error results", async () => {
+Deno.test("render() passes malformed items through unchanged: errors for kinds it reads, infos for non-resources", async () => {
   const { input, output } = await outputOf("bad-items/kubernetes");
   assert.deepEqual(output.items.slice(0, input.items.length), input.items);
   const byPath = new Map(errors(output).map((e) => [e.field?.path, e]));
-  assert.deepEqual([...byPath.keys()].sort(), [
-    "items.2",
-    "kind",
-    "metadata.name",
-    "spec.ports.0.port",
-  ]);
-  assert.equal(byPath.get("kind")?.resourceRef?.name, "no-kind");
-  assert.equal(byPath.get("metadata.name")?.resourceRef?.kind, "ConfigMap");
-  assert.equal(byPath.get("items.2")?.resourceRef, undefined);
+  assert.deepEqual([...byPath.keys()].sort(), ["metadata.name", "spec.ports.0.port"]);
+  assert.equal(byPath.get("metadata.name")?.resourceRef?.kind, "Service");
   assert.deepEqual(byPath.get("spec.ports.0.port")?.resourceRef, {
     apiVersion: "v1",
     kind: "Service",
     name: "string-port",
     namespace: "apps",
   });
+  const skipped = (output.results ?? []).filter((r) => r.tags?.reason === "NotAManifest");
+  assert.deepEqual(skipped.map((r) => [r.severity, r.field?.path]), [
+    ["info", "items.0"],
+    ["info", "items.2"],
+  ]);
+  // The ConfigMap without a name is a kind the tool does not read: no result names it.
+  assert.ok(!(output.results ?? []).some((r) => r.resourceRef?.kind === "ConfigMap"));
   assert.deepEqual(meshServiceNames(output.items), ["apps/good"]);
   assert.equal(exitCodeOf(output.results ?? []), 1);
 });

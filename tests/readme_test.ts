@@ -77,7 +77,7 @@ Deno.test("readme: the Flux commands are the workflow's commands", async () => {
 
 Deno.test("readme: the command line section lists the commands the CLI has", () => {
   const [text] = blocks("Command line", "text");
-  for (const command of ["render", "check", "generate", "kustomize-plugin"]) {
+  for (const command of ["render", "check", "generate", "kustomize-plugin", "helm-post-renderer"]) {
     assert.match(text!, new RegExp(`meshservice-krm ${command} `));
     assert.ok(HELP[command], command);
   }

@@ -11,6 +11,7 @@ import type { TargetView } from "../model/hostname_generator.ts";
 import { LABEL } from "../model/kuma.ts";
 import { TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
+import { substitutable } from "../steps/substitution.ts";
 import { goQuote, labelFunction, parseTemplateCached, runTemplate } from "./go_bridge.ts";
 
 /** Go type name of the data Kuma's `EvaluateTemplate` passes (a function-local struct). */
@@ -91,7 +92,13 @@ export function evaluateHostname(features: KumaFeatures) {
     }
     if (features.hostnameDnsCheck) {
       const violations = dns1123SubdomainViolations(run.output);
-      if (violations.length > 0) {
+      // A Flux placeholder copied from the source (its namespace) is checked as substituted:
+      // the source and the MeshService already carry FluxSubstitution warnings.
+      const placeholder = substitutable(
+        run.output,
+        (value) => dns1123SubdomainViolations(value).length === 0,
+      );
+      if (violations.length > 0 && !placeholder) {
         return {
           ok: false,
           message: `generated hostname ${goQuote(run.output)} is not a valid DNS name: ${

@@ -1,7 +1,8 @@
 /**
  * Command line: no arguments runs the KRM function; `render`, `check` and
  * `generate` run directory mode; `kustomize-plugin` speaks kustomize's legacy
- * exec plugin protocol. Every command has `--help`.
+ * exec plugin protocol; `helm-post-renderer` is Helm's post-renderer. Every
+ * command has `--help`.
  *
  * @module
  */
@@ -27,6 +28,7 @@ Usage:
   ${TOOL_NAME} check DIR [options]      Exit 1 with a diff when rendered files are stale (CI, Flux)
   ${TOOL_NAME} generate [DIR]           Print what a cluster should receive (Argo CD Config Management Plugin)
   ${TOOL_NAME} kustomize-plugin FILE    kustomize legacy exec plugin (kubectl kustomize --enable-alpha-plugins)
+  ${TOOL_NAME} helm-post-renderer       Helm post-renderer: Helm's manifests on stdin, what the cluster gets on stdout
   ${TOOL_NAME} help [COMMAND]           Show help for a command
   ${TOOL_NAME} --version                Print the version
 
@@ -132,9 +134,30 @@ ${EXIT_CODES}
 Example:
   kubectl kustomize --enable-alpha-plugins ./overlay
 `,
+  "helm-post-renderer": `${TOOL_NAME} helm-post-renderer [--config FILE]: Helm post-renderer
+
+Helm (install, upgrade, template --post-renderer) writes the release's rendered manifests to
+stdin as multi-document YAML; this prints what the cluster should get: every manifest, with
+routes and policies rewritten, plus generated items for apply, without MeshService previews
+and other local-config items. The config is --config FILE, else a RenderMeshServices object
+among the manifests, else defaults. Fails (exit 1, message on stderr, nothing on stdout) on
+any error result, on unreadable input and on empty output.
+
+Options:
+  --config FILE    Function config (ConfigMap or RenderMeshServices)
+  -h, --help       Show this help
+
+Permissions: none (-R=FILE with --config)
+
+${EXIT_CODES}
+
+Examples:
+  helm template shop ./charts/shop --post-renderer meshservice-krm --post-renderer-args helm-post-renderer
+  helm upgrade --install shop ./charts/shop --post-renderer ./meshservice-krm-helm
+`,
 };
 
-const COMMANDS = ["render", "check", "generate", "kustomize-plugin"] as const;
+const COMMANDS = ["render", "check", "generate", "kustomize-plugin", "helm-post-renderer"] as const;
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -205,6 +228,25 @@ export async function main(args: string[]): Promise<number> {
     }
     const { runKustomizePlugin } = await import("./kustomize_plugin.ts");
     return await runKustomizePlugin(positionals[0]!, { colour });
+  }
+  if (command === "helm-post-renderer") {
+    const extra = Object.keys(values).find((key) => key !== "config");
+    if (extra !== undefined || positionals.length > 0) {
+      await stderr(
+        `${
+          extra !== undefined ? `Option "--${extra}" does not apply` : "No arguments apply"
+        } to helm-post-renderer\n\n${HELP[command]}`,
+      );
+      return 2;
+    }
+    const { runHelmPostRenderer } = await import("./helm_post_renderer.ts");
+    return await runHelmPostRenderer({
+      config: values.config,
+      colour,
+      stdin: Deno.stdin.readable,
+      stdout: Deno.stdout.writable,
+      stderr: Deno.stderr.writable,
+    });
   }
   const allowed: Record<string, readonly string[]> = {
     render: ["out", "config", "report", "summary", "format", "quiet"],

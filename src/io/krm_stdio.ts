@@ -6,8 +6,12 @@
  * @module
  */
 
+import { isOwned } from "../model/inventory.ts";
+import { GENERATED_COMMENT } from "../model/tool.ts";
 import {
   isObject,
+  KRM_ANNOTATION,
+  type KubeObject,
   RESOURCE_LIST_API_VERSION,
   type ResourceList,
   type Result,
@@ -28,12 +32,16 @@ export interface Streams {
   colour?: boolean;
 }
 
+/** Set by kpt (`fn render`, `fn eval`) on every item it sends; kustomize does not set it. */
+const KPT_PACKAGE_PATH = "internal.config.kubernetes.io/package-path";
+
 /** Runs the function once; returns the exit code. */
 export async function runKrmFunction(streams: Streams): Promise<number> {
   const bytes = new Uint8Array(await new Response(streams.stdin).arrayBuffer());
-  const { text, results } = await processBytes(bytes);
+  const { text, results, kpt } = await processBytes(bytes);
   await writeAll(streams.stdout, text);
-  const loud = results.filter((r) => r.severity !== "info");
+  // kpt prints the results of the output ResourceList itself: once is enough.
+  const loud = kpt ? [] : results.filter((r) => r.severity !== "info");
   if (loud.length > 0) {
     await writeAll(streams.stderr, formatResults(loud, { colour: streams.colour ?? false }));
   }
@@ -44,6 +52,8 @@ export async function runKrmFunction(streams: Streams): Promise<number> {
 export interface ProcessedList {
   text: string;
   results: Result[];
+  /** The input came from kpt (its items carry kpt's package-path annotation). */
+  kpt?: boolean;
 }
 
 /** Decodes, parses, renders and serializes; every failure becomes an error result. */
@@ -74,7 +84,14 @@ export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
   const inputItems = isObject(parsed) && Array.isArray(parsed.items)
     ? parsed.items as unknown[]
     : [];
-  return { text: serializeKeepingItems(text, inputItems, output), results: output.results ?? [] };
+  return {
+    text: serializeKeepingItems(text, inputItems, output),
+    results: output.results ?? [],
+    kpt: inputItems.some((item) =>
+      isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
+      typeof item.metadata.annotations[KPT_PACKAGE_PATH] === "string"
+    ),
+  };
 }
 
 /**
@@ -98,12 +115,22 @@ function serializeKeepingItems(
   const parts = [`apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`];
   parts.push(output.items.length === 0 ? "items: []\n" : "items:\n");
   for (const item of output.items) {
-    parts.push(raw.get(item) ?? emitEntry(item, spans.indent));
+    parts.push(raw.get(item) ?? emitEntry(item, spans.indent, headCommentOf(item)));
   }
   if (output.results && output.results.length > 0) {
     parts.push(stringifyYaml({ results: output.results }));
   }
   return parts.join("");
+}
+
+/** The generated-file comment, on the first item of each generated file (kpt writes it at the top). */
+function headCommentOf(item: KubeObject): string | undefined {
+  if (!isOwned(item)) return undefined;
+  const annotations = item.metadata?.annotations;
+  return annotations?.[KRM_ANNOTATION.path] !== undefined &&
+      (annotations[KRM_ANNOTATION.index] ?? "0") === "0"
+    ? GENERATED_COMMENT
+    : undefined;
 }
 
 function serialized(list: ResourceList): ProcessedList {

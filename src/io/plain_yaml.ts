@@ -9,12 +9,113 @@
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
+const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
-/** One sequence entry (`- ...`) at `indent`, ending in a newline. */
-export function emitEntry(value: unknown, indent: number): string {
+/**
+ * One sequence entry (`- ...`) at `indent`, ending in a newline. A
+ * `headComment` (one line, without `#`) is written before a map's first key,
+ * where kpt keeps it as the head comment of the file it writes.
+ */
+export function emitEntry(value: unknown, indent: number, headComment?: string): string {
   const out: string[] = [];
-  entry(value, indent, out);
+  if (headComment !== undefined && isBlock(value) && !Array.isArray(value)) {
+    out.push(" ".repeat(indent), "- # ", headComment.replace(/[\r\n]+/g, " "), "\n");
+    mapping(value, indent + 2, out, false);
+  } else entry(value, indent, out);
   return out.join("");
+}
+
+/**
+ * One map as a YAML document, byte for byte as kpt (kyaml) writes a new file
+ * from {@link emitEntry}'s output: two-space indentation, sequences at their
+ * key's indentation (kyaml's compact style), `- - x` for nested sequences,
+ * and the same scalar styles, double-quoted strings escaped as go-yaml
+ * escapes them.
+ */
+export function emitDocument(value: Record<string, unknown>): string {
+  const out: string[] = [];
+  if (Object.keys(value).length === 0) return "{}\n";
+  compactMapping(value, 0, out, true);
+  return out.join("");
+}
+
+function compactMapping(
+  value: Record<string, unknown>,
+  indent: number,
+  out: string[],
+  first: boolean,
+): void {
+  const pad = " ".repeat(indent);
+  let lead = !first;
+  for (const [key, child] of Object.entries(value)) {
+    if (child === undefined) continue;
+    out.push(lead ? pad : "", goScalar(key), ":");
+    lead = true;
+    if (!isBlock(child)) out.push(" ", goInline(child), "\n");
+    else if (Array.isArray(child)) {
+      out.push("\n");
+      for (const element of child) compactEntry(element, indent, out);
+    } else {
+      out.push("\n");
+      compactMapping(child, indent + 2, out, false);
+    }
+  }
+}
+
+function compactEntry(value: unknown, indent: number, out: string[]): void {
+  out.push(" ".repeat(indent), "- ");
+  if (!isBlock(value)) out.push(goInline(value), "\n");
+  else if (Array.isArray(value)) {
+    const inner: string[] = [];
+    for (const element of value) compactEntry(element, indent + 2, inner);
+    out.push(inner.join("").slice(indent + 2));
+  } else compactMapping(value, indent + 2, out, true);
+}
+
+function goInline(value: unknown): string {
+  if (Array.isArray(value)) return "[]";
+  if (typeof value === "object" && value !== null) return "{}";
+  return goScalar(value);
+}
+
+/** {@link scalar}, with double-quoted strings escaped as go-yaml's emitter does. */
+function goScalar(value: unknown): string {
+  const text = scalar(value);
+  if (!text.startsWith('"') || typeof value === "number") return text;
+  let out = '"';
+  for (const char of String(value)) out += goEscape(char);
+  return out + '"';
+}
+
+const GO_ESCAPES: Record<string, string> = {
+  "\0": "\\0",
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\v": "\\v",
+  "\f": "\\f",
+  "\r": "\\r",
+  "\x1b": "\\e",
+  '"': '\\"',
+  "\\": "\\\\",
+  "\x85": "\\N",
+  "\u2028": "\\L",
+  "\u2029": "\\P",
+};
+
+function goEscape(char: string): string {
+  const named = GO_ESCAPES[char];
+  if (named !== undefined) return named;
+  const code = char.codePointAt(0)!;
+  const printable = code === 0x0a || (code >= 0x20 && code <= 0x7e) || code === 0x85 ||
+    (code >= 0xa0 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd && code !== 0xfeff) ||
+    (code >= 0x10000 && code <= 0x10ffff);
+  if (printable) return char;
+  const hex = code.toString(16).toUpperCase();
+  if (code <= 0xff) return `\\x${hex.padStart(2, "0")}`;
+  if (code <= 0xffff) return `\\u${hex.padStart(4, "0")}`;
+  return `\\U${hex.padStart(8, "0")}`;
 }
 
 function scalar(value: unknown): string {
@@ -24,7 +125,13 @@ function scalar(value: unknown): string {
     return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
   }
   const text = String(value);
-  return PLAIN.test(text) && !RESERVED.test(text) ? text : JSON.stringify(text);
+  if (PLAIN.test(text) && !RESERVED.test(text)) return text;
+  // JSON leaves DEL, the C1 controls and non-characters raw, which YAML (and kpt's reader)
+  // refuses, and NEL and the Unicode line and paragraph separators, which YAML folds as breaks.
+  return JSON.stringify(text).replace(
+    NOT_YAML_PRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {

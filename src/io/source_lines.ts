@@ -12,21 +12,14 @@
  * the first line of a sequence item, else the document's first content line.
  * Nothing here throws on malformed YAML.
  *
- * Uses the `yaml` package's browser build (the Node build reads process.env) for
- * its node positions; js-yaml, the project's parser, keeps none.
+ * Uses the `yaml` package (through `yaml_package.ts`, which keeps it from
+ * reading the environment) for its node positions; js-yaml, the project's
+ * parser, keeps none.
  *
  * @module
  */
 
-// @ts-types="yaml"
-import {
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseAllDocuments,
-} from "../../node_modules/yaml/browser/dist/index.js";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "./yaml_package.ts";
 
 /** Where a field path was found. */
 export interface FieldLocation {

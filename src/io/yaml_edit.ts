@@ -18,19 +18,14 @@
  * would not read back as exactly `after` with every other document unchanged.
  * Alias expansion is bounded by {@link MAX_ALIAS_COUNT}.
  *
- * Why the browser build: `npm:yaml` resolves to the package's Node build,
- * which reads `process.env.LOG_TOKENS` and `process.env.LOG_STREAM` on every
- * parse; under Deno that needs `--allow-env` and fails with `--no-prompt`
- * without it. The browser build is the same code without those reads, but the
- * package's `exports` hides it, so it is imported by path from the
- * npm-installed `node_modules` (the project's `nodeModulesDir` is `manual`),
- * with the types of the `yaml` import-map entry. This module uses no `Deno.*`
- * and needs no permissions; only directory mode imports it, lazily.
+ * The `yaml` package comes through `yaml_package.ts`, which imports it by
+ * name (no `node_modules` path) and keeps its parser from reading the
+ * environment. This module uses no `Deno.*` and needs no permissions; only
+ * directory mode imports it, lazily.
  *
  * @module
  */
 
-// @ts-types="yaml"
 import {
   Document,
   isAlias,
@@ -47,7 +42,7 @@ import {
   visit,
   type YAMLMap,
   type YAMLSeq,
-} from "../../node_modules/yaml/browser/dist/index.js";
+} from "./yaml_package.ts";
 
 /** Most alias nodes resolved when reading a document (the `yaml` package's `maxAliasCount`). */
 export const MAX_ALIAS_COUNT = 100;

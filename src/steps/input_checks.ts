@@ -11,6 +11,12 @@
 
 import { fileOf, isObject, type KubeObject, type Result } from "../model/krm.ts";
 import {
+  classifyDocument,
+  isKustomizationFile,
+  isReadKind,
+  patchFilesOf,
+} from "../model/manifest.ts";
+import {
   isRfc1123Label,
   K8S_KIND,
   KNOWN_KUMA_KINDS,
@@ -20,6 +26,7 @@ import {
   ROUTE_KINDS,
 } from "../model/kuma.ts";
 import { REASON, resultAt } from "../results.ts";
+import { hasPlaceholder, substitutable } from "./substitution.ts";
 
 /** Items the rules may read, and why the others may not. */
 export interface CheckedItems {
@@ -28,9 +35,13 @@ export interface CheckedItems {
 }
 
 /**
- * Splits items into readable ones and error results: an item must be a map
- * with `apiVersion`, `kind` and `metadata.name`; `metadata.namespace` must be
- * a string and `metadata.labels`/`annotations` maps of strings.
+ * Splits items into the ones the rules read and results, by the rule of
+ * `model/manifest.ts`: an item that is not a resource (no `apiVersion` or
+ * `kind`, not a map) passes through untouched with one info result per file;
+ * a resource of a kind the tool does not read (a Kustomization, a Kptfile, a
+ * CRD) passes through untouched, unchecked and unread; a resource of a kind
+ * the tool reads must have `metadata.name`, a string `metadata.namespace`
+ * and `metadata.labels`/`annotations` maps of strings, else it is an error.
  *
  * @example
  * ```ts
@@ -38,50 +49,105 @@ export interface CheckedItems {
  * import assert from "node:assert/strict";
  *
  * const { valid, results } = checkItems([
- *   { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", labels: { n: 1 } } },
+ *   { apiVersion: "v1", kind: "Service", metadata: { name: "a", labels: { n: 1 } } },
+ *   { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization" },
+ *   { replicaCount: 1 },
  * ] as never);
  * assert.equal(valid.length, 0);
  * assert.equal(results[0]?.field?.path, "metadata.labels.n");
+ * assert.equal(results[1]?.severity, "info");
  * ```
  */
 export function checkItems(items: readonly unknown[]): CheckedItems {
   const valid: KubeObject[] = [];
   const results: Result[] = [];
+  const skipped = new Map<string, { index: number; what: string; count: number; path?: string }>();
+  const patches = kustomizePatches(items);
   items.forEach((item, index) => {
-    const problem = itemProblem(item, index);
+    const path = isObject(item) ? fileOf(item as KubeObject)?.path : undefined;
+    const patchOf = path === undefined ? undefined : patches.get(path);
+    if (patchOf !== undefined) {
+      const seen = skipped.get(path!);
+      if (seen) seen.count++;
+      else {
+        skipped.set(path!, {
+          index,
+          what: `it is a kustomize patch named by "${patchOf}", not a resource`,
+          count: 1,
+          path: path!,
+        });
+      }
+      return;
+    }
+    const kind = classifyDocument(item);
+    if (kind.class !== "resource") {
+      const key = path ?? `\0${index}`;
+      const seen = skipped.get(key);
+      if (seen) seen.count++;
+      else {
+        skipped.set(key, {
+          index,
+          what: `not a Kubernetes resource (${
+            kind.class === "universal"
+              ? "a Universal YAML document, which directory mode reads (render DIR)"
+              : kind.what
+          })`,
+          count: 1,
+          ...(path !== undefined ? { path } : {}),
+        });
+      }
+      return;
+    }
+    if (!isReadKind(item as Record<string, unknown>)) return;
+    const problem = itemProblem(item as Record<string, unknown>, index);
     if (!problem) {
       valid.push(item as KubeObject);
       return;
     }
     results.push(
-      isObject(item)
-        ? resultAt("error", item as KubeObject, problem.message, REASON.invalidInput, {
-          field: problem.field,
-        })
-        : {
-          message: problem.message,
-          severity: "error",
-          field: { path: problem.field },
-          tags: { reason: REASON.invalidInput },
-        },
+      resultAt("error", item as KubeObject, problem.message, REASON.invalidInput, {
+        field: problem.field,
+      }),
     );
   });
+  for (const { index, what, count, path } of skipped.values()) {
+    results.push(notAManifest({ index, what, count, path }));
+  }
   return { valid, results };
 }
 
-function itemProblem(item: unknown, index: number): { field: string; message: string } | undefined {
-  if (!isObject(item)) {
-    return {
-      field: `items.${index}`,
-      message: `Cannot read item ${index}: expected a map, got ${describe(item)}`,
-    };
+/** Patch files named by the kustomization items (kpt passes kustomization files as items), by path. */
+function kustomizePatches(items: readonly unknown[]): Map<string, string> {
+  const patches = new Map<string, string>();
+  for (const item of items) {
+    if (!isObject(item)) continue;
+    const path = fileOf(item as KubeObject)?.path;
+    if (path === undefined || !isKustomizationFile(path)) continue;
+    for (const patch of patchFilesOf(path, item)) patches.set(patch, path);
   }
-  if (typeof item.apiVersion !== "string" || item.apiVersion === "") {
-    return { field: "apiVersion", message: `Cannot read item ${index}: apiVersion is missing` };
-  }
-  if (typeof item.kind !== "string" || item.kind === "") {
-    return { field: "kind", message: `Cannot read item ${index}: kind is missing` };
-  }
+  return patches;
+}
+
+/** The info result for the items of one file (or one item without a file) that are not resources. */
+function notAManifest(
+  skip: { index: number; what: string; count: number; path?: string | undefined },
+): Result {
+  const subject = skip.path === undefined ? `item ${skip.index}` : `"${skip.path}"`;
+  const many = skip.count > 1 ? ` (${skip.count} items)` : "";
+  const result: Result = {
+    message: `Passed through ${subject}${many} untouched: ${skip.what}, so it is not read`,
+    severity: "info",
+    tags: { reason: REASON.notAManifest },
+  };
+  if (skip.path !== undefined) result.file = { path: skip.path };
+  else result.field = { path: `items.${skip.index}` };
+  return result;
+}
+
+function itemProblem(
+  item: Record<string, unknown>,
+  index: number,
+): { field: string; message: string } | undefined {
   const metadata = item.metadata;
   if (!isObject(metadata) || typeof metadata.name !== "string" || metadata.name === "") {
     return {
@@ -199,7 +265,8 @@ export function checkNamespaces(items: readonly KubeObject[]): Result[] {
   for (const item of items) {
     if (item.kind !== K8S_KIND.namespace || item.apiVersion !== "v1") continue;
     const name = String(item.metadata?.name);
-    if (!isRfc1123Label(name)) {
+    // A Flux placeholder some substitution makes valid is read as written (warned about elsewhere).
+    if (!isRfc1123Label(name) && !substitutable(name, isRfc1123Label)) {
       results.push(resultAt(
         "error",
         item,
@@ -210,7 +277,7 @@ export function checkNamespaces(items: readonly KubeObject[]): Result[] {
       continue;
     }
     const value = item.metadata?.labels?.[LABEL.sidecarInjection];
-    if (typeof value === "string" && parseEnabled(value) === undefined) {
+    if (typeof value === "string" && parseEnabled(value) === undefined && !hasPlaceholder(value)) {
       results.push(resultAt(
         "error",
         item,

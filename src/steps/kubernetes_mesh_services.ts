@@ -49,6 +49,7 @@ import { kubernetesServiceTag } from "../model/service_identity.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { REASON, type Reason, resultAt } from "../results.ts";
 import { type MeshLookup, meshServicesModeOf, resolveMesh } from "./meshes.ts";
+import { substitutable } from "./substitution.ts";
 import { ownedAnnotations } from "../model/tool.ts";
 
 /** What the Kubernetes step needs besides the inventory. */
@@ -131,7 +132,8 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
     return undefined;
   };
   const serviceName = String(object.metadata?.name);
-  if (!isRfc1035Label(serviceName)) {
+  // Flux placeholders some substitution makes valid are read as written (warned about elsewhere).
+  if (!isRfc1035Label(serviceName) && !substitutable(serviceName, isRfc1035Label)) {
     return bad(
       "metadata.name",
       `Cannot read Service "${serviceName}": a Service name must be a DNS-1035 label (at most 63 characters of a-z, 0-9 and '-', starting with a letter and ending with a letter or digit), so the API server rejects it`,
@@ -139,7 +141,7 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
     );
   }
   const serviceNamespace = namespaceOf(object);
-  if (!isRfc1123Label(serviceNamespace)) {
+  if (!isRfc1123Label(serviceNamespace) && !substitutable(serviceNamespace, isRfc1123Label)) {
     return bad(
       "metadata.namespace",
       `Cannot read Service "${serviceName}": namespace "${serviceNamespace}" is not a DNS-1123 label (at most 63 characters of a-z, 0-9 and '-'), so the API server rejects it`,

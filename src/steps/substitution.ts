@@ -9,11 +9,137 @@
  * @module
  */
 
-import type { KubeObject, Result } from "../model/krm.ts";
+import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { REASON, resultAt } from "../results.ts";
 
 const PLACEHOLDER = "${";
+
+/** Flux's placeholder forms: `${var}`, `${var:=default}`, `${var:position}`, ... */
+const PLACEHOLDERS = /\$\{[^}]*\}/g;
+
+/** True when `value` holds a Flux post-build placeholder (`${`). */
+export function hasPlaceholder(value: string): boolean {
+  return value.includes(PLACEHOLDER);
+}
+
+/**
+ * True when `value` holds a placeholder and some substitution could make it
+ * pass `valid` (each placeholder replaced by `a`): then the value is not
+ * rejected, the source gets a warning instead ({@link placeholderResults}).
+ * A value no substitution can save (`${ENV}_web`, an underscore in a DNS
+ * label) stays an error.
+ *
+ * @example
+ * ```ts
+ * import { substitutable } from "./substitution.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const label = (v: string) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v);
+ * assert.equal(substitutable("${APP_NS}", label), true);
+ * assert.equal(substitutable("shop-${ENV}", label), true);
+ * assert.equal(substitutable("${ENV}_shop", label), false);
+ * assert.equal(substitutable("Shop", label), false);
+ * ```
+ */
+export function substitutable(value: string, valid: (value: string) => boolean): boolean {
+  return hasPlaceholder(value) && valid(value.replace(PLACEHOLDERS, "a"));
+}
+
+/** Most fields one warning lists. */
+const LISTED_FIELDS = 5;
+
+/**
+ * Warnings for input objects the tool reads (Services, Namespaces, every
+ * `kuma.io` kind) that hold a placeholder in a field it reads: name,
+ * namespace, labels, Kuma annotations and `spec` (ports' names, selectors,
+ * references). One warning per object, naming every such field; the object
+ * is read and rendered as written.
+ *
+ * @example
+ * ```ts
+ * import { placeholderResults } from "./substitution.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const [warning] = placeholderResults([{
+ *   apiVersion: "v1",
+ *   kind: "Service",
+ *   metadata: { name: "web", namespace: "${APP_NS}" },
+ *   spec: { ports: [{ name: "${PORT_NAME}", port: 80 }] },
+ * }]);
+ * assert.equal(warning?.field?.path, "metadata.namespace");
+ * assert.match(warning?.message ?? "", /spec\.ports\.0\.name/);
+ * ```
+ */
+export function placeholderResults(items: readonly KubeObject[]): Result[] {
+  const results: Result[] = [];
+  for (const item of items) {
+    if (isOwned(item) || !isPlaceholderChecked(item)) continue;
+    if (!JSON.stringify(item).includes(PLACEHOLDER)) continue;
+    const found = readFieldsWithPlaceholders(item);
+    if (found.length === 0) continue;
+    const listed = found.slice(0, LISTED_FIELDS).map((f) =>
+      `${f.path.join(".")} ${JSON.stringify(f.value)}`
+    ).join(", ");
+    const more = found.length > LISTED_FIELDS ? ` and ${found.length - LISTED_FIELDS} more` : "";
+    results.push(resultAt(
+      "warning",
+      item,
+      `Read ${item.kind} "${item.metadata?.name}" as written with Flux post-build placeholders in ${listed}${more}: Flux substitutes them in the cluster, but names, namespaces, hashes and hostnames here come from the placeholder text; render the substituted manifests (flux envsubst) for an exact result`,
+      REASON.fluxSubstitution,
+      { field: found[0]!.path.join(".") },
+    ));
+  }
+  return results;
+}
+
+function isPlaceholderChecked(item: KubeObject): boolean {
+  const apiVersion = typeof item.apiVersion === "string" ? item.apiVersion : "";
+  if (apiVersion.startsWith("kuma.io/")) return true;
+  return apiVersion === "v1" && (item.kind === "Service" || item.kind === "Namespace");
+}
+
+/** Placeholders in the fields the tool reads: metadata name, namespace, labels, Kuma annotations, spec. */
+function readFieldsWithPlaceholders(item: KubeObject): { path: string[]; value: string }[] {
+  const found: { path: string[]; value: string }[] = [];
+  const metadata = isObject(item.metadata) ? item.metadata : {};
+  for (const key of ["name", "namespace"]) {
+    const value = metadata[key];
+    if (typeof value === "string" && hasPlaceholder(value)) {
+      found.push({ path: ["metadata", key], value });
+    }
+  }
+  for (const key of ["labels", "annotations"]) {
+    const map = metadata[key];
+    if (!isObject(map)) continue;
+    for (const [name, value] of Object.entries(map)) {
+      if (key === "annotations" && !/(^|\.)kuma\.io\//.test(name)) continue;
+      if (hasPlaceholder(name)) found.push({ path: ["metadata", key, name], value: name });
+      else if (typeof value === "string" && hasPlaceholder(value)) {
+        found.push({ path: ["metadata", key, name], value });
+      }
+    }
+  }
+  collectPlaceholders(item.spec, ["spec"], found);
+  return found;
+}
+
+function collectPlaceholders(
+  value: unknown,
+  path: string[],
+  found: { path: string[]; value: string }[],
+): void {
+  if (typeof value === "string") {
+    if (hasPlaceholder(value)) found.push({ path, value });
+  } else if (Array.isArray(value)) {
+    value.forEach((child, i) => collectPlaceholders(child, [...path, String(i)], found));
+  } else if (isObject(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      if (hasPlaceholder(key)) found.push({ path: [...path, key], value: key });
+      else collectPlaceholders(child, [...path, key], found);
+    }
+  }
+}
 
 /**
  * Warnings for generated items holding `${` in a string or key.

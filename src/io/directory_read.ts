@@ -1,0 +1,347 @@
+/**
+ * Directory mode's reader: which files of a manifest repository are read,
+ * and what each document becomes. Real repositories hold more than
+ * manifests; the rule for documents is `model/manifest.ts`, and around it:
+ *
+ * - hidden entries, `node_modules` and symlinks are never read;
+ * - `.krmignore` at the directory root (gitignore syntax, as kpt reads it)
+ *   and the config key `exclude` (globs) leave files and folders out;
+ * - a folder holding `Chart.yaml` is a Helm chart: skipped as a whole (its
+ *   templates are not YAML until Helm renders them);
+ * - a folder holding a kustomization is read as plain files, with one info
+ *   result saying so; the files its kustomization names as patches are not
+ *   read as resources;
+ * - this tool's own printed output (`render DIR > DIR/x.yaml`) is recognised
+ *   by its first line and never read back.
+ *
+ * Every file or folder skipped is named in exactly one info result.
+ * Invalid YAML stays an error (it may hide a manifest) unless the file is
+ * excluded.
+ *
+ * @module
+ */
+
+import { CONFIG_API_VERSION, CONFIG_KIND, parseConfig } from "../config.ts";
+import { isObject, KRM_ANNOTATION, type KubeObject, type Result } from "../model/krm.ts";
+import {
+  classifyDocument,
+  HELM_CHART_FILE,
+  KUSTOMIZATION_FILE_NAMES,
+  patchFilesOf,
+} from "../model/manifest.ts";
+import { excludeMatcher, type KrmIgnore, parseKrmIgnore } from "../model/path_patterns.ts";
+import { REASON } from "../results.ts";
+import { fromUniversal } from "./universal_format.ts";
+import { parseYamlStream, YamlSyntaxError } from "./yaml.ts";
+
+/** First line of what `render` prints: a file starting with it is never read as input. */
+export const RENDER_OUTPUT_HEADER =
+  "# Rendered by meshservice-krm: render output, not an input (directory mode never reads it back)\n";
+
+/** One document read from the tree. */
+export interface ReadItem {
+  /** The object the core gets: Universal documents converted, path and index annotations added. */
+  object: KubeObject;
+  /** The document as written in the file (Universal YAML stays Universal). */
+  original: unknown;
+}
+
+/** One YAML file found and parsed (or not). */
+interface FileRead {
+  path: string;
+  text?: string;
+  docs?: unknown[];
+  /** Why it could not be read or parsed. */
+  error?: Result;
+}
+
+/** Phase one: the files found, parsed, and the config object found among them. */
+export interface Tree {
+  files: FileRead[];
+  /** The `RenderMeshServices` object of the directory, positioned like an item. */
+  config: unknown;
+  /** The file holding {@link Tree.config}. */
+  configPath: string | undefined;
+  /** Kustomize roots (folder of each kustomization file) and the patch files they name. */
+  kustomizations: { file: string; patches: string[] }[];
+}
+
+/** What the core reads: items, file texts and the results of reading. */
+export interface TreeItems {
+  items: ReadItem[];
+  texts: Map<string, string>;
+}
+
+/**
+ * Walks `root` and parses every YAML file that is not left out; results
+ * name each skipped file or folder once.
+ */
+export async function readDirectoryTree(root: string, results: Result[]): Promise<Tree> {
+  const ignore = await readKrmIgnore(root, results);
+  const paths = await walk({ root, dir: "", ignore, results });
+  const files: FileRead[] = [];
+  let config: unknown;
+  let configPath: string | undefined;
+  for (const path of paths) {
+    const file = await readOne(root, path);
+    files.push(file);
+    file.docs?.forEach((doc, index) => {
+      if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
+        config = positioned(doc, path, index);
+        configPath = path;
+      }
+    });
+  }
+  const kustomizations = files
+    .filter((f) => KUSTOMIZATION_FILE_NAMES.includes(basename(f.path)))
+    .map((f) => ({
+      file: f.path,
+      patches: (f.docs ?? []).flatMap((doc) => patchFilesOf(f.path, doc)),
+    }));
+  return { files, config, configPath, kustomizations };
+}
+
+/**
+ * Phase two, once the config is known: the items of every file not
+ * excluded by config `exclude`, with an info result per file that is not
+ * read (excluded, a kustomize patch, render output, or holding no manifest)
+ * and one per kustomize root.
+ */
+export function treeItems(tree: Tree, functionConfig: unknown, results: Result[]): TreeItems {
+  const parsed = parseConfig(functionConfig);
+  const excluded = excludeMatcher(parsed.ok ? parsed.config.exclude : []);
+  const patches = new Map<string, string>();
+  for (const k of tree.kustomizations) for (const p of k.patches) patches.set(p, k.file);
+  const items: ReadItem[] = [];
+  const texts = new Map<string, string>();
+  const isKustomization = (path: string) => KUSTOMIZATION_FILE_NAMES.includes(basename(path));
+  for (const file of tree.files) {
+    const glob = file.path === tree.configPath ? undefined : excluded(file.path);
+    if (glob !== undefined) {
+      results.push(skipped(file.path, `Skipped "${file.path}": config exclude "${glob}"`));
+      continue;
+    }
+    if (file.error) {
+      results.push(file.error);
+      continue;
+    }
+    if (patches.has(file.path) || file.text === undefined || file.docs === undefined) continue;
+    if (file.text.startsWith(RENDER_OUTPUT_HEADER)) {
+      results.push(skipped(
+        file.path,
+        `Skipped "${file.path}": it is this tool's printed render output, never an input (write generated files with render --out instead, or print outside the directory)`,
+        REASON.renderOutput,
+      ));
+      continue;
+    }
+    texts.set(file.path, file.text);
+    const kustomization = isKustomization(file.path);
+    const notManifests: string[] = [];
+    file.docs.forEach((doc, index) => {
+      if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
+        return;
+      }
+      const kind = classifyDocument(doc);
+      if (kind.class === "not-a-manifest") {
+        notManifests.push(kind.what);
+        return;
+      }
+      const object = kind.class === "universal"
+        ? fromUniversal(doc as Record<string, unknown>)
+        : doc as KubeObject;
+      items.push({ object: positioned(object, file.path, index), original: doc });
+    });
+    if (notManifests.length > 0 && !kustomization) {
+      results.push(notManifestResult(file.path, notManifests, file.docs.length));
+    }
+  }
+  for (const k of tree.kustomizations) {
+    if (excluded(k.file) !== undefined) continue;
+    results.push(kustomizeRootResult(k.file, k.patches));
+  }
+  return { items, texts };
+}
+
+function notManifestResult(path: string, kinds: readonly string[], total: number): Result {
+  const what = [...new Set(kinds)].join("; ");
+  const subject = kinds.length === total
+    ? `"${path}"`
+    : `${kinds.length} of the ${total} documents of "${path}"`;
+  return skipped(
+    path,
+    `Skipped ${subject}: not a Kubernetes manifest (${what}); list it in .krmignore or config exclude to leave it out`,
+    REASON.notAManifest,
+  );
+}
+
+function kustomizeRootResult(file: string, patches: readonly string[]): Result {
+  const folder = dirname(file) || ".";
+  const listed = patches.length === 0
+    ? ""
+    : `; the patches it names (${patches.slice(0, 5).map((p) => `"${p}"`).join(", ")}${
+      patches.length > 5 ? ` and ${patches.length - 5} more` : ""
+    }) are not read as resources`;
+  return skipped(
+    file,
+    `Read kustomize root "${folder}" as plain files: kustomize may rename or re-namespace these objects (namePrefix, namespace, patches), and the MeshServices here follow the files as written${listed}; for exactly what kustomize builds, run meshservice-krm as a kustomize transformer`,
+    REASON.kustomizeRoot,
+  );
+}
+
+function skipped(path: string, message: string, reason: string = REASON.excluded): Result {
+  return { message, severity: "info", file: { path }, tags: { reason } };
+}
+
+/** Reads `.krmignore` at the root, when there is one. */
+async function readKrmIgnore(root: string, results: Result[]): Promise<KrmIgnore | undefined> {
+  let text: string;
+  try {
+    const info = await Deno.lstat(`${root}/.krmignore`);
+    if (!info.isFile) return undefined;
+    text = await Deno.readTextFile(`${root}/.krmignore`);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    results.push(fileError(".krmignore", `Cannot read ".krmignore": ${message(error)}`));
+    return undefined;
+  }
+  return parseKrmIgnore(text);
+}
+
+interface WalkOptions {
+  root: string;
+  dir: string;
+  ignore: KrmIgnore | undefined;
+  results: Result[];
+}
+
+/** YAML files under `dir`, sorted; skipped entries are reported. */
+async function walk(options: WalkOptions): Promise<string[]> {
+  const { root, dir, ignore, results } = options;
+  const entries: Deno.DirEntry[] = [];
+  for await (const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (entries.some((e) => e.name === HELM_CHART_FILE && e.isFile)) {
+    results.push(helmChartResult(dir));
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    if (entry.isSymlink) {
+      results.push({
+        message: `Skipped symlink "${path}": directory mode never follows symlinks`,
+        severity: "info",
+        file: { path },
+        tags: { reason: REASON.invalidInput },
+      });
+      continue;
+    }
+    const yaml = entry.isFile && /\.ya?ml$/.test(entry.name);
+    if (!entry.isDirectory && !yaml) continue;
+    // A chart is named as one, even when .krmignore leaves it out too.
+    if (entry.isDirectory && await holdsHelmChart(root, path)) {
+      results.push(helmChartResult(path));
+      continue;
+    }
+    const line = ignore?.ignores(path, entry.isDirectory);
+    if (line !== undefined) {
+      results.push(
+        skipped(path, `Skipped "${path}${entry.isDirectory ? "/" : ""}": .krmignore "${line}"`),
+      );
+      continue;
+    }
+    if (entry.isDirectory) files.push(...await walk({ ...options, dir: path }));
+    else files.push(path);
+  }
+  return files;
+}
+
+function helmChartResult(dir: string): Result {
+  return skipped(
+    dir === "" ? HELM_CHART_FILE : `${dir}/${HELM_CHART_FILE}`,
+    `Skipped Helm chart "${
+      dir === "" ? "." : dir
+    }" (it holds ${HELM_CHART_FILE}): its templates are manifests only once Helm renders them; render them through Helm with "--post-renderer" running "meshservice-krm helm-post-renderer"`,
+    REASON.helmChart,
+  );
+}
+
+async function holdsHelmChart(root: string, dir: string): Promise<boolean> {
+  try {
+    return (await Deno.lstat(`${root}/${dir}/${HELM_CHART_FILE}`)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+async function readOne(root: string, path: string): Promise<FileRead> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(`${root}/${path}`));
+  } catch (error) {
+    return {
+      path,
+      error: fileError(
+        path,
+        `Cannot read "${path}": ${
+          error instanceof TypeError ? "it is not valid UTF-8" : message(error)
+        }`,
+      ),
+    };
+  }
+  if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, docs: [] };
+  try {
+    return { path, text, docs: await parseYamlStream(text) };
+  } catch (error) {
+    const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
+    return {
+      path,
+      error: fileError(
+        path,
+        `Cannot parse "${path}" as YAML${line}: ${
+          message(error)
+        } (exclude it with .krmignore or config exclude if it is not a manifest)`,
+      ),
+    };
+  }
+}
+
+/** The object with its file's path and index annotations, as kpt sets them. */
+function positioned(object: Record<string, unknown>, path: string, index: number): KubeObject {
+  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+  return {
+    ...object,
+    metadata: {
+      ...metadata,
+      annotations: {
+        ...annotations,
+        [KRM_ANNOTATION.path]: path,
+        [KRM_ANNOTATION.index]: String(index),
+      },
+    },
+  } as KubeObject;
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+function dirname(path: string): string {
+  const at = path.lastIndexOf("/");
+  return at === -1 ? "" : path.slice(0, at);
+}
+
+function fileError(path: string, text: string): Result {
+  return {
+    message: text,
+    severity: "error",
+    file: { path },
+    tags: { reason: REASON.invalidInput },
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
