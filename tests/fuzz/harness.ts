@@ -111,9 +111,10 @@ export function fuzzCase(inputs: readonly { name: string; list: Json }[], seed: 
 /**
  * Kinds the migration recognises by kind alone, whatever their apiVersion: workloads (their pod
  * template gets reachable backends), Dataplanes (Universal documents have no apiVersion) and
- * Meshes (`meshServices.mode`).
+ * Meshes (`meshServices.mode`), and Services (config `fixAppProtocol` adds a port's `appProtocol`).
  */
-const BY_KIND = /^(Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod|Dataplane|Mesh)$/;
+const BY_KIND =
+  /^(Deployment|StatefulSet|DaemonSet|ReplicaSet|Job|CronJob|Pod|Dataplane|Mesh|Service)$/;
 
 /**
  * Items whose `spec` the migration may rewrite: every `kuma.io` object (policies of any kind
