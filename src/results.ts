@@ -65,6 +65,10 @@ export const REASON = {
   invalidField: "InvalidField",
   pathConflict: "PathConflict",
   duplicateResource: "DuplicateResource",
+  /** A foreign kind carries the tool's `generated-from` annotation (it passes through). */
+  foreignToolAnnotation: "ForeignToolAnnotation",
+  /** A generated item of an earlier run is removed from the output. */
+  staleGenerated: "StaleGeneratedRemoved",
   // Pipelines.
   fluxSubstitution: "FluxSubstitution",
 } as const;

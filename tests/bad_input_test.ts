@@ -864,6 +864,60 @@ export const CASES: Case[] = [
     ref: "ConfigMap cfg",
     field: "data.reachableBackendsFor.0",
   },
+  // Issue 15: the tool's annotation on an item it does not own never drops the item.
+  {
+    name: "generated-from annotation on a Deployment",
+    items: `- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+    namespace: shop
+    annotations:
+      meshservice-krm/generated-from: Service shop/web
+  spec:
+    selector:
+      matchLabels:
+        app: web
+`,
+    severity: "warning",
+    reason: "ForeignToolAnnotation",
+    ref: "Deployment shop/web",
+    field: "metadata.annotations.meshservice-krm/generated-from",
+    message: /passes through unchanged/,
+  },
+  {
+    name: "generated-from annotation on a MeshService of another API group",
+    items: `- apiVersion: example.com/v1
+  kind: MeshService
+  metadata:
+    name: ok
+    namespace: shop
+    annotations:
+      meshservice-krm/generated-from: ""
+`,
+    severity: "warning",
+    reason: "ForeignToolAnnotation",
+    ref: "MeshService shop/ok",
+    field: "metadata.annotations.meshservice-krm/generated-from",
+  },
+  {
+    name: "generated-from annotation on a Kuma policy",
+    items: `- apiVersion: kuma.io/v1alpha1
+  kind: MeshTimeout
+  metadata:
+    name: t
+    namespace: kuma-system
+    annotations:
+      meshservice-krm/generated-from: config
+  spec:
+    targetRef:
+      kind: Mesh
+`,
+    severity: "warning",
+    reason: "ForeignToolAnnotation",
+    ref: "MeshTimeout kuma-system/t",
+    field: "metadata.annotations.meshservice-krm/generated-from",
+  },
 ];
 
 function universal(items: string): string {

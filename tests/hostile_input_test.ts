@@ -1,0 +1,178 @@
+/**
+ * Hostile pull requests against the core (issue 15): items the tool does not
+ * own are never dropped, whatever annotation they carry; one config per run;
+ * results printed to stderr are capped. Each test runs the real pipeline
+ * (kpt, the CLI as a subprocess) on the attack.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { load, loadAll } from "js-yaml";
+import {
+  DENO,
+  describeRun,
+  findTool,
+  MOD_TS,
+  run,
+  snapshotTree,
+  testsNeeding,
+  WRAPPER,
+  writeTree,
+} from "./e2e_support.ts";
+
+const KPT = await findTool("kpt", ["version"]);
+
+const NAMESPACE_YAML = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    kuma.io/sidecar-injection: enabled
+`;
+
+const SERVICE_YAML = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  clusterIP: 10.96.0.10
+  ports:
+    - name: http
+      port: 80
+      appProtocol: http
+`;
+
+/** A Deployment and a NetworkPolicy a pull request marks with the tool's own annotation. */
+const MARKED_YAML = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    meshservice-krm/generated-from: Service shop/web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-all
+  namespace: shop
+  annotations:
+    meshservice-krm/generated-from: "anything"
+spec:
+  podSelector: {}
+`;
+
+const CONFIG_YAML = `apiVersion: meshservice-krm/v1alpha1
+kind: RenderMeshServices
+metadata:
+  name: render
+  annotations:
+    config.kubernetes.io/local-config: "true"
+zone: east
+meshServiceOutput: apply
+`;
+
+async function cli(args: string[], stdin?: string) {
+  return await run(DENO, ["run", "--no-prompt", "-A", MOD_TS, ...args], {
+    ...(stdin !== undefined ? { stdin } : {}),
+  });
+}
+
+async function tempTree(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-hostile-" });
+  await writeTree(dir, files);
+  return dir;
+}
+
+testsNeeding(KPT, "kpt", () => {
+  Deno.test("kpt fn render keeps a Deployment and a NetworkPolicy that carry the tool's annotation", async () => {
+    const parent = await Deno.makeTempDir({ prefix: "meshservice-krm-hostile-" });
+    const pkg = join(parent, "shop");
+    try {
+      await writeTree(pkg, {
+        "Kptfile": `apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: shop
+  annotations:
+    config.kubernetes.io/local-config: "true"
+pipeline:
+  mutators:
+    - exec: ${JSON.stringify(WRAPPER)}
+`,
+        "namespace.yaml": NAMESPACE_YAML,
+        "service.yaml": SERVICE_YAML,
+        "marked.yaml": MARKED_YAML,
+      });
+      const result = await run("kpt", ["fn", "render", "--allow-exec", pkg], { cwd: parent });
+      assert.equal(result.code, 0, describeRun(result));
+      const tree = await snapshotTree(pkg);
+      assert.equal(tree.get("marked.yaml"), MARKED_YAML, "kpt must not delete or change the file");
+      assert.match(result.stderr, /meshservice-krm\/generated-from/, describeRun(result));
+    } finally {
+      await Deno.remove(parent, { recursive: true });
+    }
+  });
+});
+
+Deno.test("generate (Argo CD) prints a Deployment and a NetworkPolicy that carry the tool's annotation, with a warning", async () => {
+  const dir = await tempTree({
+    "meshservice-krm.yaml": CONFIG_YAML,
+    "namespace.yaml": NAMESPACE_YAML,
+    "service.yaml": SERVICE_YAML,
+    "marked.yaml": MARKED_YAML,
+  });
+  try {
+    const result = await cli(["generate", dir]);
+    assert.equal(result.code, 0, describeRun(result));
+    const kinds = loadAll(result.stdout).map((d) => (d as { kind: string }).kind).sort();
+    assert.deepEqual(kinds, ["Deployment", "MeshService", "Namespace", "NetworkPolicy", "Service"]);
+    assert.match(
+      result.stderr,
+      /\[warning\] Deployment shop\/web metadata\.annotations\.meshservice-krm\/generated-from: .*passes through unchanged/,
+    );
+    assert.match(result.stderr, /\[warning\] NetworkPolicy shop\/deny-all /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("KRM mode: a foreign kind with the tool's annotation passes through unchanged with a warning", async () => {
+  const list = {
+    apiVersion: "config.kubernetes.io/v1",
+    kind: "ResourceList",
+    items: [load(NAMESPACE_YAML), load(SERVICE_YAML), ...loadAll(MARKED_YAML)],
+  };
+  const result = await cli([], JSON.stringify(list));
+  assert.equal(result.code, 0, describeRun(result));
+  const out = load(result.stdout) as {
+    items: unknown[];
+    results: { severity: string; message: string; tags: { reason: string } }[];
+  };
+  for (const item of list.items) {
+    assert.ok(
+      out.items.some((i) => JSON.stringify(i) === JSON.stringify(item)),
+      `unchanged: ${JSON.stringify(item)}`,
+    );
+  }
+  const warnings = out.results.filter((r) => r.tags.reason === "ForeignToolAnnotation");
+  assert.equal(warnings.length, 2, JSON.stringify(out.results, null, 2));
+  assert.ok(warnings.every((w) => w.severity === "warning"));
+});
