@@ -58,6 +58,8 @@ export const REASON = {
   // Assumptions and configuration.
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",
+  /** A second config: a `RenderMeshServices` item besides the functionConfig, or a second file in the tree. */
+  configConflict: "ConfigConflict",
   versionNote: "VersionNote",
   environmentDetected: "EnvironmentDetected",
   // Bad input.

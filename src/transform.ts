@@ -15,6 +15,7 @@ import {
   parseConfig,
   type ReferenceStyle,
 } from "./config.ts";
+import { configItemConflicts } from "./config_choice.ts";
 import { evaluateHostname, validateHostnameTemplate } from "./hostnames/evaluate.ts";
 import {
   fileOf,
@@ -152,6 +153,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   const results: Result[] = [
     ...readable.results,
     ...checkNamespaces(readable.valid),
+    ...configItemConflicts(functionConfig, readable.valid),
     ...checked.results,
     ...versionNotes(config.config, features),
   ];

@@ -176,3 +176,124 @@ Deno.test("KRM mode: a foreign kind with the tool's annotation passes through un
   assert.equal(warnings.length, 2, JSON.stringify(out.results, null, 2));
   assert.ok(warnings.every((w) => w.severity === "warning"));
 });
+
+const EVIL_CONFIG_YAML = `apiVersion: meshservice-krm/v1alpha1
+kind: RenderMeshServices
+metadata:
+  name: hijack
+  annotations:
+    config.kubernetes.io/local-config: "true"
+zone: evil
+meshServiceOutput: apply
+`;
+
+Deno.test("render DIR: a second RenderMeshServices file anywhere in the tree is an error naming both files", async () => {
+  const dir = await tempTree({
+    "meshservice-krm.yaml": CONFIG_YAML,
+    "namespace.yaml": NAMESPACE_YAML,
+    "service.yaml": SERVICE_YAML,
+    "zz/deep/hijack.yaml": EVIL_CONFIG_YAML,
+  });
+  try {
+    const before = await snapshotTree(dir);
+    for (const args of [["render", dir], ["render", dir, "--out", dir], ["generate", dir]]) {
+      const result = await cli(args);
+      assert.equal(result.code, 1, describeRun(result));
+      assert.match(
+        result.stderr,
+        /\[error\] RenderMeshServices hijack: Found 2 RenderMeshServices configs in the tree: "meshservice-krm\.yaml", "zz\/deep\/hijack\.yaml"; .*--config/,
+        describeRun(result),
+      );
+      assert.doesNotMatch(result.stdout, /zone: evil|kuma\.io\/zone: evil/);
+    }
+    assert.deepEqual(await snapshotTree(dir), before, "nothing written");
+    // An explicit --config chooses the config: the run succeeds with it.
+    const chosen = await cli(["render", dir, "--config", join(dir, "meshservice-krm.yaml")]);
+    assert.equal(chosen.code, 0, describeRun(chosen));
+    assert.match(chosen.stdout, /kuma\.io\/zone: east/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("KRM mode: a RenderMeshServices item other than the functionConfig is ignored with a warning naming both", async () => {
+  const config = load(CONFIG_YAML) as Record<string, unknown>;
+  const evil = load(EVIL_CONFIG_YAML) as Record<string, unknown>;
+  const place = (object: Record<string, unknown>, path: string) => {
+    const metadata = object.metadata as { annotations: Record<string, string> };
+    return {
+      ...object,
+      metadata: {
+        ...metadata,
+        annotations: { ...metadata.annotations, "internal.config.kubernetes.io/path": path },
+      },
+    };
+  };
+  const items = [
+    load(NAMESPACE_YAML),
+    load(SERVICE_YAML),
+    place(config, "meshservice-krm.yaml"), // kpt sends the config file as an item too
+    place(evil, "zz/hijack.yaml"),
+  ];
+  const list = {
+    apiVersion: "config.kubernetes.io/v1",
+    kind: "ResourceList",
+    items,
+    functionConfig: place(config, "meshservice-krm.yaml"),
+  };
+  const result = await cli([], JSON.stringify(list));
+  assert.equal(result.code, 0, describeRun(result));
+  const out = load(result.stdout) as {
+    items: { kind: string; metadata: { labels?: Record<string, string> } }[];
+    results: { severity: string; message: string; tags: { reason: string } }[];
+  };
+  const ms = out.items.find((i) => i.kind === "MeshService");
+  assert.equal(ms?.metadata.labels?.["kuma.io/zone"], "east", "the functionConfig wins");
+  const conflicts = out.results.filter((r) => r.tags.reason === "ConfigConflict");
+  assert.equal(conflicts.length, 1, JSON.stringify(out.results, null, 2));
+  assert.equal(conflicts[0]!.severity, "warning");
+  assert.match(
+    conflicts[0]!.message,
+    /RenderMeshServices "hijack" in "zz\/hijack\.yaml" .*the function config \(RenderMeshServices "render" in "meshservice-krm\.yaml"\) is used and this one is ignored/,
+  );
+  assert.match(result.stderr, /\[warning\] RenderMeshServices hijack: /);
+});
+
+testsNeeding(KPT, "kpt", () => {
+  Deno.test("kpt fn render: a second RenderMeshServices in the package does not replace configPath, and is named", async () => {
+    const parent = await Deno.makeTempDir({ prefix: "meshservice-krm-hostile-" });
+    const pkg = join(parent, "shop");
+    try {
+      await writeTree(pkg, {
+        "Kptfile": `apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: shop
+  annotations:
+    config.kubernetes.io/local-config: "true"
+pipeline:
+  mutators:
+    - exec: ${JSON.stringify(WRAPPER)}
+      configPath: meshservice-krm.yaml
+`,
+        "meshservice-krm.yaml": CONFIG_YAML,
+        "namespace.yaml": NAMESPACE_YAML,
+        "service.yaml": SERVICE_YAML,
+        "zz/hijack.yaml": EVIL_CONFIG_YAML,
+      });
+      const result = await run("kpt", ["fn", "render", "--allow-exec", pkg], { cwd: parent });
+      assert.equal(result.code, 0, describeRun(result));
+      const tree = await snapshotTree(pkg);
+      const generated = [...tree.entries()].filter(([p]) => p.startsWith("kuma-generated/"));
+      assert.equal(generated.length, 1, [...tree.keys()].join("\n"));
+      assert.match(generated[0]![1], /kuma\.io\/zone: east/);
+      assert.match(result.stderr, /RenderMeshServices "hijack" in "zz\/hijack\.yaml"/);
+      assert.doesNotMatch(
+        result.stderr,
+        /RenderMeshServices "render" in "meshservice-krm\.yaml" is an input item/,
+      );
+    } finally {
+      await Deno.remove(parent, { recursive: true });
+    }
+  });
+});

@@ -17,6 +17,7 @@
  */
 
 import { CONFIG_API_VERSION, CONFIG_KIND } from "../config.ts";
+import { chooseDirectoryConfig } from "../config_choice.ts";
 import {
   displayRef,
   isObject,
@@ -118,7 +119,9 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       seconds(started)
     } s; rendering`,
   );
-  let functionConfig: unknown = read.config;
+  const chosen = chooseDirectoryConfig(read.configs, { explicit: options.config !== undefined });
+  readResults.push(...chosen.results);
+  let functionConfig: unknown = chosen.config;
   if (options.config !== undefined) {
     try {
       functionConfig = await parseYaml(await Deno.readTextFile(options.config));
@@ -700,10 +703,10 @@ async function readTree(
   root: string,
   excluded: string | undefined,
   results: Result[],
-): Promise<{ items: ReadItem[]; config: unknown; texts: Map<string, string> }> {
+): Promise<{ items: ReadItem[]; configs: unknown[]; texts: Map<string, string> }> {
   const items: ReadItem[] = [];
   const texts = new Map<string, string>();
-  let config: unknown;
+  const configs: unknown[] = [];
   for (const path of await listYamlFiles(root, "", excluded, results)) {
     let text: string;
     try {
@@ -735,7 +738,7 @@ async function readTree(
         // Positioned like an item, so results about the config name its file.
         const metadata = isObject(doc.metadata) ? doc.metadata : {};
         const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-        config = {
+        configs.push({
           ...doc,
           metadata: {
             ...metadata,
@@ -745,7 +748,7 @@ async function readTree(
               [KRM_ANNOTATION.index]: String(index),
             },
           },
-        };
+        });
         return;
       }
       const object = isUniversalDocument(doc) ? fromUniversal(doc) : doc as KubeObject;
@@ -770,7 +773,7 @@ async function readTree(
       items.push({ object: positioned, original: doc });
     });
   }
-  return { items, config, texts };
+  return { items, configs, texts };
 }
 
 /** YAML files under `dir`, sorted; hidden entries, node_modules and symlinks are skipped. */
