@@ -26,8 +26,10 @@ export interface ReportHostname {
   reason: "Generated" | "TemplateError" | "Collision" | "Contested";
   hostname?: string;
   message?: string;
-  /** Core names of the other resources claiming the hostname (for `Collision`: the winner). */
+  /** Core names of the other resources claiming the hostname (for `Collision`: the winner), at most 10. */
   contenders?: string[];
+  /** How many other resources claim it, when more than `contenders` lists. */
+  contenderCount?: number;
 }
 
 /** A resource as one control plane stores it. */

@@ -16,7 +16,7 @@ import {
   type ReferenceStyle,
 } from "./config.ts";
 import { configItemConflicts } from "./config_choice.ts";
-import { evaluateHostname, validateHostnameTemplate } from "./hostnames/evaluate.ts";
+import { hostnameTemplates } from "./hostnames/evaluate.ts";
 import {
   fileOf,
   isObject,
@@ -186,6 +186,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   );
   results.push(...generators.results, ...multiZone.results);
 
+  const templates = hostnameTemplates(features); // One template budget for the whole run.
   const preview = previewHostnames({
     config: config.config,
     features,
@@ -202,8 +203,8 @@ export function renderResourceList(input: unknown): RenderOutput {
     global: layout.global,
     renderedGenerators: generators.objects,
     renderedMultiZoneServices: multiZone.objects,
-    evaluate: evaluateHostname(features),
-    validateTemplate: validateHostnameTemplate,
+    evaluate: templates.evaluate,
+    validateTemplate: templates.validate,
   });
   results.push(...preview.results);
   const viewsOf = new Map(preview.resources.map((r) => [r.object, r]));
@@ -632,6 +633,7 @@ function reportHostname(outcome: HostnameOutcome): ReportHostname {
   if (outcome.hostname !== undefined) entry.hostname = outcome.hostname;
   if (outcome.message !== "") entry.message = outcome.message;
   if (outcome.contenders !== undefined) entry.contenders = outcome.contenders;
+  if (outcome.contenderCount !== undefined) entry.contenderCount = outcome.contenderCount;
   return entry;
 }
 
