@@ -784,6 +784,47 @@ export const CASES: Case[] = [
     ref: "ConfigMap cfg",
     field: "data.zone",
   },
+  // Issue 15: Kuma's zone names and Kubernetes namespaces are DNS labels of at most 63
+  // characters (Kuma: pkg/config/multizone/multicluster.go, ZoneConfig.Validate).
+  {
+    name: "config zone of 120,000 characters",
+    config: cm(`zone: ${"a".repeat(120_000)}`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zone",
+    message: /at most 63 characters/,
+  },
+  {
+    name: "config zone of 64 characters",
+    config: cm(`zone: ${"z".repeat(64)}`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zone",
+  },
+  {
+    name: "config zone of 63 characters",
+    config: cm(`zone: ${"z".repeat(63)}`),
+    severity: "none",
+  },
+  {
+    name: "config systemNamespace of 120,000 characters",
+    config: cm(`systemNamespace: ${"k".repeat(120_000)}`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.systemNamespace",
+    message: /at most 63 characters/,
+  },
+  {
+    name: "config zones entry name of 64 characters",
+    config: cm(`zones: '["${"e".repeat(64)}:kubernetes"]'`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zones.0.name",
+  },
   {
     name: "config bad boolean",
     config: cm("inboundTagsDisabled: maybe"),
