@@ -297,3 +297,35 @@ pipeline:
     }
   });
 });
+
+Deno.test("kustomize-plugin: a config that is not a map ([], 42, ~) is an error, not the defaults", async () => {
+  const dir = await tempTree({});
+  try {
+    const resources = `${NAMESPACE_YAML}---\n${SERVICE_YAML}`;
+    const configs: [string, string][] = [
+      ["a list", "[]\n"],
+      ["a number", "42\n"],
+      ["null", "~\n"],
+    ];
+    for (const [what, text] of configs) {
+      const path = join(dir, "config.yaml");
+      await Deno.writeTextFile(path, text);
+      const result = await cli(["kustomize-plugin", path], resources);
+      assert.equal(result.code, 1, `${what}: ${describeRun(result)}`);
+      assert.equal(result.stdout, "", `${what}: no resources printed`);
+      assert.match(
+        result.stderr,
+        /Cannot use the plugin config ".*config\.yaml": expected a RenderMeshServices map/,
+        `${what}: ${describeRun(result)}`,
+      );
+    }
+    // A map still works.
+    const path = join(dir, "config.yaml");
+    await Deno.writeTextFile(path, CONFIG_YAML);
+    const ok = await cli(["kustomize-plugin", path], resources);
+    assert.equal(ok.code, 0, describeRun(ok));
+    assert.match(ok.stdout, /kind: MeshService/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -32,6 +32,15 @@ export async function runKustomizePlugin(
     await stderr(`Cannot read the plugin config "${configPath}": ${(error as Error).message}\n`);
     return 1;
   }
+  if (!isObject(config)) {
+    // kustomize always passes a map; anything else must not fall back to the defaults silently.
+    await stderr(
+      `Cannot use the plugin config "${configPath}": expected a RenderMeshServices map, got ${
+        describeValue(config)
+      }; give the transformer's config file\n`,
+    );
+    return 1;
+  }
   try {
     documents = await parseYamlStream(await new Response(Deno.stdin.readable).text());
   } catch (error) {
@@ -43,7 +52,7 @@ export async function runKustomizePlugin(
     apiVersion: RESOURCE_LIST_API_VERSION,
     kind: "ResourceList",
     items,
-    ...(isObject(config) ? { functionConfig: config as KubeObject } : {}),
+    functionConfig: config as KubeObject,
   });
   const results = resourceList.results ?? [];
   await stderr(formatResults(results.filter((r) => r.severity !== "info"), options));
@@ -53,4 +62,10 @@ export async function runKustomizePlugin(
     resourceList.items.map((item) => stringifyYaml(item)).join("---\n"),
   );
   return 0;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
 }
