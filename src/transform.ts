@@ -46,7 +46,7 @@ import {
   type ReportMeshService,
   type ReportView,
 } from "./report.ts";
-import { REASON, resultAt, resultGlobal } from "./results.ts";
+import { capResults, REASON, resultAt, resultGlobal } from "./results.ts";
 import {
   checkItems,
   checkKumaObjects,
@@ -260,7 +260,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   results.push(...merged.results, ...substitutionResults(merged.items));
 
   const single = layout.multizone ? undefined : zones[0];
-  const finalResults = dedupe(results);
+  const finalResults = capResults(dedupe(results));
   // The report is built on first read: the KRM path never reads it.
   let report: Report | undefined;
   const buildRunReport = (): Report => {

@@ -329,3 +329,56 @@ Deno.test("kustomize-plugin: a config that is not a map ([], 42, ~) is an error,
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("KRM mode: 3.6 MB of tiny items gives a bounded result list and a few KB of stderr", async () => {
+  const n = 720_000;
+  const stdin = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${
+    "- {}\n".repeat(n)
+  }`;
+  const started = performance.now();
+  const result = await cli([], stdin);
+  const elapsed = performance.now() - started;
+  // Before: 23 s, 3 GB, 162 MB of stdout and 50 MB of stderr.
+  assert.equal(result.code, 1, result.stderr.slice(0, 2000));
+  assert.ok(result.stderr.length < 20_000, `${result.stderr.length} bytes of stderr`);
+  assert.match(
+    result.stderr,
+    /\n… and 901 more results \(901 errors\); see the results of the output ResourceList\n$/,
+  );
+  assert.equal(result.stderr.split("\n").length, 102, "100 result lines, the summary, the end");
+  assert.ok(result.stdout.length < 8_000_000, `${result.stdout.length} bytes of stdout`);
+  const out = load(result.stdout) as {
+    kind: string;
+    items: unknown[];
+    results: { severity: string; message: string; tags: Record<string, string> }[];
+  };
+  assert.equal(out.kind, "ResourceList");
+  assert.equal(out.items.length, n, "every item passes through");
+  assert.equal(out.results.filter((r) => r.tags.reason === "InvalidInput").length, 1_000);
+  const summaries = out.results.filter((r) => r.tags.reason === "ResultsOmitted");
+  assert.equal(summaries.length, 1);
+  const summary = summaries[0]!;
+  assert.equal(summary.severity, "error", "the summary keeps the severity: exit code unchanged");
+  assert.equal(summary.tags.omitted, "InvalidInput");
+  assert.match(summary.message, /719,000 more error results with reason "InvalidInput"/);
+  assert.ok(elapsed < 20_000, `took ${elapsed.toFixed(0)} ms`);
+});
+
+Deno.test("render DIR prints at most 100 results to stderr, then how many more", async () => {
+  const dir = await tempTree({
+    "namespace.yaml": NAMESPACE_YAML,
+    "bad.yaml": Array.from({ length: 300 }, (_, i) => `just a string ${i}\n`).join("---\n"),
+  });
+  try {
+    const result = await cli(["render", dir]);
+    assert.equal(result.code, 1, result.stderr.slice(0, 2000));
+    const lines = result.stderr.trimEnd().split("\n");
+    assert.equal(lines.filter((l) => l.startsWith("[error]")).length, 100, result.stderr);
+    assert.match(
+      lines.at(-1)!,
+      /^… and 201 more results \(200 errors, 1 info\); --report FILE or --format resourcelist lists them all$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

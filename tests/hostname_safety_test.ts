@@ -102,8 +102,9 @@ function renderWith(items: KubeObject[], version = "2.14") {
 /**
  * Templates that stay under every per-evaluation limit (each run alone is
  * accepted) but are expensive: thousands of arguments per call, costly
- * formatting, long strings passed around. Before the run budget, 10 Services
- * and 3 such generators took 6 to 10 s (arguments were not counted as steps).
+ * formatting, long strings passed around. Before the run budget, 300 Services
+ * and 3 such generators took 4 s to 3 minutes (arguments were not counted as
+ * steps, and nothing bounded the run).
  */
 const EXPENSIVE: Record<string, string> = {
   "4,000 arguments per call": `{{ range 24 }}{{ $y := and ${
@@ -121,15 +122,17 @@ const EXPENSIVE: Record<string, string> = {
 
 for (const [what, template] of Object.entries(EXPENSIVE)) {
   for (const version of ["2.9", "2.14"]) {
-    Deno.test(`render() bounds a run's template work: ${what}, 300 Services, 3 generators (Kuma ${version})`, () => {
+    Deno.test(`render() bounds a run's template work: ${what}, 1,000 Services, 3 generators (Kuma ${version})`, () => {
       const items = [
-        ...services(300),
+        ...services(1_000),
         ...[0, 1, 2].map((g) => generator(`g${g}`, template.replace(".mesh", `.mesh${g}`))),
       ];
       const started = performance.now();
       const { resourceList } = renderWith(items, version);
       const elapsed = performance.now() - started;
-      assert.ok(elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);
+      // About 0.5 s on an idle machine (the whole budget); 5 s leaves room for a loaded one.
+      // Before the budget: 13 s to several minutes.
+      assert.ok(elapsed < 5_000, `took ${elapsed.toFixed(0)} ms`);
       const errors = (resourceList.results ?? []).filter((r) => r.severity === "error");
       assert.ok(
         errors.some((r) =>
@@ -197,7 +200,14 @@ Deno.test("render() on 9,000 Services claiming one hostname is linear and no mes
   const contested = (resourceList.results ?? []).filter((r) =>
     r.tags?.reason === "HostnameContested"
   );
-  assert.equal(contested.length, n);
+  // The list keeps the first 1,000 of a reason and says how many more there are.
+  assert.equal(contested.length, 1_000);
+  assert.ok(
+    (resourceList.results ?? []).some((r) =>
+      r.tags?.reason === "ResultsOmitted" && r.severity === "warning" &&
+      r.message.includes('8,000 more warning results with reason "HostnameContested"')
+    ),
+  );
   for (const r of contested) {
     assert.ok(r.message.length < 400, r.message.slice(0, 500));
     assert.match(r.message, /"s0\.apps", "s1\.apps", "s10\.apps" and 8,997 more in mesh "default"/);

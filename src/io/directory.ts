@@ -36,6 +36,7 @@ import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { readInside, writeFileAtomic, writeFiles } from "./file_writes.ts";
 import { formatResults } from "./terminal.ts";
+import { formatResultsCapped } from "./stderr_results.ts";
 import {
   fromUniversal,
   isUniversalDocument,
@@ -156,7 +157,10 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     );
   }
   const results = [...readResults, ...(resourceList.results ?? []), ...edits.results];
-  await stderr(formatResults(results, { colour: options.colour ?? false }));
+  await stderr(formatResultsCapped(results, {
+    colour: options.colour ?? false,
+    hint: "--report FILE or --format resourcelist lists them all",
+  }));
   try {
     if (options.report !== undefined) {
       await writeFileAtomic(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");

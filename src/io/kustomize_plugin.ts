@@ -15,7 +15,7 @@ import { isObject, type KubeObject, RESOURCE_LIST_API_VERSION } from "../model/k
 import { exitCodeOf } from "../results.ts";
 import { render } from "../transform.ts";
 import { writeAll } from "./krm_stdio.ts";
-import { formatResults } from "./terminal.ts";
+import { formatResultsCapped } from "./stderr_results.ts";
 import { parseYaml, parseYamlStream, stringifyYaml } from "./yaml.ts";
 
 /** Runs one legacy-plugin transform; returns the exit code. */
@@ -55,7 +55,10 @@ export async function runKustomizePlugin(
     functionConfig: config as KubeObject,
   });
   const results = resourceList.results ?? [];
-  await stderr(formatResults(results.filter((r) => r.severity !== "info"), options));
+  await stderr(formatResultsCapped(results.filter((r) => r.severity !== "info"), {
+    ...options,
+    hint: "run the function on a ResourceList (or render DIR --report) to list them all",
+  }));
   if (exitCodeOf(results) !== 0) return 1;
   await writeAll(
     Deno.stdout.writable,

@@ -23,6 +23,7 @@ import {
 } from "../model/hostname_generator.ts";
 import { compareStrings } from "../model/krm.ts";
 import { ORIGIN } from "../model/kuma.ts";
+import { groupDigits } from "../results.ts";
 
 /** Evaluates a generator's template for a target (Kuma's `EvaluateTemplate`). */
 export type TemplateEvaluator = (
@@ -198,11 +199,6 @@ function firstOthers(names: readonly string[], self: string): string[] {
     if (name !== self) out.push(name);
   }
   return out;
-}
-
-/** `8998` as `8,998` (no locale data involved). */
-function groupDigits(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** Kuma's generator order: zone-created first, then creation time, then core name. */
