@@ -382,3 +382,38 @@ Deno.test("render DIR prints at most 100 results to stderr, then how many more",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("render DIR --out keeps a Universal Dataplane labelled as the tool's own, with a warning naming the label", async () => {
+  const dataplane = `type: Dataplane
+name: web-1
+mesh: default
+labels:
+  app.kubernetes.io/managed-by: meshservice-krm
+networking:
+  address: 10.0.0.1
+  inbound:
+    - port: 8080
+      tags:
+        kuma.io/service: web
+`;
+  const dir = await tempTree({ "dataplanes/web-1.yaml": dataplane });
+  try {
+    const printed = await cli(["render", dir]);
+    assert.equal(printed.code, 0, describeRun(printed));
+    assert.match(printed.stdout, /^type: Dataplane\nname: web-1\n/m);
+    assert.match(
+      printed.stderr,
+      /\[warning\] Dataplane web-1 .*carries the label "app\.kubernetes\.io\/managed-by: meshservice-krm"/,
+    );
+    const written = await cli(["render", dir, "--out", dir]);
+    assert.equal(written.code, 0, describeRun(written));
+    const tree = await snapshotTree(dir);
+    assert.equal(tree.get("dataplanes/web-1.yaml"), dataplane, "the Dataplane file is untouched");
+    assert.ok(
+      [...tree.keys()].some((p) => p.endsWith("meshservice_web.yaml")),
+      [...tree.keys()].join(),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -19,7 +19,7 @@ import {
   stringMap,
 } from "../model/krm.ts";
 import { hasToolAnnotation, isOwned } from "../model/inventory.ts";
-import { GENERATED_KINDS, TOOL_ANNOTATION } from "../model/tool.ts";
+import { GENERATED_KINDS, TOOL_ANNOTATION, UNIVERSAL_FORMAT } from "../model/tool.ts";
 import { REASON, resultAt } from "../results.ts";
 
 /** Options of {@link mergeItems}. */
@@ -161,14 +161,22 @@ export function mergeItems(
 
 /** A foreign item carrying the tool's annotation: it passes through, and the annotation is named. */
 function foreignAnnotationResult(item: KubeObject): Result {
+  // Universal YAML has no annotations: the directory reader maps this label to the annotation
+  // (src/io/universal_format.ts, UNIVERSAL_OWNER_LABEL).
+  const universal = stringAt(item.metadata?.annotations, TOOL_ANNOTATION.format) ===
+    UNIVERSAL_FORMAT;
+  const mark = universal
+    ? `the label "app.kubernetes.io/managed-by: meshservice-krm" (Universal YAML's form of the annotation "${TOOL_ANNOTATION.generatedFrom}")`
+    : `the annotation "${TOOL_ANNOTATION.generatedFrom}"`;
+  const kinds = GENERATED_KINDS.join(", ");
   return resultAt(
     "warning",
     item,
     `${
       String(item.kind)
-    } carries the annotation "${TOOL_ANNOTATION.generatedFrom}", which marks items meshservice-krm generated, but meshservice-krm generates only ${
-      GENERATED_KINDS.join(", ")
-    } (kuma.io/v1alpha1): it passes through unchanged and is never replaced or removed; remove the annotation`,
+    } carries ${mark}, which marks items meshservice-krm generated, but meshservice-krm generates only ${kinds} (kuma.io/v1alpha1): it passes through unchanged and is never replaced or removed; remove the ${
+      universal ? "label" : "annotation"
+    }`,
     REASON.foreignToolAnnotation,
     { field: `metadata.annotations.${TOOL_ANNOTATION.generatedFrom}` },
   );
