@@ -156,7 +156,7 @@ Deno.test("render() names the generator when the run's template budget is used u
   ];
   const { resourceList } = renderWith(items, "2.9");
   const spent = (resourceList.results ?? []).filter((r) =>
-    r.severity === "error" && r.message.includes("shared budget of 5000000 steps")
+    r.severity === "error" && r.message.includes("shared budget of 5,000,000 steps")
   );
   assert.ok(spent.length > 0, "the budget runs out");
   assert.match(spent[0]!.message, /gets no hostname from HostnameGenerator "burner"/);

@@ -121,6 +121,11 @@ export interface TemplateBudget {
   readonly maxBytes: number;
 }
 
+/** `5000000` as `5,000,000`. */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 /** A fresh {@link TemplateBudget}. */
 export function templateBudget(maxSteps: number, maxBytes: number): TemplateBudget {
   return { steps: maxSteps, bytes: maxBytes, maxSteps, maxBytes };
@@ -1700,7 +1705,9 @@ class Executor {
     if (this.budget !== undefined && --this.budget.steps < 0) {
       this.budget.steps = 0;
       throw new LimitError(
-        `the templates of this run used up their shared budget of ${this.budget.maxSteps} steps`,
+        `the HostnameGenerator templates of this run used up their shared budget of ${
+          grouped(this.budget.maxSteps)
+        } steps; simplify the most expensive template`,
       );
     }
   }
@@ -1712,7 +1719,9 @@ class Executor {
     if (this.budget.bytes < 0) {
       this.budget.bytes = 0;
       throw new LimitError(
-        `the templates of this run used up their shared budget of ${this.budget.maxBytes} bytes`,
+        `the HostnameGenerator templates of this run used up their shared budget of ${
+          grouped(this.budget.maxBytes)
+        } bytes; simplify the most expensive template`,
       );
     }
   }
