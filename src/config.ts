@@ -623,6 +623,24 @@ function crossFieldProblems(config: Config): { key: string; message: string }[] 
       message: "Kuma 3.0 references destinations by labels only: use referenceStyle labels",
     });
   }
+  if (config.kumaVersion === "3.0") {
+    // Kuma 3.0 (pkg/config/multizone/multicluster.go, ZoneConfig.Validate): zone names are
+    // RFC 1035 labels, so they start with a letter (2.x accepts any DNS name).
+    const named = [
+      ...(/^[a-z]/.test(config.zone) ? [] : [{ key: "zone", name: config.zone }]),
+      ...config.zones.filter((z) => !/^[a-z]/.test(z.name)).map((z) => ({
+        key: "zones",
+        name: z.name,
+      })),
+    ];
+    for (const { key, name } of named) {
+      problems.push({
+        key,
+        message:
+          `Zone name "${name}" must start with a letter on Kuma 3.0 (an RFC 1035 label); rename the zone`,
+      });
+    }
+  }
   if (config.globalEnvironment === "kubernetes" && config.kumaVersion === "3.0") {
     problems.push({
       key: "globalEnvironment",

@@ -826,6 +826,20 @@ export const CASES: Case[] = [
     field: "data.zones.0.name",
   },
   {
+    name: "config zone starting with a digit on Kuma 3.0",
+    config: cm('kumaVersion: "3.0"\nzone: 1east'),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zone",
+    message: /must start with a letter on Kuma 3\.0/,
+  },
+  {
+    name: "config zone starting with a digit on Kuma 2.14",
+    config: cm('kumaVersion: "2.14"\nzone: 1east'),
+    severity: "none",
+  },
+  {
     name: "config bad boolean",
     config: cm("inboundTagsDisabled: maybe"),
     severity: "error",
