@@ -417,3 +417,24 @@ networking:
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("render DIR --report keeps at most 1,000 results of one reason, then says how many more", async () => {
+  const dir = await tempTree({
+    "namespace.yaml": NAMESPACE_YAML,
+    "bad.yaml": Array.from({ length: 1_500 }, (_, i) => `just a string ${i}\n`).join("---\n"),
+  });
+  try {
+    const report = join(dir, "report.json");
+    const withReport = await cli(["render", dir, "--report", report]);
+    assert.equal(withReport.code, 1);
+    const results = (JSON.parse(await Deno.readTextFile(report)) as {
+      results: { severity: string; message: string; tags: Record<string, string> }[];
+    }).results;
+    assert.equal(results.filter((r) => r.tags.reason === "InvalidInput").length, 1_000);
+    const summary = results.find((r) => r.tags.reason === "ResultsOmitted");
+    assert.equal(summary?.severity, "error");
+    assert.match(summary?.message ?? "", /500 more error results with reason "InvalidInput"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

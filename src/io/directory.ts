@@ -30,7 +30,7 @@ import {
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { TOOL_ANNOTATION } from "../model/tool.ts";
-import { exitCodeOf, REASON, resultAt } from "../results.ts";
+import { capResults, exitCodeOf, REASON, resultAt } from "../results.ts";
 import { render } from "../transform.ts";
 import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
@@ -156,7 +156,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       ),
     );
   }
-  const results = [...readResults, ...(resourceList.results ?? []), ...edits.results];
+  const results = capResults([...readResults, ...(resourceList.results ?? []), ...edits.results]);
   await stderr(formatResultsCapped(results, {
     colour: options.colour ?? false,
     hint: "--report FILE or --format resourcelist lists them all",
