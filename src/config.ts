@@ -244,6 +244,8 @@ export const DEFAULT_MULTIZONE_OUTPUT_PATH =
 export const OUTPUT_PATH_PLACEHOLDERS = ["mesh", "namespace", "kind", "name", "zone"] as const;
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Longest DNS label (RFC 1123): Kuma's zone names and Kubernetes namespaces are labels. */
+const DNS_LABEL_MAX = 63;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 // The schema is built lazily, key by key: zod schemas cost about 8 ms to
@@ -308,6 +310,16 @@ const structured = <T extends z.ZodType>(schema: T) =>
 
 const labelMap = () => z.record(z.string(), z.string());
 
+/**
+ * A DNS-1123 label of at most 63 characters. Zones: Kuma's
+ * `pkg/config/multizone/multicluster.go` (`ZoneConfig.Validate`: a DNS name,
+ * at most 63 characters); namespaces: Kubernetes' `IsDNS1123Label`.
+ */
+const dnsLabel = (message: string) =>
+  z.string()
+    .max(DNS_LABEL_MAX, `${message}, at most ${DNS_LABEL_MAX} characters`)
+    .regex(dns1123Label, message);
+
 const zoneEntry = () =>
   z.union([
     z.string().transform((entry, ctx) => {
@@ -333,7 +345,7 @@ const zoneEntry = () =>
       labels: zone.labels ?? {},
     })),
   ]).pipe(z.object({
-    name: z.string().regex(dns1123Label, "Zone names must be DNS-1123 labels"),
+    name: dnsLabel("Zone names must be DNS-1123 labels"),
     environment: z.enum(["kubernetes", "universal"]),
     paths: z.array(z.string()),
     labels: labelMap(),
@@ -397,13 +409,11 @@ const FIELD_SCHEMAS = {
       }
       return version;
     }).optional(),
-  zone: () =>
-    z.string().regex(dns1123Label, "Must be a DNS-1123 label (lowercase letters, digits, '-')")
-      .optional(),
+  zone: () => dnsLabel("Must be a DNS-1123 label (lowercase letters, digits, '-')").optional(),
   environment: () => z.enum(["kubernetes", "universal", "auto"]).optional(),
   inboundTagsDisabled: () => booleanField().optional(),
   meshServiceOutput: () => z.enum(["preview", "apply", "none"]).optional(),
-  systemNamespace: () => z.string().regex(dns1123Label, "Must be a DNS-1123 label").optional(),
+  systemNamespace: () => dnsLabel("Must be a DNS-1123 label").optional(),
   assumeMeshes: () => listField().pipe(z.array(meshEntry())).optional(),
   assumeInjectedNamespaces: () => listField().optional(),
   outputPath: () =>
@@ -639,6 +649,24 @@ function crossFieldProblems(config: Config): { key: string; message: string }[] 
       key: "referenceStyle",
       message: "Kuma 3.0 references destinations by labels only: use referenceStyle labels",
     });
+  }
+  if (config.kumaVersion === "3.0") {
+    // Kuma 3.0 (pkg/config/multizone/multicluster.go, ZoneConfig.Validate): zone names are
+    // RFC 1035 labels, so they start with a letter (2.x accepts any DNS name).
+    const named = [
+      ...(/^[a-z]/.test(config.zone) ? [] : [{ key: "zone", name: config.zone }]),
+      ...config.zones.filter((z) => !/^[a-z]/.test(z.name)).map((z) => ({
+        key: "zones",
+        name: z.name,
+      })),
+    ];
+    for (const { key, name } of named) {
+      problems.push({
+        key,
+        message:
+          `Zone name "${name}" must start with a letter on Kuma 3.0 (an RFC 1035 label); rename the zone`,
+      });
+    }
   }
   if (config.globalEnvironment === "kubernetes" && config.kumaVersion === "3.0") {
     problems.push({

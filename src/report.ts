@@ -28,8 +28,10 @@ export interface ReportHostname {
   hostname?: string;
   /** Kuma's condition message, for the other reasons. */
   message?: string;
-  /** Core names of the other resources claiming the hostname (for `Collision`: the winner). */
+  /** Core names of the other resources claiming the hostname (for `Collision`: the winner), at most 10. */
   contenders?: string[];
+  /** How many other resources claim it, when more than `contenders` lists. */
+  contenderCount?: number;
 }
 
 /** A resource as one control plane stores it. */

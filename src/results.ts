@@ -60,6 +60,8 @@ export const REASON = {
   // Assumptions and configuration.
   assumed: "Assumed",
   invalidConfig: "InvalidConfig",
+  /** A second config: a `RenderMeshServices` item besides the functionConfig, or a second file in the tree. */
+  configConflict: "ConfigConflict",
   versionNote: "VersionNote",
   versionAcceptance: "VersionAcceptance",
   environmentDetected: "EnvironmentDetected",
@@ -68,6 +70,10 @@ export const REASON = {
   invalidField: "InvalidField",
   pathConflict: "PathConflict",
   duplicateResource: "DuplicateResource",
+  /** A foreign kind carries the tool's `generated-from` annotation (it passes through). */
+  foreignToolAnnotation: "ForeignToolAnnotation",
+  /** A generated item of an earlier run is removed from the output. */
+  staleGenerated: "StaleGeneratedRemoved",
   // Pipelines.
   fluxSubstitution: "FluxSubstitution",
   // Real repositories: what directory mode and KRM mode do not read.
@@ -76,6 +82,8 @@ export const REASON = {
   helmChart: "HelmChart",
   kustomizeRoot: "KustomizeRoot",
   renderOutput: "RenderOutput",
+  /** Stands for the results left out of the list by {@link capResults}. */
+  resultsOmitted: "ResultsOmitted",
 } as const;
 
 /** A value of {@link REASON}. */
@@ -154,6 +162,68 @@ export function clip(text: string): string {
   return `${text.slice(0, keep)}[… ${text.length - MAX_RESULT_TEXT} characters left out …]${
     text.slice(-keep)
   }`;
+}
+
+/** Most results of one severity and reason a result list keeps (see {@link capResults}). */
+export const MAX_RESULTS_PER_REASON = 1000;
+
+/**
+ * Keeps the first {@link MAX_RESULTS_PER_REASON} results of each severity and
+ * reason, in order; the rest of a group become one result of the same
+ * severity (so the exit code is unchanged) saying how many were left out,
+ * where the first left-out one was. A hostile input of a million tiny items
+ * then gives a list of bounded size, not a result per item.
+ *
+ * @example
+ * ```ts
+ * import { capResults, exitCodeOf } from "./results.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const many = Array.from({ length: 5000 }, (_, i) => ({
+ *   message: `Bad item ${i}`,
+ *   severity: "error" as const,
+ *   tags: { reason: "InvalidInput" },
+ * }));
+ * const capped = capResults(many);
+ * assert.equal(capped.length, 1001);
+ * assert.match(capped[1000]!.message, /4,000 more error results with reason "InvalidInput"/);
+ * assert.equal(exitCodeOf(capped), 1);
+ * ```
+ */
+export function capResults(
+  results: readonly Result[],
+  max: number = MAX_RESULTS_PER_REASON,
+): Result[] {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    const key = `${r.severity}\u0000${r.tags?.reason ?? ""}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  if ([...counts.values()].every((n) => n <= max)) return [...results];
+  const seen = new Map<string, number>();
+  const out: Result[] = [];
+  for (const r of results) {
+    const key = `${r.severity}\u0000${r.tags?.reason ?? ""}`;
+    const index = (seen.get(key) ?? 0) + 1;
+    seen.set(key, index);
+    if (index <= max) out.push(r);
+    if (index !== max + 1) continue;
+    const left = counts.get(key)! - max;
+    const reason = r.tags?.reason;
+    out.push({
+      message: `… and ${groupDigits(left)} more ${r.severity} results${
+        reason !== undefined ? ` with reason "${reason}"` : ""
+      }, not listed (the first ${groupDigits(max)} are): fix those and run again`,
+      severity: r.severity,
+      tags: { reason: REASON.resultsOmitted, ...(reason !== undefined ? { omitted: reason } : {}) },
+    });
+  }
+  return out;
+}
+
+/** `8998` as `8,998`. */
+export function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** Exit code of a run: 1 exactly when an error result exists. */

@@ -15,7 +15,8 @@ import {
   parseConfig,
   type ReferenceStyle,
 } from "./config.ts";
-import { evaluateHostname, validateHostnameTemplate } from "./hostnames/evaluate.ts";
+import { configItemConflicts } from "./config_choice.ts";
+import { hostnameTemplates } from "./hostnames/evaluate.ts";
 import {
   fileOf,
   isObject,
@@ -45,7 +46,7 @@ import {
   type ReportMeshService,
   type ReportView,
 } from "./report.ts";
-import { REASON, resultAt, resultGlobal } from "./results.ts";
+import { capResults, REASON, resultAt, resultGlobal } from "./results.ts";
 import {
   checkItems,
   checkKumaObjects,
@@ -158,6 +159,7 @@ export function renderResourceList(input: unknown): RenderOutput {
     ...readable.results,
     ...checkNamespaces(readable.valid),
     ...placeholderResults(readable.valid),
+    ...configItemConflicts(functionConfig, readable.valid),
     ...checked.results,
     ...versionNotes(config.config, features),
   ];
@@ -209,6 +211,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   results.push(...inputMultiZone.results);
   const stored = (object: KubeObject) => !inputMultiZone.rejected.has(object);
 
+  const templates = hostnameTemplates(features); // One template budget for the whole run.
   const preview = previewHostnames({
     config: config.config,
     features,
@@ -225,8 +228,8 @@ export function renderResourceList(input: unknown): RenderOutput {
     global: layout.global.filter(stored),
     renderedGenerators: generators.objects,
     renderedMultiZoneServices: multiZone.objects,
-    evaluate: evaluateHostname(features),
-    validateTemplate: validateHostnameTemplate,
+    evaluate: templates.evaluate,
+    validateTemplate: templates.validate,
   });
   results.push(...preview.results);
   const viewsOf = new Map(preview.resources.map((r) => [r.object, r]));
@@ -309,7 +312,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   results.push(...merged.results, ...substitutionResults(merged.items));
 
   const single = layout.multizone ? undefined : zones[0];
-  const finalResults = dedupe(results);
+  const finalResults = capResults(dedupe(results));
   // The report is built on first read: the KRM path never reads it.
   let report: Report | undefined;
   const buildRunReport = (): Report => {
@@ -720,6 +723,7 @@ function reportHostname(outcome: HostnameOutcome): ReportHostname {
   if (outcome.hostname !== undefined) entry.hostname = outcome.hostname;
   if (outcome.message !== "") entry.message = outcome.message;
   if (outcome.contenders !== undefined) entry.contenders = outcome.contenders;
+  if (outcome.contenderCount !== undefined) entry.contenderCount = outcome.contenderCount;
   return entry;
 }
 

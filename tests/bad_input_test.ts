@@ -841,6 +841,61 @@ export const CASES: Case[] = [
     ref: "ConfigMap cfg",
     field: "data.zone",
   },
+  // Issue 15: Kuma's zone names and Kubernetes namespaces are DNS labels of at most 63
+  // characters (Kuma: pkg/config/multizone/multicluster.go, ZoneConfig.Validate).
+  {
+    name: "config zone of 120,000 characters",
+    config: cm(`zone: ${"a".repeat(120_000)}`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zone",
+    message: /at most 63 characters/,
+  },
+  {
+    name: "config zone of 64 characters",
+    config: cm(`zone: ${"z".repeat(64)}`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zone",
+  },
+  {
+    name: "config zone of 63 characters",
+    config: cm(`zone: ${"z".repeat(63)}`),
+    severity: "none",
+  },
+  {
+    name: "config systemNamespace of 120,000 characters",
+    config: cm(`systemNamespace: ${"k".repeat(120_000)}`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.systemNamespace",
+    message: /at most 63 characters/,
+  },
+  {
+    name: "config zones entry name of 64 characters",
+    config: cm(`zones: '["${"e".repeat(64)}:kubernetes"]'`),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zones.0.name",
+  },
+  {
+    name: "config zone starting with a digit on Kuma 3.0",
+    config: cm('kumaVersion: "3.0"\nzone: 1east'),
+    severity: "error",
+    reason: "InvalidConfig",
+    ref: "ConfigMap cfg",
+    field: "data.zone",
+    message: /must start with a letter on Kuma 3\.0/,
+  },
+  {
+    name: "config zone starting with a digit on Kuma 2.14",
+    config: cm('kumaVersion: "2.14"\nzone: 1east'),
+    severity: "none",
+  },
   {
     name: "config bad boolean",
     config: cm("inboundTagsDisabled: maybe"),
@@ -929,6 +984,60 @@ export const CASES: Case[] = [
     reason: "InvalidConfig",
     ref: "ConfigMap cfg",
     field: "data.reachableBackendsFor.0",
+  },
+  // Issue 15: the tool's annotation on an item it does not own never drops the item.
+  {
+    name: "generated-from annotation on a Deployment",
+    items: `- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+    namespace: shop
+    annotations:
+      meshservice-krm/generated-from: Service shop/web
+  spec:
+    selector:
+      matchLabels:
+        app: web
+`,
+    severity: "warning",
+    reason: "ForeignToolAnnotation",
+    ref: "Deployment shop/web",
+    field: "metadata.annotations.meshservice-krm/generated-from",
+    message: /passes through unchanged/,
+  },
+  {
+    name: "generated-from annotation on a MeshService of another API group",
+    items: `- apiVersion: example.com/v1
+  kind: MeshService
+  metadata:
+    name: ok
+    namespace: shop
+    annotations:
+      meshservice-krm/generated-from: ""
+`,
+    severity: "warning",
+    reason: "ForeignToolAnnotation",
+    ref: "MeshService shop/ok",
+    field: "metadata.annotations.meshservice-krm/generated-from",
+  },
+  {
+    name: "generated-from annotation on a Kuma policy",
+    items: `- apiVersion: kuma.io/v1alpha1
+  kind: MeshTimeout
+  metadata:
+    name: t
+    namespace: kuma-system
+    annotations:
+      meshservice-krm/generated-from: config
+  spec:
+    targetRef:
+      kind: Mesh
+`,
+    severity: "warning",
+    reason: "ForeignToolAnnotation",
+    ref: "MeshTimeout kuma-system/t",
+    field: "metadata.annotations.meshservice-krm/generated-from",
   },
 ];
 

@@ -428,7 +428,10 @@ Deno.test("editedFiles: the same object, or changes only in reader annotations, 
   const found = await editedFiles([item], [annotationsOnly], texts);
   assert.equal(found.files.size, 0);
   assert.deepEqual(found.results, []);
+  // Owned: a generated kind (kuma.io/v1alpha1 MeshService) with the tool's annotation.
   const owned = rewrite(item, (object) => {
+    object.apiVersion = "kuma.io/v1alpha1";
+    object.kind = "MeshService";
     object.metadata!.annotations![TOOL_ANNOTATION.generatedFrom] = "Service shop/web";
     (object.data as Record<string, string>).a = "2";
   });

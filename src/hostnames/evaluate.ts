@@ -13,6 +13,7 @@ import { TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { substitutable } from "../steps/substitution.ts";
 import { goQuote, labelFunction, parseTemplateCached, runTemplate } from "./go_bridge.ts";
+import { type TemplateBudget, templateBudget } from "./go_template.ts";
 
 /** Go type name of the data Kuma's `EvaluateTemplate` passes (a function-local struct). */
 const EVALUATE_TYPE = "hostname.meshedName";
@@ -66,10 +67,56 @@ export function templateFields(target: TargetView, localZone: string): Record<st
 }
 
 /**
- * Kuma's `EvaluateTemplate` for the chosen version: the hostname, or the
- * error message Kuma writes to the `TemplateError` condition.
+ * Template work one run may do, counted across every evaluation and
+ * validation of every HostnameGenerator (each evaluation also has its own
+ * limits, `DEFAULT_LIMITS`). Kuma's default templates take about 10 steps and
+ * 40 bytes per hostname: the large benchmark repo (20,000 Services and
+ * 20,000 Dataplanes in two zones, tests/bench/bench.ts) uses 310,000 steps
+ * and 1.3 MB, a sixteenth and a fiftieth of the budget. The most expensive
+ * steps measured (printf with wide float formats, thousands of arguments,
+ * escaping 64 KB strings) spend the whole budget in about 0.5 s. Past the
+ * budget, every further evaluation fails at once with a `limit` error (a
+ * TemplateError result naming the generator).
  */
-export function evaluateHostname(features: KumaFeatures) {
+export const RUN_TEMPLATE_BUDGET: Readonly<{ steps: number; bytes: number }> = Object.freeze({
+  steps: 5_000_000,
+  bytes: 64_000_000,
+});
+
+/** A fresh budget of {@link RUN_TEMPLATE_BUDGET}: one per run. */
+export function runTemplateBudget(): TemplateBudget {
+  return templateBudget(RUN_TEMPLATE_BUDGET.steps, RUN_TEMPLATE_BUDGET.bytes);
+}
+
+/** {@link evaluateHostname} and {@link validateHostnameTemplate} of one run, sharing one budget. */
+export interface HostnameTemplates {
+  evaluate: ReturnType<typeof evaluateHostname>;
+  validate: (template: string, features: KumaFeatures) => string | undefined;
+  /** What is left of the run's budget. */
+  budget: TemplateBudget;
+}
+
+/** The template functions of one run: every evaluation and validation counts against one budget. */
+export function hostnameTemplates(
+  features: KumaFeatures,
+  budget: TemplateBudget = runTemplateBudget(),
+): HostnameTemplates {
+  return {
+    evaluate: evaluateHostname(features, budget),
+    validate: (template, f) => validateHostnameTemplate(template, f, budget),
+    budget,
+  };
+}
+
+/**
+ * Kuma's `EvaluateTemplate` for the chosen version: the hostname, or the
+ * error message Kuma writes to the `TemplateError` condition. Every call
+ * counts against `budget` (a fresh {@link RUN_TEMPLATE_BUDGET} by default).
+ */
+export function evaluateHostname(
+  features: KumaFeatures,
+  budget: TemplateBudget = runTemplateBudget(),
+) {
   return (
     template: string,
     target: TargetView,
@@ -82,7 +129,7 @@ export function evaluateHostname(features: KumaFeatures) {
     const run = runTemplate(
       parsed.template,
       { typeName: EVALUATE_TYPE, fields: templateFields(target, localZone) },
-      labelFunction(target.labels),
+      { label: labelFunction(target.labels), budget },
     );
     if (!run.ok) {
       return {
@@ -118,6 +165,7 @@ export function evaluateHostname(features: KumaFeatures) {
 export function validateHostnameTemplate(
   template: string,
   features: KumaFeatures,
+  budget?: TemplateBudget,
 ): string | undefined {
   const parsed = parseTemplateCached(template);
   if (!parsed.ok) return wrapValidator("couldn't parse template", parsed.error);
@@ -125,7 +173,7 @@ export function validateHostnameTemplate(
   const run = runTemplate(
     parsed.template,
     { typeName: VALIDATOR_STUB.typeName, fields: { ...VALIDATOR_STUB.fields } },
-    labelFunction(undefined),
+    { label: labelFunction(undefined), budget },
   );
   if (!run.ok) return wrapValidator("couldn't render template with stub values", run.error);
   const violations = dns1123SubdomainViolations(run.output);

@@ -13,6 +13,7 @@ import {
   type ParsedTemplate,
   parseGoTemplate,
   stringFunction,
+  type TemplateBudget,
   type TemplateError,
 } from "./go_template.ts";
 import { quote, utf8Decode, utf8Encode } from "./go_fmt.ts";
@@ -35,13 +36,19 @@ export function parseTemplateCached(
   return parsed;
 }
 
-/** Executes a parsed template against a struct of string fields. */
+/** Executes a parsed template against a struct of string fields, counting against `budget` when given. */
 export function runTemplate(
   template: ParsedTemplate,
   data: { typeName: string; fields: Record<string, string> },
-  label: GoFunction,
+  options: { label: GoFunction; budget?: TemplateBudget | undefined },
 ): { ok: true; output: string } | { ok: false; error: TemplateError } {
-  return executeGoTemplate(template, data, { label }, DEFAULT_LIMITS);
+  return executeGoTemplate(
+    template,
+    data,
+    { label: options.label },
+    DEFAULT_LIMITS,
+    options.budget,
+  );
 }
 
 /**

@@ -105,6 +105,33 @@ export const DEFAULT_LIMITS: GoTemplateLimits = Object.freeze({
 });
 
 /**
+ * Work shared by many executions (one run's templates), consumed in place:
+ * every step and every byte a function takes or produces or the template
+ * writes counts against it, across all executions that share it. When it is
+ * used up, the execution fails with a `"limit"` error.
+ */
+export interface TemplateBudget {
+  /** Steps left. */
+  steps: number;
+  /** Bytes left. */
+  bytes: number;
+  /** Steps at the start (for messages). */
+  readonly maxSteps: number;
+  /** Bytes at the start (for messages). */
+  readonly maxBytes: number;
+}
+
+/** `5000000` as `5,000,000`. */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** A fresh {@link TemplateBudget}. */
+export function templateBudget(maxSteps: number, maxBytes: number): TemplateBudget {
+  return { steps: maxSteps, bytes: maxBytes, maxSteps, maxBytes };
+}
+
+/**
  * Error kinds: `parse` and `exec` carry Go's exact `err.Error()` text;
  * `unsupported` and `limit` carry our own English sentence.
  */
@@ -242,13 +269,14 @@ export function executeGoTemplate(
   data: DataStruct,
   funcs: Readonly<Record<string, GoFunction>>,
   limits: GoTemplateLimits = DEFAULT_LIMITS,
+  budget?: TemplateBudget,
 ): { ok: true; output: string } | { ok: false; error: TemplateError } {
   const internals = parsedInternals.get(t);
   if (internals === undefined) {
     throw new TypeError("executeGoTemplate needs a template returned by parseGoTemplate");
   }
   try {
-    const exec = new Executor(internals.text, internals.trees, funcs, limits);
+    const exec = new Executor(internals.text, internals.trees, funcs, limits, budget);
     const out = exec.run(structVal(data));
     const output = utf8Decode(out);
     if (output === null) {
@@ -1647,6 +1675,7 @@ class Executor {
     private readonly trees: ReadonlyMap<Bytes, ListNode>,
     custom: Readonly<Record<string, GoFunction>>,
     readonly limits: GoTemplateLimits,
+    private readonly budget: TemplateBudget | undefined = undefined,
   ) {
     this.fmtLimits = { maxWidth: limits.maxFormatWidth, maxLength: limits.maxOutputLength };
     for (const [name, f] of BUILTINS) this.funcs.set(name, f);
@@ -1673,6 +1702,28 @@ class Executor {
         `template execution exceeded the limit of ${this.limits.maxSteps} steps`,
       );
     }
+    if (this.budget !== undefined && --this.budget.steps < 0) {
+      this.budget.steps = 0;
+      throw new LimitError(
+        `the HostnameGenerator templates of this run used up their shared budget of ${
+          grouped(this.budget.maxSteps)
+        } steps; simplify the most expensive template`,
+      );
+    }
+  }
+
+  /** Counts `n` bytes of work against the run's budget. */
+  private spend(n: number): void {
+    if (this.budget === undefined) return;
+    this.budget.bytes -= n;
+    if (this.budget.bytes < 0) {
+      this.budget.bytes = 0;
+      throw new LimitError(
+        `the HostnameGenerator templates of this run used up their shared budget of ${
+          grouped(this.budget.maxBytes)
+        } bytes; simplify the most expensive template`,
+      );
+    }
   }
 
   private enter(): void {
@@ -1686,6 +1737,7 @@ class Executor {
   }
 
   private write(s: Bytes): void {
+    this.spend(s.length);
     this.outLen += s.length;
     if (this.outLen > this.limits.maxOutputLength) {
       throw new LimitError(
@@ -1696,6 +1748,7 @@ class Executor {
   }
 
   checkString(s: Bytes): Val {
+    this.spend(s.length);
     if (s.length > this.limits.maxOutputLength) {
       throw new LimitError(
         `a string produced during execution exceeds the limit of ${this.limits.maxOutputLength} bytes`,
@@ -2079,6 +2132,9 @@ class Executor {
       const callee = args.length === 0 ? reflectValueString(final) : nodeString(args[0]!);
       argv.unshift({ k: "string", s: callee });
     }
+    let taken = 0;
+    for (const arg of argv) if (arg.k === "string") taken += arg.s.length;
+    this.spend(taken);
     try {
       return fn.call(argv, this);
     } catch (e) {
@@ -2108,6 +2164,7 @@ class Executor {
 
   private evalArg(dot: Val, typ: ParamType | null, n: ArgNode): Val {
     this.at(n);
+    this.step(); // Every argument is work: a call may take thousands.
     switch (n.t) {
       case "dot":
         return this.validateType(dot, typ);

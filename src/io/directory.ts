@@ -17,6 +17,7 @@
  */
 
 import { CONFIG_API_VERSION, CONFIG_KIND } from "../config.ts";
+import { chooseDirectoryConfig } from "../config_choice.ts";
 import {
   displayRef,
   isObject,
@@ -30,13 +31,14 @@ import {
 import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
 import { GENERATED_COMMENT, TOOL_ANNOTATION } from "../model/tool.ts";
-import { exitCodeOf, REASON, resultAt } from "../results.ts";
+import { capResults, exitCodeOf, REASON, resultAt } from "../results.ts";
 import { render } from "../transform.ts";
 import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { emitDocument } from "./plain_yaml.ts";
 import { readInside, writeFileAtomic, writeFiles } from "./file_writes.ts";
 import { escapeText, formatResults } from "./terminal.ts";
+import { formatResultsCapped } from "./stderr_results.ts";
 import {
   fromUniversal,
   isUniversalDocument,
@@ -116,7 +118,9 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   const readResults: Result[] = [];
   const started = performance.now();
   const tree = await readDirectoryTree(root, readResults);
-  let functionConfig: unknown = tree.config;
+  const chosen = chooseDirectoryConfig(tree.configs, { explicit: options.config !== undefined });
+  readResults.push(...chosen.results);
+  let functionConfig: unknown = chosen.config;
   if (options.config !== undefined) {
     try {
       functionConfig = await parseYaml(await Deno.readTextFile(options.config));
@@ -159,8 +163,14 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       ),
     );
   }
-  const results = [...readResults, ...(resourceList.results ?? []), ...edits.results];
-  await writeAll(Deno.stderr.writable, formatResults(results, { colour: options.colour ?? false }));
+  const results = capResults([...readResults, ...(resourceList.results ?? []), ...edits.results]);
+  await writeAll(
+    Deno.stderr.writable,
+    formatResultsCapped(results, {
+      colour: options.colour ?? false,
+      hint: "--report FILE or --format resourcelist lists them all",
+    }),
+  );
   try {
     if (options.report !== undefined) {
       await writeFileAtomic(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");

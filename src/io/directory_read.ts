@@ -58,10 +58,12 @@ interface FileRead {
 /** Phase one: the files found, parsed, and the config object found among them. */
 export interface Tree {
   files: FileRead[];
-  /** The `RenderMeshServices` object of the directory, positioned like an item. */
+  /** The `RenderMeshServices` object of the directory (the first found), positioned like an item. */
   config: unknown;
   /** The file holding {@link Tree.config}. */
   configPath: string | undefined;
+  /** Every `RenderMeshServices` object found, in path order (a run takes exactly one). */
+  configs: unknown[];
   /** Kustomize roots (folder of each kustomization file) and the patch files they name. */
   kustomizations: { file: string; patches: string[] }[];
 }
@@ -80,25 +82,26 @@ export async function readDirectoryTree(root: string, results: Result[]): Promis
   const ignore = await readKrmIgnore(root, results);
   const paths = await walk({ root, dir: "", ignore, results });
   const files: FileRead[] = [];
-  let config: unknown;
+  const configs: unknown[] = [];
   let configPath: string | undefined;
   for (const path of paths) {
     const file = await readOne(root, path);
     files.push(file);
     file.docs?.forEach((doc, index) => {
       if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
-        config = positioned(doc, path, index);
-        configPath = path;
+        configs.push(positioned(doc, path, index));
+        configPath ??= path;
       }
     });
   }
+  const config = configs[0];
   const kustomizations = files
     .filter((f) => KUSTOMIZATION_FILE_NAMES.includes(basename(f.path)))
     .map((f) => ({
       file: f.path,
       patches: (f.docs ?? []).flatMap((doc) => patchFilesOf(f.path, doc)),
     }));
-  return { files, config, configPath, kustomizations };
+  return { files, config, configPath, configs, kustomizations };
 }
 
 /**

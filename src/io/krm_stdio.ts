@@ -19,7 +19,7 @@ import {
 import { findItemSpans } from "./item_spans.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
-import { formatResults } from "./terminal.ts";
+import { formatResultsCapped } from "./stderr_results.ts";
 import { renderResourceList } from "../transform.ts";
 import { parseYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
 
@@ -43,7 +43,13 @@ export async function runKrmFunction(streams: Streams): Promise<number> {
   // kpt prints the results of the output ResourceList itself: once is enough.
   const loud = kpt ? [] : results.filter((r) => r.severity !== "info");
   if (loud.length > 0) {
-    await writeAll(streams.stderr, formatResults(loud, { colour: streams.colour ?? false }));
+    await writeAll(
+      streams.stderr,
+      formatResultsCapped(loud, {
+        colour: streams.colour ?? false,
+        hint: "see the results of the output ResourceList",
+      }),
+    );
   }
   return exitCodeOf(results);
 }

@@ -15,7 +15,8 @@ import { isObject, type KubeObject, RESOURCE_LIST_API_VERSION } from "../model/k
 import { exitCodeOf } from "../results.ts";
 import { render } from "../transform.ts";
 import { writeAll } from "./krm_stdio.ts";
-import { escapeText, formatResults } from "./terminal.ts";
+import { escapeText } from "./terminal.ts";
+import { formatResultsCapped } from "./stderr_results.ts";
 import { parseYaml, parseYamlStream, stringifyYaml } from "./yaml.ts";
 
 /** Runs one legacy-plugin transform; returns the exit code. */
@@ -32,6 +33,15 @@ export async function runKustomizePlugin(
     await stderr(`Cannot read the plugin config "${configPath}": ${(error as Error).message}\n`);
     return 1;
   }
+  if (!isObject(config)) {
+    // kustomize always passes a map; anything else must not fall back to the defaults silently.
+    await stderr(
+      `Cannot use the plugin config "${configPath}": expected a RenderMeshServices map, got ${
+        describeValue(config)
+      }; give the transformer's config file\n`,
+    );
+    return 1;
+  }
   try {
     documents = await parseYamlStream(await new Response(Deno.stdin.readable).text());
   } catch (error) {
@@ -43,12 +53,15 @@ export async function runKustomizePlugin(
     apiVersion: RESOURCE_LIST_API_VERSION,
     kind: "ResourceList",
     items,
-    ...(isObject(config) ? { functionConfig: config as KubeObject } : {}),
+    functionConfig: config as KubeObject,
   });
   const results = resourceList.results ?? [];
   await writeAll(
     Deno.stderr.writable,
-    formatResults(results.filter((r) => r.severity !== "info"), options),
+    formatResultsCapped(results.filter((r) => r.severity !== "info"), {
+      ...options,
+      hint: "run the function on a ResourceList (or render DIR --report) to list them all",
+    }),
   );
   if (exitCodeOf(results) !== 0) return 1;
   await writeAll(
@@ -56,4 +69,10 @@ export async function runKustomizePlugin(
     resourceList.items.map((item) => stringifyYaml(item)).join("---\n"),
   );
   return 0;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  return `a ${typeof value}`;
 }

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { K8S_KIND, KIND, LABEL } from "./kuma.ts";
+import { K8S_KIND, KIND, KUMA_API_VERSION, LABEL } from "./kuma.ts";
 import { isObject, type KubeObject, stringMap } from "./krm.ts";
-import { TOOL_ANNOTATION } from "./tool.ts";
+import { GENERATED_KINDS, TOOL_ANNOTATION } from "./tool.ts";
 
 /** An input item and its position in the input list. */
 export interface Entry {
@@ -82,8 +82,20 @@ export function dataplaneMesh(object: KubeObject): string {
   return typeof object.mesh === "string" && object.mesh !== "" ? object.mesh : "default";
 }
 
-/** True for an item this tool generated in an earlier run. */
+/**
+ * True for an item this tool generated in an earlier run: one of the
+ * {@link GENERATED_KINDS} (`kuma.io/v1alpha1`) carrying
+ * {@link TOOL_ANNOTATION.generatedFrom}. Only such items are replaced or
+ * dropped as stale; any other item carrying the annotation is foreign (see
+ * {@link hasToolAnnotation}).
+ */
 export function isOwned(object: KubeObject): boolean {
+  return hasToolAnnotation(object) && object.apiVersion === KUMA_API_VERSION &&
+    GENERATED_KINDS.includes(object.kind as string);
+}
+
+/** True when an item carries {@link TOOL_ANNOTATION.generatedFrom}, whatever its kind. */
+export function hasToolAnnotation(object: KubeObject): boolean {
   if (!isObject(object)) return false;
   const annotations = isObject(object.metadata) ? object.metadata.annotations : undefined;
   return isObject(annotations) && typeof annotations[TOOL_ANNOTATION.generatedFrom] === "string";

@@ -16,6 +16,19 @@ export const TOOL_ANNOTATION = {
   environments: "meshservice-krm/environments",
 } as const;
 
+/**
+ * The only kinds this tool generates (all `kuma.io/v1alpha1`): MeshServices
+ * (`kubernetes_mesh_services.ts`, `universal_mesh_services.ts`),
+ * MeshMultiZoneServices (`multizone_services.ts`) and HostnameGenerators
+ * (`generators.ts`). An item of any other kind is never the tool's, whatever
+ * annotation it carries.
+ */
+export const GENERATED_KINDS: readonly string[] = Object.freeze([
+  "MeshService",
+  "MeshMultiZoneService",
+  "HostnameGenerator",
+]);
+
 /** Value of {@link TOOL_ANNOTATION.format} for Universal YAML. */
 export const UNIVERSAL_FORMAT = "universal";
 

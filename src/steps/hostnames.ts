@@ -23,6 +23,7 @@ import {
 } from "../model/hostname_generator.ts";
 import { compareStrings } from "../model/krm.ts";
 import { ORIGIN } from "../model/kuma.ts";
+import { groupDigits } from "../results.ts";
 
 /** Evaluates a generator's template for a target (Kuma's `EvaluateTemplate`). */
 export type TemplateEvaluator = (
@@ -41,9 +42,20 @@ export interface HostnameOutcome {
   hostname?: string;
   /** Kuma's condition message; for `Contested`, ours. */
   message: string;
-  /** Core names of the other targets claiming the same hostname (for a collision: the winner). */
+  /**
+   * Core names of the other targets claiming the same hostname (for a
+   * collision: the winner), at most {@link MAX_CONTENDERS}.
+   */
   contenders?: string[];
+  /** How many other targets claim it, when more than {@link contenders} lists. */
+  contenderCount?: number;
 }
+
+/** Most contenders an outcome lists; the rest are counted ({@link HostnameOutcome.contenderCount}). */
+export const MAX_CONTENDERS = 10;
+
+/** Most names a `Contested` message quotes before "and N more". */
+export const MAX_NAMED_CONTENDERS = 3;
 
 /** One target with the outcomes of every generator that matched it. */
 export interface TargetHostnames<T> {
@@ -122,11 +134,13 @@ function assignKind<T>(
     const winner = list[0]!;
     const others = list.filter((c) => c.target !== winner.target);
     if (others.length === 0) continue;
-    const contested = others.filter((c) => !certainlyBefore(winner, c, generators, targets));
+    const contested = new Set(
+      others.filter((c) => !certainlyBefore(winner, c, generators, targets)),
+    );
     for (const claim of others) {
+      if (contested.has(claim)) continue;
       const name = targets[claim.target]!.target.coreName;
       const generator = generators[claim.generator]!.coreName;
-      if (contested.includes(claim)) continue;
       outcomesOf(claim.target).set(generator, {
         generator,
         reason: "Collision",
@@ -135,22 +149,27 @@ function assignKind<T>(
         contenders: [targets[winner.target]!.target.coreName],
       });
     }
-    if (contested.length === 0) continue;
+    if (contested.size === 0) continue;
     const involved = [winner, ...contested];
     const names = [...new Set(involved.map((c) => targets[c.target]!.target.coreName))];
+    // One message per hostname and mesh (every claim in the list shares both),
+    // naming a fixed number of contenders: linear in the number of claims.
+    const message = `Hostname "${winner.hostname}" is claimed by ${kind}s ${
+      namedList(names)
+    } in mesh "${
+      targets[winner.target]!.target.mesh
+    }"; Kuma gives it to the one created first, and creation times are unknown`;
     for (const claim of involved) {
       const name = targets[claim.target]!.target.coreName;
       const generator = generators[claim.generator]!.coreName;
+      const contenders = firstOthers(names, name);
       outcomesOf(claim.target).set(generator, {
         generator,
         reason: "Contested",
         hostname: claim.hostname,
-        message: `Hostname "${claim.hostname}" is claimed by ${kind}s ${
-          names.map((n) => `"${n}"`).join(" and ")
-        } in mesh "${
-          targets[claim.target]!.target.mesh
-        }"; Kuma gives it to the one created first, and creation times are unknown`,
-        contenders: names.filter((n) => n !== name),
+        message,
+        contenders,
+        ...(names.length - 1 > contenders.length ? { contenderCount: names.length - 1 } : {}),
       });
     }
   }
@@ -162,6 +181,24 @@ function assignKind<T>(
       ? [...outcomes[t].values()].sort((a, b) => compareStrings(a.generator, b.generator))
       : [],
   }));
+}
+
+/** `"a" and "b"`, or `"a", "b", "c" and 8,998 more`: at most {@link MAX_NAMED_CONTENDERS} names. */
+function namedList(names: readonly string[]): string {
+  const quoted = names.slice(0, MAX_NAMED_CONTENDERS).map((n) => `"${n}"`);
+  const rest = names.length - quoted.length;
+  if (rest > 0) return `${quoted.join(", ")} and ${groupDigits(rest)} more`;
+  return quoted.join(" and ");
+}
+
+/** Up to {@link MAX_CONTENDERS} of `names` other than `self`, in order, without scanning the rest. */
+function firstOthers(names: readonly string[], self: string): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    if (out.length === MAX_CONTENDERS) break;
+    if (name !== self) out.push(name);
+  }
+  return out;
 }
 
 /** Kuma's generator order: zone-created first, then creation time, then core name. */

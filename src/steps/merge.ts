@@ -18,8 +18,8 @@ import {
   stringAt,
   stringMap,
 } from "../model/krm.ts";
-import { isOwned } from "../model/inventory.ts";
-import { TOOL_ANNOTATION } from "../model/tool.ts";
+import { hasToolAnnotation, isOwned } from "../model/inventory.ts";
+import { GENERATED_KINDS, TOOL_ANNOTATION, UNIVERSAL_FORMAT } from "../model/tool.ts";
 import { REASON, resultAt } from "../results.ts";
 
 /** Options of {@link mergeItems}. */
@@ -93,6 +93,7 @@ export function mergeItems(
   const replaced = new Set<string>();
   for (const item of items) {
     if (!isOwned(item)) {
+      if (hasToolAnnotation(item)) results.push(foreignAnnotationResult(item));
       out.push(item);
       const path = pathOf(item);
       if (path !== undefined) inputPaths.add(path);
@@ -100,7 +101,11 @@ export function mergeItems(
     }
     const identity = identityOf(item);
     const next = byIdentity.get(identity);
-    if (!next || replaced.has(identity)) continue; // No longer generated: drop the stale copy.
+    if (!next || replaced.has(identity)) {
+      // No longer generated (or a second copy): dropped, and said so.
+      results.push(droppedResult(item, next !== undefined));
+      continue;
+    }
     replaced.add(identity);
     const kept = withOrchestratorAnnotations(next.object, item);
     out.push(kept);
@@ -152,6 +157,48 @@ export function mergeItems(
     placed.push({ object: withPath, path, source });
   }
   return { items: out, placed, results };
+}
+
+/** A foreign item carrying the tool's annotation: it passes through, and the annotation is named. */
+function foreignAnnotationResult(item: KubeObject): Result {
+  // Universal YAML has no annotations: the directory reader maps this label to the annotation
+  // (src/io/universal_format.ts, UNIVERSAL_OWNER_LABEL).
+  const universal = stringAt(item.metadata?.annotations, TOOL_ANNOTATION.format) ===
+    UNIVERSAL_FORMAT;
+  const mark = universal
+    ? `the label "app.kubernetes.io/managed-by: meshservice-krm" (Universal YAML's form of the annotation "${TOOL_ANNOTATION.generatedFrom}")`
+    : `the annotation "${TOOL_ANNOTATION.generatedFrom}"`;
+  const kinds = GENERATED_KINDS.join(", ");
+  return resultAt(
+    "warning",
+    item,
+    `${
+      String(item.kind)
+    } carries ${mark}, which marks items meshservice-krm generated, but meshservice-krm generates only ${kinds} (kuma.io/v1alpha1): it passes through unchanged and is never replaced or removed; remove the ${
+      universal ? "label" : "annotation"
+    }`,
+    REASON.foreignToolAnnotation,
+    { field: `metadata.annotations.${TOOL_ANNOTATION.generatedFrom}` },
+  );
+}
+
+/** An item of an earlier run that this run removes from the output. */
+function droppedResult(item: KubeObject, repeated: boolean): Result {
+  const name = `${String(item.kind)} "${identityName(item)}"`;
+  return resultAt(
+    "info",
+    item,
+    repeated
+      ? `Removed a second copy of ${name} that an earlier run generated (annotation "${TOOL_ANNOTATION.generatedFrom}"): the first copy is replaced`
+      : `Removed ${name}: an earlier run generated it (annotation "${TOOL_ANNOTATION.generatedFrom}") and this run does not, so its file goes too`,
+    REASON.staleGenerated,
+  );
+}
+
+function identityName(item: KubeObject): string {
+  const meta = item.metadata ?? {};
+  const scope = meta.namespace ?? stringAt(meta.labels, LABEL.mesh);
+  return `${scope ? `${scope}/` : ""}${meta.name}`;
 }
 
 /** Marks previews local-config so kustomize and Argo CD never apply them. */
