@@ -159,7 +159,7 @@ export function renderResourceList(input: unknown): RenderOutput {
     ...readable.results,
     ...checkNamespaces(readable.valid),
     ...placeholderResults(readable.valid),
-    ...configItemConflicts(functionConfig, readable.valid),
+    ...configItemConflicts(functionConfig, items.filter(isObject) as KubeObject[]),
     ...checked.results,
     ...versionNotes(config.config, features),
   ];
