@@ -33,7 +33,14 @@ import { exitCodeOf, REASON, resultAt } from "../results.ts";
 import { render } from "../transform.ts";
 import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
-import { readInside, writeFileAtomic, writeFiles } from "./file_writes.ts";
+import {
+  displayPath,
+  TreeView,
+  withOutputLock,
+  writeFileAtomic,
+  writeFiles,
+} from "./file_writes.ts";
+import { escapesWorkspace, workspaceOf } from "./workspace.ts";
 import { formatResults } from "./terminal.ts";
 import {
   fromUniversal,
@@ -66,6 +73,12 @@ export interface DirectoryOptions {
   colour?: boolean | undefined;
   /** Progress lines on stderr for large directories; off with `--quiet`. */
   progress?: Progress | undefined;
+  /**
+   * The folder reads and writes stay in (default: the current directory): a
+   * path inside it whose real path is outside (a symlink) is refused. See
+   * `workspace.ts`.
+   */
+  workspace?: string | undefined;
 }
 
 /** Receives progress lines (stderr in the CLI). */
@@ -90,13 +103,18 @@ export interface ReadItem {
 export async function runDirectory(options: DirectoryOptions): Promise<number> {
   const stderr = (text: string) => writeAll(Deno.stderr.writable, text);
   const root = options.dir.replace(/\/+$/, "") || ".";
+  const escape = pathsEscaping(options);
+  if (escape !== undefined) {
+    await stderr(`${escape}\n`);
+    return 1;
+  }
   try {
     if (!(await Deno.stat(root)).isDirectory) {
-      await stderr(`Cannot render "${options.dir}": not a directory\n`);
+      await stderr(`Cannot render "${displayPath(options.dir)}": not a directory\n`);
       return 1;
     }
   } catch (error) {
-    await stderr(`Cannot read "${options.dir}": ${message(error)}\n`);
+    await stderr(`Cannot read "${displayPath(options.dir)}": ${message(error)}\n`);
     return 1;
   }
   const outRoot = (options.out ?? (options.command === "check" ? root : undefined))?.replace(
@@ -185,7 +203,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     const textOf = documentTexts(read.items, edits);
     const docs = resourceList.items.map((item) => {
       const path = item.metadata?.annotations?.[KRM_ANNOTATION.path];
-      return `${path ? `# Source: ${path}\n` : ""}${textOf(item)}`;
+      return `${path ? `# Source: ${displayPath(path)}\n` : ""}${textOf(item)}`;
     });
     await writeAll(Deno.stdout.writable, docs.join("---\n"));
     return 0;
@@ -196,70 +214,167 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   const outProblem = await notADirectory(outRoot!);
   if (outProblem !== undefined) {
     await stderr(
-      `Cannot ${options.command === "check" ? "check" : "write"} "${outRoot}": ${outProblem}\n`,
+      `Cannot ${options.command === "check" ? "check" : "write"} "${
+        displayPath(outRoot!)
+      }": ${outProblem}\n`,
     );
     return 1;
   }
-  const stale = await staleFiles(outRoot!, expected, outRoot === root ? excluded : undefined);
+  const output: Output = {
+    root: outRoot!,
+    expected,
+    edited: edits.files,
+    // In place, the tree was just read: its texts give the stale candidates without a second read.
+    texts: outRoot === root ? read.texts : undefined,
+    excluded: outRoot === root ? excluded : undefined,
+    zones: new Set(
+      [
+        report.zone,
+        ...report.zones.map((zone) => zone.name),
+        ...resourceList.items.filter(isOwned).map(zoneOf),
+      ].filter(isString),
+    ),
+  };
   if (options.command === "check") {
-    let drift = 0;
-    let rewrittenDrift = 0;
-    const current = async (path: string) => {
-      try {
-        return await readInside(outRoot!, path);
-      } catch (error) {
-        await stderr(`[error] ${path}: ${message(error)}\n`);
-        return undefined;
-      }
-    };
-    for (const [path, text] of expected) {
-      const now = await current(path);
-      if (now === text) continue;
-      drift++;
-      if (edits.files.has(path)) rewrittenDrift++;
-      await writeAll(Deno.stdout.writable, unifiedDiff(path, now ?? "", text));
-    }
-    for (const path of stale) {
-      drift++;
-      await writeAll(Deno.stdout.writable, unifiedDiff(path, (await current(path)) ?? "", ""));
-    }
-    if (drift > 0) {
-      const rewritten = rewrittenDrift > 0
-        ? ` (${rewrittenDrift} of them input file(s) with rewritten documents)`
-        : "";
-      await stderr(
-        `${drift} rendered file(s) in "${outRoot}" are stale${rewritten}: run "render ${options.dir} --out ${outRoot}"\n`,
-      );
-      return 1;
-    }
-    if (!failed) {
-      await stderr(`Rendered files in "${outRoot}" are up to date (${expected.size} file(s))\n`);
-    }
-    return failed ? 1 : 0;
+    return await checkOutput(output, { options, failed, stderr });
   }
   if (failed) {
     await stderr("Wrote nothing: fix the errors above first\n");
     return 1;
   }
-  // Every text is final here: all files are written, or none.
-  const outcome = await writeFiles(outRoot!, expected, stale);
+  return await writeOutput(output, { options, failed, stderr });
+}
+
+/** The files a run compares with or writes to its output root. */
+interface Output {
+  root: string;
+  expected: Map<string, string>;
+  /** Rewritten input files, by path (a subset of {@link expected}). */
+  edited: ReadonlyMap<string, string>;
+  /** The texts of the YAML files under the root when the root is the input directory. */
+  texts: ReadonlyMap<string, string> | undefined;
+  excluded: string | undefined;
+  /** The zones this run renders: a generated file labelled with another zone is not ours. */
+  zones: ReadonlySet<string>;
+}
+
+interface OutputContext {
+  options: DirectoryOptions;
+  failed: boolean;
+  stderr: (text: string) => Promise<void>;
+}
+
+/** `check`: a diff of every stale file on stdout; exit 1 when there is one. */
+async function checkOutput(output: Output, context: OutputContext): Promise<number> {
+  const { options, failed, stderr } = context;
+  const view = new TreeView(output.root);
+  const found = await staleFiles(output, view);
+  if (typeof found === "string") {
+    await stderr(`Cannot check "${displayPath(output.root)}": ${found}\n`);
+    return 1;
+  }
+  let drift = 0;
+  let rewrittenDrift = 0;
+  const diffs: string[] = [];
+  const current = async (path: string) => {
+    try {
+      return view.read(path);
+    } catch (error) {
+      await stderr(`[error] ${displayPath(path)}: ${message(error)}\n`);
+      return undefined;
+    }
+  };
+  for (const [path, text] of output.expected) {
+    const now = await current(path);
+    if (now === text) continue;
+    drift++;
+    if (output.edited.has(path)) rewrittenDrift++;
+    diffs.push(unifiedDiff(displayPath(path), now ?? "", text));
+  }
+  for (const path of found) {
+    drift++;
+    diffs.push(unifiedDiff(displayPath(path), (await current(path)) ?? "", ""));
+  }
+  if (diffs.length > 0) await writeAll(Deno.stdout.writable, diffs.join(""));
+  const outRoot = displayPath(output.root);
+  if (drift > 0) {
+    const rewritten = rewrittenDrift > 0
+      ? ` (${rewrittenDrift} of them input file(s) with rewritten documents)`
+      : "";
+    await stderr(
+      `${drift} rendered file(s) in "${outRoot}" are stale${rewritten}: run "render ${
+        displayPath(options.dir)
+      } --out ${outRoot}"\n`,
+    );
+    return 1;
+  }
+  if (!failed) {
+    await stderr(
+      `Rendered files in "${outRoot}" are up to date (${output.expected.size} file(s))\n`,
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+/** `render --out`: every file written and every stale one removed, or none, holding the output's lock. */
+async function writeOutput(output: Output, context: OutputContext): Promise<number> {
+  const { options, stderr } = context;
+  const outRoot = displayPath(output.root);
+  const locked = await withOutputLock(output.root, async () => {
+    const view = new TreeView(output.root);
+    const stale = await staleFiles(output, view);
+    if (typeof stale === "string") return { ok: false as const, path: undefined, message: stale };
+    // Every text is final here: all files are written, or none.
+    return writeFiles(output.root, output.expected, { remove: stale, view });
+  });
+  const outcome = locked.ok ? locked.value : { ok: false as const, message: locked.message };
   if (!outcome.ok) {
+    const path = "path" in outcome ? outcome.path : undefined;
     await stderr(
       formatResults(
-        [fileError(outcome.path, `Cannot write "${outcome.path}": ${outcome.message}`)],
-        {
-          colour: options.colour ?? false,
-        },
+        [
+          path === undefined
+            ? { message: `Cannot write "${outRoot}": ${outcome.message}`, severity: "error" }
+            : fileError(path, `Cannot write "${displayPath(path)}": ${outcome.message}`),
+        ],
+        { colour: options.colour ?? false },
       ),
     );
     await stderr(`Wrote nothing under "${outRoot}": the tree is as it was\n`);
     return 1;
   }
-  const rewritten = outcome.written.filter((path) => edits.files.has(path)).length;
+  const rewritten = outcome.written.filter((path) => output.edited.has(path)).length;
   await stderr(
     `Wrote ${outcome.written.length} file(s) (${rewritten} rewritten input file(s)), removed ${outcome.removed.length} stale file(s) under "${outRoot}"\n`,
   );
   return 0;
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/**
+ * The first path of the run (DIR, the output, config, report and summary
+ * files) that is inside the workspace as written but not once symlinks are
+ * resolved, as a message; `undefined` when there is none.
+ */
+function pathsEscaping(options: DirectoryOptions): string | undefined {
+  const workspace = workspaceOf(options.workspace);
+  if (typeof workspace === "string") return workspace;
+  const paths: [string, string | undefined][] = [
+    ["read", options.dir],
+    [options.command === "check" ? "check" : "write", options.out],
+    ["read config", options.config],
+    ["write", options.report],
+    ["write", options.summary],
+  ];
+  for (const [verb, path] of paths) {
+    if (path === undefined) continue;
+    const problem = escapesWorkspace(workspace, path);
+    if (problem !== undefined) return `Cannot ${verb} "${displayPath(path)}": ${problem}`;
+  }
+  return undefined;
 }
 
 /** Why `path` cannot be the output root (it exists and is not a directory), or `undefined`. */
@@ -711,14 +826,7 @@ async function readTree(
         await Deno.readFile(`${root}/${path}`),
       );
     } catch (error) {
-      results.push(
-        fileError(
-          path,
-          `Cannot read "${path}": ${
-            error instanceof TypeError ? "it is not valid UTF-8" : message(error)
-          }`,
-        ),
-      );
+      results.push(fileError(path, unreadable(path, error)));
       continue;
     }
     let docs: unknown[];
@@ -773,6 +881,18 @@ async function readTree(
   return { items, config, texts };
 }
 
+/** Why a listed file cannot be read: a name that is not UTF-8 cannot be opened by its (lossy) name. */
+function unreadable(path: string, error: unknown): string {
+  if (error instanceof Deno.errors.NotFound && path.includes("\ufffd")) {
+    return `Cannot read "${
+      path.replaceAll("\ufffd", "\\ufffd")
+    }": the file name is not valid UTF-8 (shown with \\ufffd); rename the file`;
+  }
+  return `Cannot read "${path}": ${
+    error instanceof TypeError ? "it is not valid UTF-8" : message(error)
+  }`;
+}
+
 /** YAML files under `dir`, sorted; hidden entries, node_modules and symlinks are skipped. */
 async function listYamlFiles(
   root: string,
@@ -802,22 +922,27 @@ async function listYamlFiles(
   return files;
 }
 
-/** Files under `outRoot` that hold only generated documents and are no longer rendered. */
-async function staleFiles(
-  outRoot: string,
-  expected: Map<string, string>,
-  excluded: string | undefined,
-): Promise<string[]> {
-  try {
-    if (!(await Deno.stat(outRoot)).isDirectory) return [];
-  } catch {
-    return [];
-  }
+/**
+ * Files under the output root that hold only generated documents and are no
+ * longer rendered; or why the root cannot be used: a generated file there
+ * (stale, or at a path this run writes) belongs to a zone this run does not
+ * render, which happens when two zones share one output directory (each
+ * would delete and overwrite the other's files), so the layout is refused.
+ */
+async function staleFiles(output: Output, view: TreeView): Promise<string[] | string> {
   const stale: string[] = [];
-  for (const path of await listYamlFiles(outRoot, "", excluded, [])) {
-    if (expected.has(path)) continue;
-    const text = await readOptional(`${outRoot}/${path}`);
-    if (text === undefined || !text.startsWith(GENERATED_HEADER)) continue;
+  const candidates = output.texts !== undefined
+    ? [...output.texts.keys()]
+    : await listYamlFiles(output.root, "", output.excluded, []);
+  for (const path of candidates) {
+    const expected = output.expected.get(path);
+    let text: string | undefined;
+    try {
+      text = expected === undefined ? output.texts?.get(path) ?? view.read(path) : view.read(path);
+    } catch {
+      continue; // Not a regular file: never removed; a write there reports it.
+    }
+    if (text === undefined || text === expected || !text.startsWith(GENERATED_HEADER)) continue;
     let docs: unknown[];
     try {
       docs = await parseYamlStream(text);
@@ -830,18 +955,29 @@ async function staleFiles(
           ? isObject(doc.labels) && doc.labels[UNIVERSAL_OWNER_LABEL] === "meshservice-krm"
           : isObject(doc) && isOwned(doc as KubeObject)
       );
-    if (owned) stale.push(path);
+    if (!owned) continue;
+    const foreign = docs.map(zoneOf).find((zone) => zone !== undefined && !output.zones.has(zone));
+    if (foreign !== undefined) {
+      return `"${displayPath(path)}" was generated for zone "${
+        displayPath(foreign)
+      }", which this run does not render: give each zone its own output directory (zones sharing one delete and overwrite each other's files), or delete the file if the zone was renamed`;
+    }
+    if (expected === undefined) stale.push(path);
   }
   return stale;
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+/** The `kuma.io/zone` label of a generated document (Kubernetes or Universal), if any. */
+function zoneOf(doc: unknown): string | undefined {
+  if (!isObject(doc)) return undefined;
+  const metadata: unknown = doc.metadata;
+  const labels = isUniversalDocument(doc)
+    ? doc.labels
+    : isObject(metadata)
+    ? metadata.labels
+    : undefined;
+  const zone = isObject(labels) ? labels["kuma.io/zone"] : undefined;
+  return typeof zone === "string" ? zone : undefined;
 }
 
 function fileError(path: string, text: string, index?: number): Result {
