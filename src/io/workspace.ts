@@ -48,7 +48,8 @@ export function workspaceOf(root: string | undefined): Workspace | string {
  */
 export function escapesWorkspace(workspace: Workspace, path: string): string | undefined {
   const cwd = Deno.cwd();
-  if (!within(workspace.path, absolute(cwd, path))) return undefined;
+  const written = absolute(cwd, path);
+  if (!within(workspace.path, written) && !within(workspace.real, written)) return undefined;
   // Resolved as the file system will resolve it: `link/..` is the link target's parent.
   let current = path.startsWith("/") ? path : `${cwd}/${path}`;
   for (;;) {
