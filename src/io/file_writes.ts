@@ -63,6 +63,7 @@ type Entry = "directory" | "missing" | { problem: string };
 export class TreeView {
   readonly #root: string;
   readonly #folders = new Map<string, Entry>();
+  readonly #texts = new Map<string, string | undefined>();
 
   /** A view of the files under `root`. */
   constructor(root: string) {
@@ -87,16 +88,22 @@ export class TreeView {
     return info.isFile ? undefined : "it exists and is not a regular file";
   }
 
-  /** A file's text, or `undefined` when absent; throws when the path is unsafe. */
+  /**
+   * A file's text, or `undefined` when absent; throws when the path is
+   * unsafe. Read once per view: a view lives for one compare-and-write phase.
+   */
   read(path: string): string | undefined {
+    if (this.#texts.has(path)) return this.#texts.get(path);
     const problem = this.problem(path);
     if (problem !== undefined) throw new Error(`Cannot read "${displayPath(path)}": ${problem}`);
+    let text: string | undefined;
     try {
-      return Deno.readTextFileSync(`${this.#root}/${path}`);
+      text = Deno.readTextFileSync(`${this.#root}/${path}`);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
+    this.#texts.set(path, text);
+    return text;
   }
 
   /** The folders of `path` that do not exist yet, outermost first (relative to the root). */
