@@ -355,6 +355,13 @@ Deno.test("directory safety: an output directory or parent linked out of the wor
     ]);
     assert.equal(report.code, 1, report.stderr);
     assert.match(report.stderr, /Cannot write "parent\/report.json": its real path/);
+    // Nor a config file read through one.
+    const config = await cliIn(repo, ["render", ".", "--config", "parent/secret.yaml"], [
+      `-R=${base}`,
+    ]);
+    assert.equal(config.code, 1, config.stderr);
+    assert.match(config.stderr, /Cannot read config "parent\/secret.yaml": its real path/);
+    assert.doesNotMatch(config.stdout + config.stderr, /name: secret/);
     assert.deepEqual(await listing(outside), outsideBefore);
     assert.deepEqual(await listing(repo), repoBefore);
   } finally {
