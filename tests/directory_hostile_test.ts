@@ -297,3 +297,15 @@ Deno.test("directory hostile: a file name that is not UTF-8 is named in an error
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("directory hostile: check against an output directory that does not exist reports every file as stale", async () => {
+  const { base, repo } = await fixture();
+  try {
+    const out = await cli(["check", repo, "--out", join(base, "missing"), "-q"], [`-R=${base}`]);
+    assert.equal(out.code, 1, out.stderr);
+    assert.match(out.stderr, /6 rendered file\(s\) in ".+missing" are stale/);
+    assert.doesNotMatch(out.stderr, /Uncaught/);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});

@@ -155,7 +155,13 @@ export async function notADirectory(path: string): Promise<string | undefined> {
  */
 async function staleFiles(output: Output, view: TreeView): Promise<string[] | string> {
   const stale: string[] = [];
-  const candidates = output.texts !== undefined ? [...output.texts.keys()] : await output.list();
+  let candidates: string[];
+  try {
+    candidates = output.texts !== undefined ? [...output.texts.keys()] : await output.list();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return []; // Not written yet.
+    return message(error);
+  }
   for (const path of candidates) {
     const expected = output.expected.get(path);
     let text: string | undefined;
