@@ -112,7 +112,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       return 1;
     }
   } catch (error) {
-    await stderr(`Cannot read "${displayPath(options.dir)}": ${message(error)}\n`);
+    await stderr(`Cannot read "${displayPath(options.dir)}": ${displayPath(message(error))}\n`);
     return 1;
   }
   const outRoot = (options.out ?? (options.command === "check" ? root : undefined))?.replace(
@@ -139,7 +139,9 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     try {
       functionConfig = await parseYaml(await Deno.readTextFile(options.config));
     } catch (error) {
-      await stderr(`Cannot read config "${options.config}": ${message(error)}\n`);
+      await stderr(
+        `Cannot read config "${displayPath(options.config)}": ${displayPath(message(error))}\n`,
+      );
       return 1;
     }
   }
@@ -179,7 +181,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       await writeFileAtomic(options.summary, reportMarkdown({ ...report, results }));
     }
   } catch (error) {
-    await stderr(`Cannot write the report: ${message(error)}\n`);
+    await stderr(`Cannot write the report: ${displayPath(message(error))}\n`);
     return 1;
   }
   const failed = exitCodeOf(results) === 1;

@@ -217,6 +217,7 @@ function fileError(path: string, text: string): Result {
   };
 }
 
+/** An error's message on one line (control characters escaped). */
 function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return displayPath(error instanceof Error ? error.message : String(error));
 }

@@ -448,7 +448,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 function errorText(error: unknown): string {
   if (error instanceof Deno.errors.NotCapable) {
     const access = error.message.includes("read access") ? "read" : "write";
-    return `no ${access} permission (${error.message.split(",")[0]})`;
+    return displayPath(`no ${access} permission (${error.message.split(",")[0]})`);
   }
-  return error instanceof Error ? error.message : String(error);
+  return displayPath(error instanceof Error ? error.message : String(error));
 }

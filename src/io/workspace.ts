@@ -97,7 +97,7 @@ function absolute(cwd: string, path: string): string {
 
 function reason(error: unknown): string {
   if (error instanceof Deno.errors.NotCapable) {
-    return `no read permission (${error.message.split(",")[0]})`;
+    return displayPath(`no read permission (${error.message.split(",")[0]})`);
   }
-  return error instanceof Error ? error.message : String(error);
+  return displayPath(error instanceof Error ? error.message : String(error));
 }
