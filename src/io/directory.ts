@@ -256,16 +256,16 @@ function isString(value: unknown): value is string {
 function pathsEscaping(options: DirectoryOptions): string | undefined {
   const workspace = workspaceOf(options.workspace);
   if (typeof workspace === "string") return workspace;
-  const paths: [string, string | undefined][] = [
-    ["read", options.dir],
-    [options.command === "check" ? "check" : "write", options.out],
-    ["read config", options.config],
-    ["write", options.report],
-    ["write", options.summary],
+  const paths: [string, string | undefined, boolean][] = [
+    ["read", options.dir, false],
+    [options.command === "check" ? "check" : "write", options.out, false],
+    ["read config", options.config, false],
+    ["write", options.report, true],
+    ["write", options.summary, true],
   ];
-  for (const [verb, path] of paths) {
+  for (const [verb, path, replaced] of paths) {
     if (path === undefined) continue;
-    const problem = escapesWorkspace(workspace, path);
+    const problem = escapesWorkspace(workspace, path, { replaced });
     if (problem !== undefined) return `Cannot ${verb} "${displayPath(path)}": ${problem}`;
   }
   return undefined;

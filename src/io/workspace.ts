@@ -44,14 +44,22 @@ export function workspaceOf(root: string | undefined): Workspace | string {
  * Why `path` (relative to the working directory) must not be used, or
  * `undefined`: it is inside the workspace as written but its real path (of
  * the path, or of its deepest existing folder when it does not exist yet) is
- * not.
+ * not. With `replaced`, the path is a file that is written by renaming a new
+ * file over it, so a link there is replaced, not followed: only its folder
+ * is checked (and the file needs no read permission).
  */
-export function escapesWorkspace(workspace: Workspace, path: string): string | undefined {
+export function escapesWorkspace(
+  workspace: Workspace,
+  path: string,
+  options: { replaced?: boolean } = {},
+): string | undefined {
   const cwd = Deno.cwd();
   const written = absolute(cwd, path);
   if (!within(workspace.path, written) && !within(workspace.real, written)) return undefined;
   // Resolved as the file system will resolve it: `link/..` is the link target's parent.
   let current = path.startsWith("/") ? path : `${cwd}/${path}`;
+  // A file replaced by a rename (report, summary) is never written through: its folder counts.
+  if (options.replaced && !current.endsWith("/..")) current = parentOf(current);
   for (;;) {
     let real: string;
     if (!current.split("/").includes("..") && absolute("/", current) === workspace.path) {
@@ -64,7 +72,10 @@ export function escapesWorkspace(workspace: Workspace, path: string): string | u
           current = parentOf(current);
           continue; // Created later, as a real folder.
         }
-        return `cannot resolve its real path (${reason(error)})`;
+        const grant = error instanceof Deno.errors.NotCapable
+          ? ": grant read access to it (-R) so that it can be checked"
+          : "";
+        return `cannot resolve its real path (${reason(error)})${grant}`;
       }
     }
     if (within(workspace.real, real)) return undefined;
