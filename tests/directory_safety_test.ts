@@ -388,3 +388,22 @@ Deno.test("directory safety: links that stay inside the workspace are followed",
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("directory safety: a report path that is a planted link is replaced, not written through", async () => {
+  const { base, repo, outside } = await fixture();
+  try {
+    await Deno.symlink("../outside/secret.yaml", join(repo, "report.json"));
+    const outsideBefore = await listing(outside);
+    const out = await cliIn(repo, ["render", ".", "--report", "report.json", "-q"], [
+      `-R=${base}`,
+      `-W=${repo}`,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(await listing(outside), outsideBefore);
+    const info = await Deno.lstat(join(repo, "report.json"));
+    assert.ok(info.isFile && !info.isSymlink);
+    assert.match(await Deno.readTextFile(join(repo, "report.json")), /meshservice-krm\.report\/v2/);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
