@@ -175,7 +175,11 @@ Deno.test("directory safety: a read-only output writes nothing and leaves no tem
     const writable = join(out, "kuma-generated", "default", "kuma-demo");
     await Deno.mkdir(writable, { recursive: true });
     const before = await listing(base);
-    const result = await cli(["render", repo, "--out", out], [`-R=${base}`, `-W=${writable}`]);
+    const lock = join(out, ".meshservice-krm.lock");
+    const result = await cli(["render", repo, "--out", out], [
+      `-R=${base}`,
+      `-W=${writable},${lock}`,
+    ]);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /Cannot write ".+": no write permission/);
     assert.match(result.stderr, /Wrote nothing under/);
@@ -261,6 +265,144 @@ Deno.test("directory safety: an interrupted render leaves the repo entirely old 
     }
     // At least one interrupt landed before the commit (temporary files existed or not yet).
     assert.ok(seen.has("old"), [...seen].join());
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+/** The CLI run from `cwd` (the workspace by default). */
+function cliIn(cwd: string, args: string[], permissions: string[]) {
+  return run(DENO, ["run", "--no-prompt", ...permissions, MOD_TS, ...args], {
+    cwd,
+    env: { NO_COLOR: "1" },
+  });
+}
+
+Deno.test("directory safety: a symlinked directory root leading out of the workspace is refused for reads", async () => {
+  const { base, repo, outside } = await fixture();
+  try {
+    await Deno.mkdir(join(repo, "zones"));
+    await Deno.symlink("../../outside", join(repo, "zones", "east"));
+    const out = await cliIn(repo, ["render", "zones/east"], [`-R=${base}`]);
+    assert.equal(out.code, 1, out.stderr);
+    assert.match(
+      out.stderr,
+      /Cannot read "zones\/east": its real path ".+\/outside" is outside the workspace ".+\/repo"/,
+    );
+    assert.doesNotMatch(out.stdout, /name: secret/);
+    // The same with an explicit workspace from another working directory.
+    const explicit = await cli(
+      ["render", join(repo, "zones", "east"), "--workspace", repo],
+      [`-R=${base}`],
+    );
+    assert.equal(explicit.code, 1, explicit.stderr);
+    assert.match(explicit.stderr, /is outside the workspace/);
+    assert.doesNotMatch(explicit.stdout, /name: secret/);
+    assert.ok(outside);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("directory safety: a symlinked parent leading out of the workspace is refused", async () => {
+  const { base, repo, outside } = await fixture();
+  try {
+    await Deno.mkdir(join(outside, "east"));
+    await Deno.writeTextFile(join(outside, "east", "secret.yaml"), SECRET_SERVICE);
+    await Deno.symlink("../outside", join(repo, "zones"));
+    const read = await cliIn(repo, ["render", "zones/east"], [`-R=${base}`]);
+    assert.equal(read.code, 1, read.stderr);
+    assert.match(
+      read.stderr,
+      /Cannot read "zones\/east": its real path .+ is outside the workspace/,
+    );
+    assert.doesNotMatch(read.stdout, /name: secret/);
+    // `..` through the link resolves outside as well.
+    const dots = await cliIn(repo, ["render", "zones/east/.."], [`-R=${base}`]);
+    assert.equal(dots.code, 1, dots.stderr);
+    assert.match(dots.stderr, /is outside the workspace/);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("directory safety: an output directory or parent linked out of the workspace is refused, and nothing is written", async () => {
+  const { base, repo, outside } = await fixture();
+  try {
+    await Deno.mkdir(join(repo, "zones"));
+    await Deno.symlink("../../outside", join(repo, "zones", "east"));
+    await Deno.symlink("../outside", join(repo, "parent"));
+    const outsideBefore = await listing(outside);
+    const repoBefore = await listing(repo);
+    for (const out of ["zones/east", "parent/new/rendered", "parent"]) {
+      const result = await cliIn(repo, ["render", ".", "--out", out], [
+        `-R=${base}`,
+        `-W=${base}`,
+      ]);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`Cannot write "${out}": its real path .+ is outside the workspace`),
+      );
+      const check = await cliIn(repo, ["check", ".", "--out", out], [`-R=${base}`]);
+      assert.equal(check.code, 1, check.stderr);
+      assert.match(check.stderr, /is outside the workspace/);
+    }
+    // Reports and summaries are not written through a planted link either.
+    const report = await cliIn(repo, ["render", ".", "--report", "parent/report.json"], [
+      `-R=${base}`,
+      `-W=${base}`,
+    ]);
+    assert.equal(report.code, 1, report.stderr);
+    assert.match(report.stderr, /Cannot write "parent\/report.json": its real path/);
+    // Nor a config file read through one.
+    const config = await cliIn(repo, ["render", ".", "--config", "parent/secret.yaml"], [
+      `-R=${base}`,
+    ]);
+    assert.equal(config.code, 1, config.stderr);
+    assert.match(config.stderr, /Cannot read config "parent\/secret.yaml": its real path/);
+    assert.doesNotMatch(config.stdout + config.stderr, /name: secret/);
+    assert.deepEqual(await listing(outside), outsideBefore);
+    assert.deepEqual(await listing(repo), repoBefore);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("directory safety: links that stay inside the workspace are followed", async () => {
+  const { base, repo } = await fixture();
+  try {
+    await Deno.mkdir(join(base, "work"));
+    await Deno.rename(repo, join(base, "work", "zone-east"));
+    await Deno.symlink("zone-east", join(base, "work", "east"));
+    const work = join(base, "work");
+    const out = await cliIn(work, ["render", "east", "--out", "east"], [
+      `-R=${work}`,
+      `-W=${work}`,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /Wrote 6 file\(s\)/);
+    const check = await cliIn(work, ["check", "east"], [`-R=${work}`]);
+    assert.equal(check.code, 0, check.stderr);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("directory safety: a report path that is a planted link is replaced, not written through", async () => {
+  const { base, repo, outside } = await fixture();
+  try {
+    await Deno.symlink("../outside/secret.yaml", join(repo, "report.json"));
+    const outsideBefore = await listing(outside);
+    const out = await cliIn(repo, ["render", ".", "--report", "report.json", "-q"], [
+      `-R=${base}`,
+      `-W=${repo}`,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(await listing(outside), outsideBefore);
+    const info = await Deno.lstat(join(repo, "report.json"));
+    assert.ok(info.isFile && !info.isSymlink);
+    assert.match(await Deno.readTextFile(join(repo, "report.json")), /meshservice-krm\.report\/v2/);
   } finally {
     await Deno.remove(base, { recursive: true });
   }

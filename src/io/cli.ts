@@ -68,8 +68,12 @@ Options:
   --report FILE    Write the JSON report (schema meshservice-krm.report/v2)
   --summary FILE   Write the report as Markdown: tables and a Mermaid graph (pull requests, job summaries)
   --format FORMAT  Stdout format without --out: yaml (default, all resources) or resourcelist
+  --workspace DIR  The checkout reads and writes stay in (default: the current directory)
   -q, --quiet      No progress lines for large directories
   -h, --help       Show this help
+
+Paths inside the workspace must stay inside it once symlinks are resolved (a linked DIR,
+--out or parent folder leading out of it is refused).
 
 Permissions: -R (read DIR and --config), -W for --out, --report, --summary.
 
@@ -90,6 +94,7 @@ Options:
   --config FILE    Function config (ConfigMap or RenderMeshServices)
   --report FILE    Write the JSON report
   --summary FILE   Write the report as Markdown
+  --workspace DIR  The checkout reads stay in (default: the current directory)
   -q, --quiet      No progress lines for large directories
   -h, --help       Show this help
 
@@ -109,6 +114,7 @@ message on stderr) on any error result and on empty output, which Argo CD would 
 
 Options:
   --config FILE    Function config (ConfigMap or RenderMeshServices)
+  --workspace DIR  The checkout reads stay in (default: the current directory)
   -h, --help       Show this help
 
 Permissions: -R=DIR --allow-env=ARGOCD_APP_PARAMETERS,PARAM_*
@@ -207,6 +213,7 @@ export async function main(args: string[]): Promise<number> {
         report: { type: "string" },
         summary: { type: "string" },
         format: { type: "string" },
+        workspace: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -249,9 +256,9 @@ export async function main(args: string[]): Promise<number> {
     });
   }
   const allowed: Record<string, readonly string[]> = {
-    render: ["out", "config", "report", "summary", "format", "quiet"],
-    check: ["out", "config", "report", "summary", "quiet"],
-    generate: ["config", "quiet"],
+    render: ["out", "config", "report", "summary", "format", "workspace", "quiet"],
+    check: ["out", "config", "report", "summary", "workspace", "quiet"],
+    generate: ["config", "workspace", "quiet"],
   };
   const extraFlag = Object.keys(values).find((key) => !allowed[command]!.includes(key));
   if (extraFlag !== undefined) {
@@ -294,6 +301,7 @@ export async function main(args: string[]): Promise<number> {
     config: values.config,
     report: values.report,
     summary: values.summary,
+    workspace: values.workspace,
     format,
     configOverrides,
     colour,

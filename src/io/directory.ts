@@ -30,23 +30,30 @@ import {
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
-import { GENERATED_COMMENT, TOOL_ANNOTATION } from "../model/tool.ts";
+import { TOOL_ANNOTATION } from "../model/tool.ts";
 import { capResults, exitCodeOf, REASON, resultAt } from "../results.ts";
 import { render } from "../transform.ts";
-import { unifiedDiff } from "./diff.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { emitDocument } from "./plain_yaml.ts";
-import { readInside, writeFileAtomic, writeFiles } from "./file_writes.ts";
-import { escapeText, formatResults } from "./terminal.ts";
+import { displayPath, writeFileAtomic } from "./file_writes.ts";
+import {
+  checkOutput,
+  GENERATED_HEADER,
+  notADirectory,
+  type Output,
+  writeOutput,
+  zoneOf,
+} from "./directory_output.ts";
+import { escapesWorkspace, workspaceOf } from "./workspace.ts";
+import { escapeText } from "./terminal.ts";
 import { formatResultsCapped } from "./stderr_results.ts";
 import {
   fromUniversal,
   isUniversalDocument,
   isUniversalObject,
   toUniversal,
-  UNIVERSAL_OWNER_LABEL,
 } from "./universal_format.ts";
-import { parseYaml, parseYamlStream, stringifyYaml } from "./yaml.ts";
+import { parseYaml, stringifyYaml } from "./yaml.ts";
 import {
   readDirectoryTree,
   type ReadItem,
@@ -76,6 +83,12 @@ export interface DirectoryOptions {
   colour?: boolean | undefined;
   /** Progress lines on stderr for large directories; off with `--quiet`. */
   progress?: Progress | undefined;
+  /**
+   * The folder reads and writes stay in (default: the current directory): a
+   * path inside it whose real path is outside (a symlink) is refused. See
+   * `workspace.ts`.
+   */
+  workspace?: string | undefined;
 }
 
 /** Receives progress lines (stderr in the CLI). */
@@ -84,8 +97,7 @@ export type Progress = (line: string) => Promise<void>;
 /** Directories with at least this many YAML files get progress lines. */
 export const PROGRESS_THRESHOLD = 200;
 
-/** Header of every file this tool writes. */
-export const GENERATED_HEADER = `# ${GENERATED_COMMENT}\n`;
+export { GENERATED_HEADER };
 
 export type { ReadItem } from "./directory_read.ts";
 
@@ -93,13 +105,18 @@ export type { ReadItem } from "./directory_read.ts";
 export async function runDirectory(options: DirectoryOptions): Promise<number> {
   const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
   const root = options.dir.replace(/\/+$/, "") || ".";
+  const escape = pathsEscaping(options);
+  if (escape !== undefined) {
+    await stderr(`${escape}\n`);
+    return 1;
+  }
   try {
     if (!(await Deno.stat(root)).isDirectory) {
-      await stderr(`Cannot render "${options.dir}": not a directory\n`);
+      await stderr(`Cannot render "${displayPath(options.dir)}": not a directory\n`);
       return 1;
     }
   } catch (error) {
-    await stderr(`Cannot read "${options.dir}": ${message(error)}\n`);
+    await stderr(`Cannot read "${displayPath(options.dir)}": ${displayPath(message(error))}\n`);
     return 1;
   }
   const outRoot = (options.out ?? (options.command === "check" ? root : undefined))?.replace(
@@ -125,7 +142,9 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     try {
       functionConfig = await parseYaml(await Deno.readTextFile(options.config));
     } catch (error) {
-      await stderr(`Cannot read config "${options.config}": ${message(error)}\n`);
+      await stderr(
+        `Cannot read config "${displayPath(options.config)}": ${displayPath(message(error))}\n`,
+      );
       return 1;
     }
   }
@@ -180,7 +199,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       await writeFileAtomic(options.summary, reportMarkdown({ ...report, results }));
     }
   } catch (error) {
-    await stderr(`Cannot write the report: ${message(error)}\n`);
+    await stderr(`Cannot write the report: ${displayPath(message(error))}\n`);
     return 1;
   }
   const failed = exitCodeOf(results) === 1;
@@ -202,7 +221,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     const textOf = documentTexts(read.items, edits);
     const docs = resourceList.items.map((item) => {
       const path = item.metadata?.annotations?.[KRM_ANNOTATION.path];
-      return `${path ? `# Source: ${path}\n` : ""}${textOf(item)}`;
+      return `${path ? `# Source: ${displayPath(path)}\n` : ""}${textOf(item)}`;
     });
     // The header marks the stream as render output: `render DIR > DIR/x.yaml` is never read back.
     await writeAll(Deno.stdout.writable, RENDER_OUTPUT_HEADER + docs.join("---\n"));
@@ -214,85 +233,61 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   const outProblem = await notADirectory(outRoot!);
   if (outProblem !== undefined) {
     await stderr(
-      `Cannot ${options.command === "check" ? "check" : "write"} "${outRoot}": ${outProblem}\n`,
+      `Cannot ${options.command === "check" ? "check" : "write"} "${
+        displayPath(outRoot!)
+      }": ${outProblem}\n`,
     );
     return 1;
   }
-  const stale = await staleFiles(outRoot!, expected, undefined);
-  if (options.command === "check") {
-    let drift = 0;
-    let rewrittenDrift = 0;
-    const current = async (path: string) => {
-      try {
-        return await readInside(outRoot!, path);
-      } catch (error) {
-        await stderr(`[error] ${path}: ${message(error)}\n`);
-        return undefined;
-      }
-    };
-    for (const [path, text] of expected) {
-      const now = await current(path);
-      if (now === text) continue;
-      drift++;
-      if (edits.files.has(path)) rewrittenDrift++;
-      await writeAll(Deno.stdout.writable, unifiedDiff(path, now ?? "", text));
-    }
-    for (const path of stale) {
-      drift++;
-      await writeAll(Deno.stdout.writable, unifiedDiff(path, (await current(path)) ?? "", ""));
-    }
-    if (drift > 0) {
-      const rewritten = rewrittenDrift > 0
-        ? ` (${rewrittenDrift} of them input file(s) with rewritten documents)`
-        : "";
-      await stderr(
-        `${drift} rendered file(s) in "${outRoot}" are stale${rewritten}: run "render ${options.dir} --out ${outRoot}"\n`,
-      );
-      return 1;
-    }
-    if (!failed) {
-      await stderr(`Rendered files in "${outRoot}" are up to date (${expected.size} file(s))\n`);
-    }
-    return failed ? 1 : 0;
-  }
+  const output: Output = {
+    root: outRoot!,
+    expected,
+    edited: edits.files,
+    // In place, the tree was just read: its texts give the stale candidates without a second read.
+    texts: outRoot === root ? read.texts : undefined,
+    list: () => listYamlFiles(outRoot!, "", undefined, []),
+    zones: new Set(
+      [
+        report.zone,
+        ...report.zones.map((zone) => zone.name),
+        ...resourceList.items.filter(isOwned).map(zoneOf),
+      ].filter(isString),
+    ),
+  };
+  const context = { dir: options.dir, colour: options.colour ?? false, failed, stderr };
+  if (options.command === "check") return await checkOutput(output, context);
   if (failed) {
     await stderr("Wrote nothing: fix the errors above first\n");
     return 1;
   }
-  // Every text is final here: all files are written, or none.
-  const outcome = await writeFiles(outRoot!, expected, stale);
-  if (!outcome.ok) {
-    await writeAll(
-      Deno.stderr.writable,
-      formatResults(
-        [fileError(outcome.path, `Cannot write "${outcome.path}": ${outcome.message}`)],
-        {
-          colour: options.colour ?? false,
-        },
-      ),
-    );
-    await stderr(`Wrote nothing under "${outRoot}": the tree is as it was\n`);
-    return 1;
-  }
-  const rewritten = outcome.written.filter((path) => edits.files.has(path)).length;
-  await stderr(
-    `Wrote ${outcome.written.length} file(s) (${rewritten} rewritten input file(s)), removed ${outcome.removed.length} stale file(s) under "${outRoot}"\n`,
-  );
-  return 0;
+  return await writeOutput(output, context);
 }
 
-/** Why `path` cannot be the output root (it exists and is not a directory), or `undefined`. */
-async function notADirectory(path: string): Promise<string | undefined> {
-  try {
-    const info = await Deno.lstat(path);
-    if (info.isSymlink) {
-      return (await Deno.stat(path)).isDirectory ? undefined : "not a directory";
-    }
-    return info.isDirectory ? undefined : "not a directory";
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    return message(error);
+function isString(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/**
+ * The first path of the run (DIR, the output, config, report and summary
+ * files) that is inside the workspace as written but not once symlinks are
+ * resolved, as a message; `undefined` when there is none.
+ */
+function pathsEscaping(options: DirectoryOptions): string | undefined {
+  const workspace = workspaceOf(options.workspace);
+  if (typeof workspace === "string") return workspace;
+  const paths: [string, string | undefined, boolean][] = [
+    ["read", options.dir, false],
+    [options.command === "check" ? "check" : "write", options.out, false],
+    ["read config", options.config, false],
+    ["write", options.report, true],
+    ["write", options.summary, true],
+  ];
+  for (const [verb, path, replaced] of paths) {
+    if (path === undefined) continue;
+    const problem = escapesWorkspace(workspace, path, { replaced });
+    if (problem !== undefined) return `Cannot ${verb} "${displayPath(path)}": ${problem}`;
   }
+  return undefined;
 }
 
 /**
@@ -744,48 +739,6 @@ async function listYamlFiles(
     else if (entry.isFile && /\.ya?ml$/.test(entry.name)) files.push(path);
   }
   return files;
-}
-
-/** Files under `outRoot` that hold only generated documents and are no longer rendered. */
-async function staleFiles(
-  outRoot: string,
-  expected: Map<string, string>,
-  excluded: string | undefined,
-): Promise<string[]> {
-  try {
-    if (!(await Deno.stat(outRoot)).isDirectory) return [];
-  } catch {
-    return [];
-  }
-  const stale: string[] = [];
-  for (const path of await listYamlFiles(outRoot, "", excluded, [])) {
-    if (expected.has(path)) continue;
-    const text = await readOptional(`${outRoot}/${path}`);
-    if (text === undefined || !text.startsWith(GENERATED_HEADER)) continue;
-    let docs: unknown[];
-    try {
-      docs = await parseYamlStream(text);
-    } catch {
-      continue;
-    }
-    const owned = docs.length > 0 &&
-      docs.every((doc) =>
-        isUniversalDocument(doc)
-          ? isObject(doc.labels) && doc.labels[UNIVERSAL_OWNER_LABEL] === "meshservice-krm"
-          : isObject(doc) && isOwned(doc as KubeObject)
-      );
-    if (owned) stale.push(path);
-  }
-  return stale;
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }
 
 function fileError(path: string, text: string, index?: number): Result {

@@ -283,15 +283,7 @@ async function readOne(root: string, path: string): Promise<FileRead> {
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(`${root}/${path}`));
   } catch (error) {
-    return {
-      path,
-      error: fileError(
-        path,
-        `Cannot read "${path}": ${
-          error instanceof TypeError ? "it is not valid UTF-8" : message(error)
-        }`,
-      ),
-    };
+    return { path, error: fileError(path, unreadable(path, error)) };
   }
   if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, docs: [] };
   try {
@@ -347,4 +339,16 @@ function fileError(path: string, text: string): Result {
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Why a listed file cannot be read: a name that is not UTF-8 cannot be opened by its (lossy) name. */
+function unreadable(path: string, error: unknown): string {
+  if (error instanceof Deno.errors.NotFound && path.includes("\ufffd")) {
+    return `Cannot read "${
+      path.replaceAll("\ufffd", "\\ufffd")
+    }": the file name is not valid UTF-8 (shown with \\ufffd); rename the file`;
+  }
+  return `Cannot read "${path}": ${
+    error instanceof TypeError ? "it is not valid UTF-8" : message(error)
+  }`;
 }
