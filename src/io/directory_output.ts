@@ -11,7 +11,7 @@
 
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
-import { GENERATED_COMMENT } from "../model/tool.ts";
+import { GENERATED_COMMENT, GENERATED_KINDS } from "../model/tool.ts";
 import { REASON } from "../results.ts";
 import { unifiedDiff } from "./diff.ts";
 import { displayPath, TreeView, withOutputLock, writeFiles } from "./file_writes.ts";
@@ -180,7 +180,8 @@ async function staleFiles(output: Output, view: TreeView): Promise<string[] | st
     const owned = docs.length > 0 &&
       docs.every((doc) =>
         isUniversalDocument(doc)
-          ? isObject(doc.labels) && doc.labels[UNIVERSAL_OWNER_LABEL] === "meshservice-krm"
+          ? GENERATED_KINDS.includes(String(doc.type)) && isObject(doc.labels) &&
+            doc.labels[UNIVERSAL_OWNER_LABEL] === "meshservice-krm"
           : isObject(doc) && isOwned(doc as KubeObject)
       );
     if (!owned) continue;
