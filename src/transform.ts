@@ -80,6 +80,7 @@ import {
 } from "./steps/universal_mesh_services.ts";
 import type { ManagedUpdate } from "./steps/generator_managed.ts";
 import { convertForVersion, versionResults } from "./steps/version_checks.ts";
+import { sentByKustomize } from "./steps/orchestrator.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -390,8 +391,9 @@ function deriveZone(
 ): DerivedZone {
   let inventory = buildInventory(zone.items);
   const environment = zone.environment ?? detectEnvironment(inventory, results);
+  // kustomize drops local-config previews from its build: there the Kubernetes default emits none.
   const output: MeshServiceOutput = config.meshServiceOutput ??
-    (environment === "kubernetes" ? "preview" : "apply");
+    (environment !== "kubernetes" ? "apply" : sentByKustomize(zone.items) ? "none" : "preview");
   const zoneConfig: Config = { ...config, zone: zone.name };
   const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features), results);
   let universal: ReturnType<typeof generateUniversalMeshServices> | undefined;

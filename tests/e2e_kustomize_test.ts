@@ -14,6 +14,7 @@ import {
   copyTree,
   describeRun,
   findTool,
+  installedBinDir,
   KUSTOMIZE_BIN,
   pathWithInstalledBin,
   REPO_ROOT,
@@ -244,6 +245,12 @@ testsNeeding(KUSTOMIZE, "kustomize", () => {
     assert.doesNotMatch(output.stdout, /kustomize\.config\.k8s\.io\/id|internal\.config/);
   });
 
+  // Issue 16: kustomize drops local-config items from the build, so the previews
+  // only cost it time; under kustomize the Kubernetes default emits none.
+  Deno.test("kustomize: the function sends no MeshService previews by default, the build byte-identical to one with previews", async () => {
+    await assertNoPreviewsSent("exec");
+  });
+
   Deno.test("kustomize: a failing render fails the template build loudly", async () => {
     const { output, docs } = await buildTemplate({ kumaVersion: "9.9" });
     assert.notEqual(output.code, 0, describeRun(output));
@@ -266,6 +273,10 @@ testsNeeding(KUBECTL, "kubectl", () => {
     assert.doesNotMatch(output.stdout, /redis_redis-system_svc_6379|kustomize\.config\.k8s\.io/);
   });
 
+  Deno.test("kubectl kustomize: the legacy plugin sends no MeshService previews by default, the build byte-identical to one with previews", async () => {
+    await assertNoPreviewsSent("legacy");
+  });
+
   Deno.test("kubectl kustomize: a failing legacy plugin fails the build loudly", async () => {
     const { output } = await buildTemplate({ kumaVersion: "9.9" }, "legacy");
     assert.notEqual(output.code, 0, describeRun(output));
@@ -274,16 +285,30 @@ testsNeeding(KUBECTL, "kubectl", () => {
   });
 });
 
+/** A template build: kustomize's result, and what the function sent kustomize. */
+interface TemplateBuild {
+  output: Awaited<ReturnType<typeof run>>;
+  docs: Doc[];
+  input: Doc[];
+  /** The function's stdout as kustomize read it (a ResourceList, or the plugin's documents). */
+  sent: string;
+}
+
 /**
  * Builds templates/kustomize (or its legacy-plugin form under kubectl) copied
  * beside the example repo's manifests, with `replace` applied to the
- * transformer config's top-level fields.
+ * transformer config's top-level fields and `append` added to it.
  */
 async function buildTemplate(
   replace: Record<string, string>,
   form: "exec" | "legacy" = "exec",
-): Promise<{ output: Awaited<ReturnType<typeof run>>; docs: Doc[]; input: Doc[] }> {
+  append = "",
+): Promise<TemplateBuild> {
   const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-kustomize-template-" });
+  // A wrapper that keeps a copy of what the function writes back to kustomize.
+  const sentPath = join(dir, "sent.yaml");
+  const spy = (target: string) =>
+    `#!/bin/sh\n'${target}' "$@" > '${sentPath}'\ncode=$?\ncat '${sentPath}'\nexit $code\n`;
   try {
     const app = join(dir, "app");
     const example = join(REPO_ROOT, "templates", "example-repo", "kubernetes");
@@ -299,6 +324,7 @@ async function buildTemplate(
       for (const [key, value] of Object.entries(replace)) {
         text = text.replace(new RegExp(`^${key}: .*$`, "m"), `${key}: ${JSON.stringify(value)}`);
       }
+      if (name === "meshservice-krm-transformer.yaml") text += append;
       await Deno.writeTextFile(join(app, name), text);
     }
     const input: Doc[] = [];
@@ -314,26 +340,66 @@ async function buildTemplate(
       const home = join(dir, "plugins");
       const pluginDir = join(home, "meshservice-krm", "v1alpha1", "rendermeshservices");
       await Deno.mkdir(pluginDir, { recursive: true });
-      await Deno.copyFile(
-        join(templates, "RenderMeshServices"),
-        join(pluginDir, "RenderMeshServices"),
-      );
-      await Deno.chmod(join(pluginDir, "RenderMeshServices"), 0o755);
+      const real = join(pluginDir, "RenderMeshServices.template");
+      await Deno.copyFile(join(templates, "RenderMeshServices"), real);
+      await Deno.chmod(real, 0o755);
+      await Deno.writeTextFile(join(pluginDir, "RenderMeshServices"), spy(real), { mode: 0o755 });
       output = await run("kubectl", ["kustomize", "--enable-alpha-plugins", app], {
         cwd: dir,
         env: { ...env, KUSTOMIZE_PLUGIN_HOME: home },
       });
     } else {
+      const spyDir = join(dir, "spy");
+      await Deno.mkdir(spyDir);
+      await Deno.writeTextFile(
+        join(spyDir, "meshservice-krm"),
+        spy(join(await installedBinDir(), "meshservice-krm")),
+        { mode: 0o755 },
+      );
       output = await run(KUSTOMIZE_BIN, ["build", "--enable-alpha-plugins", "--enable-exec", app], {
         cwd: dir,
-        env,
+        env: { ...env, PATH: `${spyDir}:${env.PATH}` },
       });
     }
     const docs = output.code === 0
       ? (loadAll(output.stdout) as Doc[]).filter((d) => d != null)
       : [];
-    return { output, docs, input: input.filter((d) => d != null) };
+    const sent = await Deno.readTextFile(sentPath).catch(() => "");
+    return { output, docs, input: input.filter((d) => d != null), sent };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The items the function sent kustomize: a ResourceList's items, or the plugin's documents. */
+function sentDocs(build: TemplateBuild, form: "exec" | "legacy"): Doc[] {
+  const docs = (loadAll(build.sent) as (Doc & { items?: Doc[] })[]).filter((d) => d != null);
+  return form === "exec" ? docs[0]?.items ?? [] : docs;
+}
+
+/**
+ * The template build sends kustomize no MeshService by default, while
+ * `meshServiceOutput: preview` sends local-config previews; the build output
+ * (and stderr) is byte-identical across default, `preview` and `none`.
+ */
+async function assertNoPreviewsSent(form: "exec" | "legacy"): Promise<void> {
+  const quiet = await buildTemplate({}, form);
+  const previews = await buildTemplate({}, form, "meshServiceOutput: preview\n");
+  const none = await buildTemplate({}, form, "meshServiceOutput: none\n");
+  for (const built of [quiet, previews, none]) {
+    assert.equal(built.output.code, 0, describeRun(built.output));
+  }
+  const meshServices = (build: TemplateBuild) =>
+    sentDocs(build, form).filter((d) => d.kind === "MeshService");
+  assert.ok(sentDocs(quiet, form).length > 0, "the spy saw the function's output");
+  assert.deepEqual(meshServices(quiet).map((d) => d.metadata.name), []);
+  assert.deepEqual(meshServices(none), []);
+  const shown = meshServices(previews);
+  assert.ok(shown.length > 0, "an explicit preview config still sends previews");
+  for (const doc of shown) {
+    assert.equal(doc.metadata.annotations?.["config.kubernetes.io/local-config"], "true");
+  }
+  assert.equal(quiet.output.stdout, previews.output.stdout, "build output byte-identical");
+  assert.equal(none.output.stdout, quiet.output.stdout);
+  assert.equal(quiet.output.stderr, previews.output.stderr, "the same results on stderr");
 }

@@ -31,6 +31,7 @@
 import { dump, load } from "js-yaml";
 import { dirname, join } from "node:path";
 import { DENO, MOD_TS, REPO_ROOT, WRAPPER } from "../e2e_support.ts";
+import { pipelineRuns } from "./pipelines.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const SIZES = QUICK ? [1000] : [1000, 5000];
@@ -403,7 +404,7 @@ async function findTimeBinary(): Promise<string | undefined> {
  * else from polling /proc/PID/status VmHWM (`sh` execs the command, so the
  * PID is the command's). Throws when the command fails.
  */
-async function measure(
+export async function measure(
   argv: string[],
   options: { input?: string; output?: string; cwd?: string; rss?: boolean } = {},
 ): Promise<Sample> {
@@ -465,11 +466,16 @@ async function measure(
 }
 
 /** `deno run --no-prompt script < input > output`. */
-function runScript(script: string, input: string, output: string, rss: boolean): Promise<Sample> {
+export function runScript(
+  script: string,
+  input: string,
+  output: string,
+  rss: boolean,
+): Promise<Sample> {
   return measure([DENO, ...DENO_FLAGS, script], { input, output, rss });
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
@@ -482,15 +488,15 @@ function peakMb(samples: Sample[]): number | undefined {
     : undefined;
 }
 
-function count(text: string, pattern: RegExp): number {
+export function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
 
-function yamlText(list: Obj): string {
+export function yamlText(list: Obj): string {
   return dump(list, { lineWidth: -1, noRefs: true, quoteStyle: "double" });
 }
 
-const fmtInt = (ms: number) => Math.round(ms).toLocaleString("en-US");
+export const fmtInt = (ms: number) => Math.round(ms).toLocaleString("en-US");
 const fmtMb = (mb: number | undefined) => (mb === undefined ? "n/a" : fmtInt(mb));
 
 // ---------------------------------------------------------------- 1. workloads
@@ -852,7 +858,7 @@ async function coldStart(dir: string): Promise<ColdResult> {
 
 // ---------------------------------------------------------------- main
 
-interface Target {
+export interface Target {
   target: string;
   value: string;
   result: "PASS" | "FAIL" | "SKIP";
@@ -878,6 +884,7 @@ async function main(): Promise<void> {
     const kpt = await kptComparison(dir);
     const large = QUICK ? [] : await largeRepoRuns(dir);
     const cold = await coldStart(dir);
+    const pipelines = await pipelineRuns(dir, QUICK);
 
     console.log("\nWorkloads: function against the identity baseline (js-yaml load + dump)\n");
     printTable(
@@ -973,7 +980,8 @@ async function main(): Promise<void> {
       ["identity baseline", String(cold.runs), fmtInt(cold.baseMs)],
     ]);
 
-    const targets = targetsOf(rows, kpt, large, cold);
+    pipelines.print();
+    const targets = [...targetsOf(rows, kpt, large, cold), ...pipelines.targets];
     console.log();
     printTable(["target", "measured", "result"], targets.map((t) => [t.target, t.value, t.result]));
     console.log(`\ntotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -1044,7 +1052,7 @@ function targetsOf(
   return targets;
 }
 
-function printTable(header: string[], body: string[][]): void {
+export function printTable(header: string[], body: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
     `| ${
