@@ -99,7 +99,12 @@ export interface ReportMarkdownOptions {
   /** Heading text; default `meshservice-krm report`. */
   title?: string;
   /** The report of the base branch's rendering: adds "Changes from the base branch". */
-  base?: Report;
+  base?: Report | undefined;
+  /**
+   * Markdown placed right under the title, before the report's own verdict
+   * (which is then labelled "Migration status:"): the GitHub Action's step verdict.
+   */
+  lead?: string | undefined;
 }
 
 const DEFAULT_MAX_ROWS = 200;
@@ -196,7 +201,10 @@ export function reportMarkdown(report: Report, options: ReportMarkdownOptions = 
   const review = reviewSection(report.references, reviewed, maxRows);
   const blocks = [
     `## ${md(options.title ?? DEFAULT_TITLE)}`,
-    [verdict(report), counts(report)].join("  \n"),
+    options.lead ?? "",
+    [(options.lead === undefined ? "" : "Migration status: ") + verdict(report), counts(report)].join(
+      "  \n",
+    ),
     options.base === undefined ? "" : diffSection(reportDiff(options.base, report)),
     review.rows > 0
       ? review.markdown

@@ -103,9 +103,13 @@ const TOKEN = "ghs_simulated_token";
 /** Evaluates the `${{ inputs.x }}` / `${{ github.token }}` expressions of the step's `env:`. */
 function evaluate(expression: string, inputs: Record<string, string>): string {
   if (!expression.includes("${{")) return expression;
-  const match = /^\$\{\{\s*(inputs\.([A-Za-z0-9_-]+)|github\.token)\s*\}\}$/.exec(expression);
+  const match =
+    /^\$\{\{\s*(inputs\.([A-Za-z0-9_-]+)|github\.token|github\.event\.pull_request\.base\.sha)\s*\}\}$/
+      .exec(expression);
   assert.ok(match, `unsupported expression in action.yml: ${expression}`);
   if (match[1] === "github.token") return TOKEN;
+  // The simulated events carry no base commit unless a test passes base-ref.
+  if (match[1] === "github.event.pull_request.base.sha") return "";
   const name = match[2]!;
   const declared = ACTION.inputs[name];
   assert.ok(declared, `action.yml env uses the undeclared input ${name}`);
@@ -455,6 +459,7 @@ Deno.test("action.yml passes every input to the script through env, never into t
   assert.deepEqual(
     [...passed.keys()].sort(),
     [
+      "base-ref",
       "comment",
       "config",
       "fail-on",
@@ -538,7 +543,13 @@ Deno.test("example workflow: check on a pull request fails on stale files, annot
   assert.ok(first.outputs.report!.startsWith(sim.runnerTemp), first.outputs.report);
 
   // The job summary: verdict, tables, Mermaid graph; the same text as summary-file.
-  assert.match(first.summary, /^## meshservice-krm check: k8s\n\n\*\*❌ check: stale;/);
+  assert.match(
+    first.summary,
+    /^## meshservice-krm check: k8s\n\n\*\*❌ Step failed \(check\): the rendered files are stale;/,
+  );
+  // The report's own verdict comes after the step's, labelled, so a green migration under a red
+  // step reads as what it is.
+  assert.match(first.summary, /\nMigration status: ✅ \*\*Migration complete\*\*/);
   assert.ok(first.summary.includes("| Where | Before → after | Status |"));
   assert.ok(
     first.summary.includes(
@@ -591,14 +602,17 @@ Deno.test("render mode writes the files, then check mode passes", async () => {
     [...after.keys()].join(),
   );
   assert.notEqual(after.get("routes.yaml"), before.get("routes.yaml"), "routes.yaml not rewritten");
-  assert.match(rendered.summary, /\*\*✅ render: rendered; 0 errors, 1 warning, 1 info\*\*/);
+  assert.match(
+    rendered.summary,
+    /\*\*✅ Step passed \(render\): the files are written; 0 errors, 1 warning, 1 info\*\*/,
+  );
 
   const checked = await runAction(sim, { path: "k8s" });
   assert.equal(checked.code, 0, describeRun(checked));
   assert.equal(checked.outputs.stale, "false");
   assert.deepEqual(messages(checked, "error"), []);
   assert.equal(messages(checked, "warning").length, 1);
-  assert.match(checked.summary, /\*\*✅ check: up to date;/);
+  assert.match(checked.summary, /\*\*✅ Step passed \(check\): the rendered files are up to date;/);
 });
 
 Deno.test("a failing render exits 1 with an ::error annotation and writes nothing", async () => {
@@ -809,6 +823,7 @@ Deno.test("parseInputs() applies defaults and validates booleans and max-annotat
     comment: false,
     token: "",
     maxAnnotations: 10,
+    baseRef: undefined,
   });
   const env: Record<string, string> = {
     INPUT_COMMENT: "TRUE",
@@ -1005,4 +1020,67 @@ Deno.test("outcomeOf() applies fail-on, staleness and the render rule", () => {
   }
   const unknown = outcomeOf(cases[3]![0]);
   assert.match(unknown.warnings[0] ?? "", /^Cannot tell whether the rendered files/);
+});
+
+/** Runs git in `cwd` with a fixed identity. */
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  const output = await run("git", args, {
+    cwd,
+    env: {
+      ...Deno.env.toObject(),
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
+  });
+  assert.equal(output.code, 0, describeRun(output));
+  return output.stdout.trim();
+}
+
+Deno.test("base-ref: the summary leads with what the pull request changes against the base commit", async () => {
+  await using sim = await workspaceWithExample();
+  // The base commit has the example repo without redis; the pull request adds it.
+  const redis = await Deno.readTextFile(join(sim.workspace, "k8s", "redis.yaml"));
+  await Deno.remove(join(sim.workspace, "k8s", "redis.yaml"));
+  await git(sim.workspace, "init", "--quiet", "--initial-branch=main");
+  await git(sim.workspace, "add", "-A");
+  await git(sim.workspace, "commit", "--quiet", "-m", "base");
+  const baseSha = await git(sim.workspace, "rev-parse", "HEAD");
+  await Deno.writeTextFile(join(sim.workspace, "k8s", "redis.yaml"), redis);
+  await git(sim.workspace, "add", "-A");
+  await git(sim.workspace, "commit", "--quiet", "-m", "add redis");
+
+  const compared = await runAction(sim, { path: "k8s", mode: "render", "base-ref": baseSha });
+  assert.equal(compared.code, 0, describeRun(compared));
+  const changes = compared.summary.split("### Changes from the base branch\n\n")[1]?.split(
+    "\n\n",
+  )[0];
+  assert.ok(changes, compared.summary.slice(0, 3000));
+  const plain = changes.replaceAll("<wbr>", "");
+  assert.match(plain, /^- MeshServices: 3 added \(redis-system\/redis \(east\), /);
+  assert.match(plain, /MeshTimeout kuma-demo\/redis-admin-timeout .*: unresolved → \*\*rewritten\*\*/);
+  assert.match(plain, /- Problems: \*\*1 new\*\*, 6 fixed/);
+  // The workspace is untouched by the base render; its log sits in a group of its own.
+  assert.equal(await git(sim.workspace, "status", "--porcelain", "--", "k8s/redis.yaml"), "");
+  assert.match(
+    compared.stdout,
+    new RegExp(`::group::meshservice-krm: render of the base ${baseSha}`),
+  );
+
+  // An unknown base is a note, not a failure.
+  const unknown = await runAction(sim, { path: "k8s", mode: "render", "base-ref": "0".repeat(40) });
+  assert.equal(unknown.code, 0, describeRun(unknown));
+  assert.match(
+    unknown.summary,
+    /Cannot compare with the base branch: commit "0{40}" is not available/,
+  );
+  assert.doesNotMatch(unknown.summary, /### Changes from the base branch/);
+  // A ref that would be read as an option is refused before git sees it.
+  const option = await runAction(sim, {
+    path: "k8s",
+    mode: "render",
+    "base-ref": "--output=/tmp/x",
+  });
+  assert.match(option.summary, /is not a commit or ref name/);
 });

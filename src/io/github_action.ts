@@ -38,6 +38,7 @@ import { CONFIG_KIND } from "../config.ts";
 import type { Result, Severity } from "../model/krm.ts";
 import type { Report } from "../report.ts";
 import { markdownText, reportMarkdown } from "../report_markdown.ts";
+import { baseReport } from "./base_report.ts";
 import { runDirectory } from "./directory.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { escapeLine, escapeText } from "./terminal.ts";
@@ -82,6 +83,8 @@ export interface ActionInputs {
   token: string;
   /** Result annotations per severity, 0 to {@link ANNOTATION_LIMIT}. */
   maxAnnotations: number;
+  /** The base commit to compare with (a pull request's base SHA); none on other events. */
+  baseRef: string | undefined;
 }
 
 /** Outcome of {@link parseInputs}: the inputs, or every problem found. */
@@ -91,7 +94,7 @@ export type ParsedInputs = { ok: true; inputs: ActionInputs } | { ok: false; pro
  * Reads and validates the inputs from `INPUT_<NAME>` variables (`INPUT_PATH`,
  * `INPUT_CONFIG`, `INPUT_MODE`, `INPUT_OUTPUT_DIR`, `INPUT_FAIL_ON`,
  * `INPUT_SUMMARY`, `INPUT_COMMENT`, `INPUT_GITHUB_TOKEN`,
- * `INPUT_MAX_ANNOTATIONS`). Values are trimmed; an empty value takes the
+ * `INPUT_MAX_ANNOTATIONS`, `INPUT_BASE_REF`). Values are trimmed; an empty value takes the
  * default. Booleans accept `true`/`false` in any case, as GitHub's toolkit does.
  *
  * @example
@@ -155,6 +158,7 @@ export function parseInputs(env: (name: string) => string | undefined): ParsedIn
       comment,
       token: read("GITHUB_TOKEN") ?? "",
       maxAnnotations,
+      baseRef: read("BASE_REF"),
     },
   };
 }
@@ -477,18 +481,18 @@ export function outcomeOf(input: {
     plural(counts.warnings, "warning", "warnings")
   }, ${plural(counts.infos, "info", "infos")}`;
   const state = mode === "render"
-    ? failed ? "render failed" : "rendered"
+    ? failed ? "nothing was written" : "the files are written"
     : stale === "true"
-    ? "stale"
+    ? "the rendered files are stale"
     : stale === "false"
-    ? "up to date"
+    ? "the rendered files are up to date"
     : "staleness unknown";
   return {
     failed,
     stale,
     failures,
     warnings,
-    headline: `${failed ? "❌" : "✅"} ${mode}: ${state}; ${tally}`,
+    headline: `${failed ? "❌ Step failed" : "✅ Step passed"} (${mode}): ${state}; ${tally}`,
   };
 }
 
@@ -511,19 +515,23 @@ export function summaryMarkdown(input: {
   maxRows?: number;
   /** Extra lines for the verdict paragraph (comment status). */
   notes?: readonly string[];
+  /** The base branch's report: the summary leads with what the pull request changes. */
+  base?: Report | undefined;
 }): string {
   const maxRows = input.maxRows ?? SUMMARY_MAX_ROWS;
-  const markdown = reportMarkdown(input.report, { title: input.title, maxRows });
-  const verdict = [
+  const lead = [
     `**${markdownText(input.outcome.headline)}**`,
     ...input.outcome.failures.map((f) => `- ❌ ${markdownText(f)}`),
     ...input.outcome.warnings.map((w) => `- ⚠️ ${markdownText(w)}`),
     ...(input.notes ?? []).map((n) => `- ${markdownText(n)}`),
   ].join("\n");
-  const cut = markdown.indexOf("\n\n");
-  const withVerdict = cut < 0
-    ? `${markdown}\n${verdict}\n`
-    : `${markdown.slice(0, cut)}\n\n${verdict}${markdown.slice(cut)}`;
+  // The step's verdict first; the report's own verdict follows as "Migration status: ...".
+  const withVerdict = reportMarkdown(input.report, {
+    title: input.title,
+    maxRows,
+    base: input.base,
+    lead,
+  });
   const rest = input.rest ?? [];
   if (rest.length === 0) return withVerdict;
   return `${withVerdict}\n${restSection(rest, input.annotated ?? 0, maxRows)}\n`;
@@ -884,6 +892,10 @@ export async function main(
     );
   }
 
+  const base = inputs.baseRef === undefined
+    ? undefined
+    : await compareWithBase(inputs, { workspace, temp, stdout });
+
   const located = await locateResults(report.results, {
     workspace,
     dirs: [resolve(inputs.path), resolve(outputDir)],
@@ -900,7 +912,7 @@ export async function main(
   });
 
   const commentStatus = inputs.comment
-    ? await comment(env, inputs, { report, outcome, title })
+    ? await comment(env, inputs, { report, outcome, title, base: base?.report })
     : undefined;
 
   const status: Annotation[] = [
@@ -933,7 +945,11 @@ export async function main(
     outcome,
     rest,
     annotated: annotated.length,
-    notes: commentStatus === undefined ? [] : [commentStatus.text],
+    notes: [
+      ...(base?.note === undefined ? [] : [base.note]),
+      ...(commentStatus === undefined ? [] : [commentStatus.text]),
+    ],
+    base: base?.report,
   });
   await Deno.writeTextFile(summaryPath, summary);
   if (inputs.summary) await appendStepSummary(env, summary);
@@ -960,6 +976,38 @@ export async function main(
   if (commentStatus?.level === "info") await log(commentStatus.text);
   await log(outcome.headline);
   return outcome.failed ? 1 : 0;
+}
+
+/**
+ * Renders the base commit's copy of the directory (inside its own log group,
+ * workflow commands suspended) for the summary's "Changes from the base
+ * branch"; a failure is a note for the summary.
+ */
+async function compareWithBase(
+  inputs: ActionInputs,
+  io: { workspace: string; temp: string; stdout: (line: string) => Promise<void> },
+): Promise<{ report?: Report; note?: string }> {
+  const ref = inputs.baseRef!;
+  await io.stdout(
+    `::group::${escapeData(escapeLine(`meshservice-krm: render of the base ${ref}`))}`,
+  );
+  const resume = `meshservice-krm-${crypto.randomUUID()}`;
+  await io.stdout(`::stop-commands::${resume}`);
+  try {
+    const outcome = await baseReport({
+      workspace: io.workspace,
+      ref,
+      path: inputs.path,
+      config: inputs.config,
+      temp: join(io.temp, "base"),
+    });
+    return "report" in outcome ? { report: outcome.report } : { note: outcome.note };
+  } catch (error) {
+    return { note: `Cannot compare with the base branch: ${why(error)}` };
+  } finally {
+    await io.stdout(`::${resume}::`);
+    await io.stdout("::endgroup::");
+  }
 }
 
 /** Reports a run that produced no report: `::error`, the summary, exit 1. */
@@ -1088,7 +1136,7 @@ function isConfigResult(result: Result): boolean {
 async function comment(
   env: (name: string) => string | undefined,
   inputs: ActionInputs,
-  run: { report: Report; outcome: Outcome; title: string },
+  run: { report: Report; outcome: Outcome; title: string; base?: Report | undefined },
 ): Promise<CommentStatus> {
   const eventName = env("GITHUB_EVENT_NAME");
   let event: unknown;
@@ -1128,6 +1176,7 @@ async function comment(
       title: run.title,
       outcome: run.outcome,
       maxRows: COMMENT_MAX_ROWS,
+      base: run.base,
     }),
     runUrl,
   });
