@@ -340,7 +340,7 @@ class FastReader {
     const lines: string[] = [];
     let next = this.n;
     while (pos < this.n) {
-      let end = text.indexOf("\n", pos);
+      const end = text.indexOf("\n", pos);
       if (end === -1) throw OUTSIDE; // no final line break: leave it to the full reader
       let c = pos;
       while (c < end && text.charCodeAt(c) === SPACE) c++;
