@@ -39,6 +39,44 @@ for (const c of "&*!|>%@`?:,[]{}#'\"-") AWKWARD[c.charCodeAt(0)] = 1;
 // deno-lint-ignore no-control-regex
 const UNUSUAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029\u{d800}-\u{dfff}]/u;
 
+/** Where one map entry is: its key, its one-line scalar value (else -1), and where it ends. */
+export interface EntryLocation {
+  keyStart: number;
+  valueStart: number;
+  valueEnd: number;
+  /** Start of the line after the entry (the next key's line or the end of the map). */
+  end: number;
+}
+
+/** Where one list item is: from the start of its `-` line to the start of the line after it. */
+export interface ItemLocation {
+  start: number;
+  end: number;
+}
+
+/** Where a block map or list is; `end` is the start of the line after it. */
+export type Location =
+  | { indent: number; entries: Map<string, EntryLocation>; end: number }
+  | { indent: number; items: ItemLocation[]; end: number };
+
+/**
+ * Reads `text` like {@link readFast} and also returns where every block map
+ * and list is, for editing the text; `undefined` when the fast path does not
+ * take the text.
+ */
+export function locateFast(
+  text: string,
+): { documents: unknown[]; locations: WeakMap<object, Location> } | undefined {
+  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
+  const reader = new FastReader(text, true);
+  try {
+    return { documents: reader.documents(), locations: reader.locations! };
+  } catch (error) {
+    if (error === OUTSIDE) return undefined;
+    throw error;
+  }
+}
+
 /** Thrown inside the fast reader when the text leaves its subset. */
 class Outside extends Error {}
 const OUTSIDE = new Outside("outside the fast path");
@@ -75,10 +113,16 @@ class FastReader {
   /** No more lines. */
   eof = false;
   depth = 0;
+  /** Where the last one-line scalar started and ended (-1: not a one-line scalar). */
+  scalarStart = -1;
+  scalarEnd = -1;
+  /** Set to record where each map and list is in the text. */
+  locations: WeakMap<object, Location> | undefined;
 
-  constructor(text: string) {
+  constructor(text: string, locate = false) {
     this.text = text;
     this.n = text.length;
+    if (locate) this.locations = new WeakMap();
   }
 
   /** One or more non-empty documents, with an optional leading `---`; anything else leaves. */
@@ -147,9 +191,17 @@ class FastReader {
 
   mapping(indent: number): Record<string, unknown> {
     const map: Record<string, unknown> = {};
+    const where = this.locations
+      ? { indent, entries: new Map<string, EntryLocation>(), end: 0 }
+      : undefined;
+    let previous: EntryLocation | undefined;
     for (;;) {
       if (this.isEntry()) throw OUTSIDE;
+      const keyStart = this.content;
+      if (previous) previous.end = this.start;
       const key = this.key();
+      let valueStart = -1;
+      let valueEnd = -1;
       let value: unknown;
       let at = this.content;
       while (at < this.end && this.text.charCodeAt(at) === SPACE) at++;
@@ -160,10 +212,22 @@ class FastReader {
         else value = null;
       } else {
         value = this.scalar(at, indent);
+        valueStart = this.scalarStart;
+        valueEnd = this.scalarEnd;
       }
       if (Object.hasOwn(map, key)) throw OUTSIDE;
       setKey(map, key, value);
-      if (this.indent < indent) return map;
+      if (where) {
+        previous = { keyStart, valueStart, valueEnd, end: 0 };
+        where.entries.set(key, previous);
+      }
+      if (this.indent < indent) {
+        if (where) {
+          previous!.end = where.end = this.start;
+          this.locations!.set(map, where);
+        }
+        return map;
+      }
       if (this.indent > indent) throw OUTSIDE;
     }
   }
@@ -171,7 +235,13 @@ class FastReader {
   sequence(indent: number): unknown[] {
     const list: unknown[] = [];
     const text = this.text;
+    const where = this.locations ? { indent, items: [] as ItemLocation[], end: 0 } : undefined;
     for (;;) {
+      if (where) {
+        const last = where.items[where.items.length - 1];
+        if (last) last.end = this.start;
+        where.items.push({ start: this.start, end: 0 });
+      }
       let at = this.content + 1;
       while (at < this.end && text.charCodeAt(at) === SPACE) at++;
       let item: unknown;
@@ -190,9 +260,14 @@ class FastReader {
         item = this.scalar(at, indent);
       }
       list.push(item);
-      if (this.indent < indent) return list;
       if (this.indent > indent) throw OUTSIDE;
-      if (!this.isEntry()) return list;
+      if (this.indent < indent || !this.isEntry()) {
+        if (where) {
+          where.items[where.items.length - 1]!.end = where.end = this.start;
+          this.locations!.set(list, where);
+        }
+        return list;
+      }
     }
   }
 
@@ -285,17 +360,21 @@ class FastReader {
     const text = this.text;
     const c = text.charCodeAt(at);
     let value: unknown;
+    this.scalarStart = at;
+    this.scalarEnd = -1;
     if (c === DQUOTE || c === SQUOTE) {
       const close = this.closingQuote(at);
       if (close === -1) throw OUTSIDE;
       this.commentOnly(close + 1);
       value = this.quoted(at, close);
+      this.scalarEnd = close + 1;
     } else if (c === PIPE) {
       return this.literal(at, indent);
     } else if (c === LBRACKET || c === LBRACE) {
       if (text.charCodeAt(at + 1) !== c + 2) throw OUTSIDE;
       this.commentOnly(at + 2);
       value = c === LBRACKET ? [] : {};
+      this.scalarEnd = at + 2;
     } else {
       const dashPlain = c === DASH && at + 1 < this.end && text.charCodeAt(at + 1) !== SPACE;
       if (c < 128 && AWKWARD[c] === 1 && !dashPlain) {
@@ -312,6 +391,7 @@ class FastReader {
       while (text.charCodeAt(stop - 1) === SPACE) stop--;
       const plain = text.slice(at, stop);
       value = plainValue(plain);
+      this.scalarEnd = stop;
     }
     this.seek(this.end + 1);
     if (this.indent > indent) throw OUTSIDE;
