@@ -37,7 +37,7 @@ for (const c of "&*!|>%@`?:,[]{}#'\"-") AWKWARD[c.charCodeAt(0)] = 1;
 
 /** Characters js-yaml or go-yaml v2 may treat specially: control characters, a byte order mark. */
 // deno-lint-ignore no-control-regex
-const UNUSUAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029\u{d800}-\u{dfff}]/u;
+const UNUSUAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 
 /** Where one map entry is: its key, its one-line scalar value (else -1), and where it ends. */
 export interface EntryLocation {
