@@ -89,3 +89,21 @@ Deno.test("merge keys merge (<<: and kpt's !!merge <<:): the MeshService has the
     assert.equal(ms!.spec.ports[0].name, "http", merge);
   }
 });
+
+Deno.test("directory mode can edit a file holding YAML 1.1 values: its editor reads them as the reader does", async () => {
+  const { editDocument } = await import("../src/io/yaml_edit.ts");
+  const text =
+    "spec:\n  enabled: yes\n  port: 0120\n  big: 1_000\n  date: 2001-12-14\n  time: 1:20\n  name: old\n";
+  const before = readYaml(text) as Obj;
+  assert.deepEqual(before.spec, {
+    enabled: true,
+    port: 80,
+    big: 1000,
+    date: "2001-12-14",
+    time: "1:20",
+    name: "old",
+  });
+  const after = { spec: { ...before.spec, name: "new" } };
+  const edited = editDocument(text, 0, before, after);
+  assert.equal(edited, text.replace("name: old", "name: new"));
+});
