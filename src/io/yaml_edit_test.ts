@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { load, loadAll } from "js-yaml";
+import { loadAll } from "js-yaml";
 import { readYaml } from "./yaml.ts";
 import {
   applyChanges,
