@@ -368,3 +368,12 @@ Deno.test("both readers agree on fuzzed mutations of golden inputs and KRM text"
   console.log(`fast path took ${taken} of ${runs} mutated texts`);
   assert.ok(taken >= runs * 0.1, `fast path took only ${taken} of ${runs}`);
 });
+
+Deno.test("aliases of wide maps are charged per entry: a merge-list bomb is refused quickly", () => {
+  const keys = Array.from({ length: 2000 }, (_, i) => `k${i}: ${i}`).join(", ");
+  const refs = Array.from({ length: 2000 }, () => "*a").join(", ");
+  const bomb = `a: &a {${keys}}\nb:\n  <<: [${refs}]\n`;
+  const started = performance.now();
+  assert.throws(() => readYaml(bomb), /resource exhaustion/);
+  assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});

@@ -288,12 +288,15 @@ class Composer {
   /** A deep copy of an anchored value, charged to the expansion budget. */
   #copy(value: unknown): unknown {
     if (typeof value !== "object" || value === null) return value;
-    if (--this.#budget < 0) {
+    // Every copied entry counts, scalars included: the work stays linear in the text.
+    const keys = Array.isArray(value) ? undefined : Object.keys(value);
+    this.#budget -= 1 + (keys ? keys.length : (value as unknown[]).length);
+    if (this.#budget < 0) {
       throw new ReadError("Excessive alias expansion indicates a resource exhaustion attack");
     }
-    if (Array.isArray(value)) return value.map((item) => this.#copy(item));
+    if (!keys) return (value as unknown[]).map((item) => this.#copy(item));
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
+    for (const key of keys) {
       setKey(out, key, this.#copy((value as Record<string, unknown>)[key]));
     }
     return out;
