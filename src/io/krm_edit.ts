@@ -53,7 +53,9 @@ export function editItemText(
   const located = locateFast(span);
   if (!located || located.documents.length !== 1) return undefined;
   const list = located.documents[0];
-  if (!Array.isArray(list) || list.length !== 1 || !same(list[0], before)) return undefined;
+  // No check that the text holds `before`: the result is read back and must
+  // equal `after`, whatever the text held.
+  if (!Array.isArray(list) || list.length !== 1) return undefined;
   try {
     const splices: Splice[] = [];
     for (const change of diff(before, after)) {
@@ -79,8 +81,10 @@ function spliceOf(
   if (change.path.length === 0) throw UNSUPPORTED;
   let parent: unknown = root;
   for (const segment of change.path.slice(0, -1)) {
+    if (typeof parent !== "object" || parent === null) throw UNSUPPORTED;
     parent = (parent as Record<string | number, unknown>)[segment];
   }
+  if (typeof parent !== "object" || parent === null) throw UNSUPPORTED;
   const last = change.path[change.path.length - 1]!;
   const where = locations.get(parent as object);
   if (!where) throw UNSUPPORTED;
