@@ -16,7 +16,7 @@ import { dump } from "js-yaml";
 import { readFast } from "../src/io/krm_reader.ts";
 import { emitEntry } from "../src/io/plain_yaml.ts";
 import { readAllFull } from "../src/io/yaml_full.ts";
-import { readYaml } from "../src/io/yaml.ts";
+import { MAX_DEPTH, readYaml } from "../src/io/yaml.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 300);
 const SEED = Deno.env.get("FC_SEED");
@@ -376,4 +376,15 @@ Deno.test("aliases of wide maps are charged per entry: a merge-list bomb is refu
   const started = performance.now();
   assert.throws(() => readYaml(bomb), /resource exhaustion/);
   assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});
+
+Deno.test("nesting deeper than MAX_DEPTH is refused by both readers", () => {
+  const deep = (levels: number) =>
+    Array.from({ length: levels }, (_, i) => `${"  ".repeat(i)}k:`).join("\n") + " 1\n";
+  assert.ok(readFast(deep(MAX_DEPTH - 1)) !== undefined);
+  assert.throws(() => readYaml(deep(MAX_DEPTH + 5)), /depth|nest/i);
+  assert.throws(
+    () => readYaml(`${"[".repeat(MAX_DEPTH + 5)}${"]".repeat(MAX_DEPTH + 5)}`),
+    /depth|nest/i,
+  );
 });

@@ -11,7 +11,7 @@
  */
 
 import { dump } from "js-yaml";
-import { readAllFull, ReadError } from "./yaml_full.ts";
+import { PARSER_MAX_DEPTH, readAllFull, ReadError } from "./yaml_full.ts";
 import { readFast } from "./krm_reader.ts";
 
 /** A YAML syntax problem, with its 1-based line when known. */
@@ -26,8 +26,8 @@ export class YamlSyntaxError extends SyntaxError {
   }
 }
 
-/** Deepest nesting accepted; deeper documents are rejected rather than risking the stack. */
-export const MAX_DEPTH = 500;
+/** Deepest nesting of collections accepted (both readers); deeper text is rejected. */
+export const MAX_DEPTH = PARSER_MAX_DEPTH;
 
 /** Parses one YAML document (an empty text is `null`; several documents are an error). */
 export function parseYaml(text: string): Promise<unknown> {
