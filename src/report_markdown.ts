@@ -202,9 +202,10 @@ export function reportMarkdown(report: Report, options: ReportMarkdownOptions = 
   const blocks = [
     `## ${md(options.title ?? DEFAULT_TITLE)}`,
     options.lead ?? "",
-    [(options.lead === undefined ? "" : "Migration status: ") + verdict(report), counts(report)].join(
-      "  \n",
-    ),
+    [(options.lead === undefined ? "" : "Migration status: ") + verdict(report), counts(report)]
+      .join(
+        "  \n",
+      ),
     options.base === undefined ? "" : diffSection(reportDiff(options.base, report)),
     review.rows > 0
       ? review.markdown

@@ -1059,7 +1059,10 @@ Deno.test("base-ref: the summary leads with what the pull request changes agains
   assert.ok(changes, compared.summary.slice(0, 3000));
   const plain = changes.replaceAll("<wbr>", "");
   assert.match(plain, /^- MeshServices: 3 added \(redis-system\/redis \(east\), /);
-  assert.match(plain, /MeshTimeout kuma-demo\/redis-admin-timeout .*: unresolved → \*\*rewritten\*\*/);
+  assert.match(
+    plain,
+    /MeshTimeout kuma-demo\/redis-admin-timeout .*: unresolved → \*\*rewritten\*\*/,
+  );
   assert.match(plain, /- Problems: \*\*1 new\*\*, 6 fixed/);
   // The workspace is untouched by the base render; its log sits in a group of its own.
   assert.equal(await git(sim.workspace, "status", "--porcelain", "--", "k8s/redis.yaml"), "");

@@ -17,6 +17,7 @@ import {
   type Result,
 } from "../model/krm.ts";
 import { findItemSpans } from "./item_spans.ts";
+import { editItemText } from "./krm_edit.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
 import { formatResultsCapped } from "./stderr_results.ts";
@@ -118,10 +119,21 @@ function serializeKeepingItems(
     : undefined;
   if (!spans) return stringifyYaml(output);
   const raw = new Map<unknown, string>(inputItems.map((item, i) => [item, spans.spans[i]!]));
+  const edited = rewrittenSources(inputItems, output.items);
   const parts = [`apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`];
   parts.push(output.items.length === 0 ? "items: []\n" : "items:\n");
   for (const item of output.items) {
-    parts.push(raw.get(item) ?? emitEntry(item, spans.indent, headCommentOf(item)));
+    const kept = raw.get(item);
+    if (kept !== undefined) {
+      parts.push(kept);
+      continue;
+    }
+    // A rewritten input item: its text edited, so untouched values stay as written.
+    const source = edited.get(item);
+    const text = source === undefined
+      ? undefined
+      : editItemText(spans.spans[source]!, inputItems[source], item);
+    parts.push(text ?? emitEntry(item, spans.indent, headCommentOf(item)));
   }
   if (output.results && output.results.length > 0) {
     parts.push(stringifyYaml({ results: output.results }));
@@ -137,6 +149,40 @@ function headCommentOf(item: KubeObject): string | undefined {
       (annotations[KRM_ANNOTATION.index] ?? "0") === "0"
     ? GENERATED_COMMENT
     : undefined;
+}
+
+/**
+ * For each output item that replaces an input item the tool does not own (a
+ * rewritten route or policy), the index of that input item: the first input
+ * of the same apiVersion, kind, namespace and name that is not itself in the
+ * output (rewritten items keep their place in the list).
+ */
+function rewrittenSources(
+  inputItems: readonly unknown[],
+  outputItems: readonly unknown[],
+): Map<unknown, number> {
+  const kept = new Set(outputItems);
+  const pending = new Map<string, number[]>();
+  inputItems.forEach((item, i) => {
+    if (kept.has(item) || !isObject(item) || isOwned(item as KubeObject)) return;
+    const key = identityKey(item);
+    pending.set(key, [...(pending.get(key) ?? []), i]);
+  });
+  const sources = new Map<unknown, number>();
+  if (pending.size === 0) return sources;
+  const inputs = new Set(inputItems);
+  for (const item of outputItems) {
+    if (inputs.has(item)) continue;
+    const queue = isObject(item) ? pending.get(identityKey(item)) : undefined;
+    const index = queue?.shift();
+    if (index !== undefined) sources.set(item, index);
+  }
+  return sources;
+}
+
+function identityKey(item: Record<string, unknown>): string {
+  const metadata = isObject(item.metadata) ? item.metadata : {};
+  return JSON.stringify([item.apiVersion, item.kind, metadata.namespace, metadata.name]);
 }
 
 function serialized(list: ResourceList): ProcessedList {

@@ -1,16 +1,18 @@
 /**
- * The only YAML module: js-yaml (4-10x faster than `yaml` here, and it reads
- * no environment variables, so KRM mode needs no permissions).
+ * The YAML module. Reading is done as Kubernetes reads YAML (YAML 1.1 scalars
+ * and merge keys, see src/io/yaml_scalars.ts and src/io/yaml_full.ts), with a
+ * fast path for the block style kpt and kustomize send (src/io/krm_reader.ts)
+ * and the full reader for anything else. Writing uses js-yaml's `dump`.
  *
- * js-yaml shares the object an alias points to instead of copying it, so an
- * alias bomb parses quickly but would make every later traversal explode.
- * Text with aliases is therefore walked once under a node budget
- * proportional to its size, and rejected when the expansion exceeds it.
+ * Aliases are copied, not shared, under a node budget proportional to the
+ * text's size, so an alias bomb is rejected instead of expanding later.
  *
  * @module
  */
 
-import { dump, load, loadAll } from "js-yaml";
+import { dump } from "js-yaml";
+import { PARSER_MAX_DEPTH, readAllFull, ReadError } from "./yaml_full.ts";
+import { readFast } from "./krm_reader.ts";
 
 /** A YAML syntax problem, with its 1-based line when known. */
 export class YamlSyntaxError extends SyntaxError {
@@ -24,36 +26,44 @@ export class YamlSyntaxError extends SyntaxError {
   }
 }
 
-/** Deepest nesting accepted; deeper documents are rejected rather than risking the stack. */
-export const MAX_DEPTH = 500;
+/** Deepest nesting of collections accepted (both readers); deeper text is rejected. */
+export const MAX_DEPTH = PARSER_MAX_DEPTH;
 
-/**
- * js-yaml's own nesting limit for collections (its default, given explicitly
- * because {@link guard} relies on it): deeper text fails to parse.
- */
-const PARSER_MAX_DEPTH = 100;
-
-/** Parses one YAML document. */
+/** Parses one YAML document (an empty text is `null`; several documents are an error). */
 export function parseYaml(text: string): Promise<unknown> {
   try {
-    const value = load(text, { maxDepth: PARSER_MAX_DEPTH });
-    guard(value, text);
-    return Promise.resolve(value);
+    return Promise.resolve(readYaml(text));
   } catch (error) {
-    return Promise.reject(toSyntaxError(error));
+    return Promise.reject(error);
   }
+}
+
+/** {@link parseYaml}, synchronous. */
+export function readYaml(text: string): unknown {
+  const docs = readDocuments(text);
+  if (docs.length > 1) {
+    throw new YamlSyntaxError(
+      "Expected a single YAML document, found several: remove the '---' separators",
+    );
+  }
+  return docs[0] ?? null;
 }
 
 /** Parses a multi-document YAML stream; empty documents are dropped. */
 export function parseYamlStream(text: string): Promise<unknown[]> {
   try {
-    const docs = loadAll(text, { maxDepth: PARSER_MAX_DEPTH }).filter((doc) =>
-      doc !== null && doc !== undefined
-    );
-    guard(docs, text);
-    return Promise.resolve(docs);
+    return Promise.resolve(readDocuments(text).filter((doc) => doc !== null && doc !== undefined));
   } catch (error) {
-    return Promise.reject(toSyntaxError(error));
+    return Promise.reject(error);
+  }
+}
+
+/** Every document of `text` (empty ones as `null`): the fast path when it applies, else the full reader. */
+export function readDocuments(text: string): unknown[] {
+  try {
+    return readFast(text) ?? readAllFull(text);
+  } catch (error) {
+    throw toSyntaxError(error, text);
   }
 }
 
@@ -62,36 +72,17 @@ export function stringifyYaml(value: unknown): string {
   return dump(value, { lineWidth: -1, noRefs: true, quoteStyle: "double" });
 }
 
-/** Rejects alias expansion beyond a budget proportional to the text, and excessive nesting. */
-function guard(value: unknown, text: string): void {
-  // Without aliases no node is shared, so nothing expands, and the parser's
-  // limit keeps nesting under PARSER_MAX_DEPTH < MAX_DEPTH: nothing to walk
-  // (the walk costs about 70 ms on a 46 MB list).
-  const aliases = text.includes("*") && text.includes("&");
-  if (!aliases) return;
-  let budget = text.length * 4 + 10_000;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== "object" || node === null) continue;
-    if (depth > MAX_DEPTH) throw new YamlSyntaxError(`Nesting deeper than ${MAX_DEPTH} levels`);
-    if (--budget < 0) {
-      throw new YamlSyntaxError("Excessive alias expansion indicates a resource exhaustion attack");
-    }
-    const children = Array.isArray(node) ? node : Object.values(node);
-    for (const child of children) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-}
-
-function toSyntaxError(error: unknown): YamlSyntaxError {
+function toSyntaxError(error: unknown, text: string): YamlSyntaxError {
   if (error instanceof YamlSyntaxError) return error;
-  if (error instanceof Error && "mark" in error) {
-    const mark = (error as { mark?: { line?: number } }).mark;
-    const reason = (error as { reason?: string }).reason ?? error.message.split("\n")[0];
-    const line = typeof mark?.line === "number" ? mark.line + 1 : undefined;
-    return new YamlSyntaxError(String(reason), line);
+  if (error instanceof ReadError) {
+    const line = error.offset === undefined ? undefined : lineAt(text, error.offset);
+    return new YamlSyntaxError(error.message, line);
   }
   return new YamlSyntaxError(error instanceof Error ? error.message : String(error));
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) line++;
+  return line;
 }

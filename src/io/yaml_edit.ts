@@ -317,10 +317,18 @@ interface Style {
 }
 
 function parseStream(text: string): Stream {
+  // YAML 1.1 with merge keys, as the reader (src/io/yaml.ts) reads it, so a
+  // document's value here equals what was read; without timestamps and
+  // sexagesimal numbers, which Kubernetes (go-yaml v2) reads as strings.
   const all = [
     ...parseAllDocuments(text, {
-      version: "1.2",
-      merge: false,
+      version: "1.1",
+      merge: true,
+      customTags: (tags) =>
+        tags.filter((tag) =>
+          typeof tag === "string" ||
+          (tag.tag !== "tag:yaml.org,2002:timestamp" && tag.format !== "TIME")
+        ),
       uniqueKeys: true,
       prettyErrors: false,
     }),

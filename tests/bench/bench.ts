@@ -6,10 +6,13 @@
  * stdin and stdout redirected to files, timings interleaved so that drift
  * hits both sides alike:
  *
- * 1. Workloads (Kubernetes Services, Universal Dataplanes, Services + routes)
- *    at N = 1,000 and 5,000: `deno run --no-prompt mod.ts` against an
- *    identity round trip of the same list (`tests/bench/identity.ts`,
- *    js-yaml load + dump), median wall time and peak RSS.
+ * 1. Workloads (Kubernetes Services at N = 1,000 and 20,000, Universal
+ *    Dataplanes and Services + routes at 1,000 and 5,000): `deno run
+ *    --no-prompt mod.ts` against an identity round trip of the same list
+ *    (`tests/bench/identity.ts`, js-yaml load + dump), median wall time and
+ *    peak RSS. For the Services (and the large repo) also the floors
+ *    (`tests/bench/floor.ts`): Deno read + write, `JSON.parse` of the list as
+ *    JSON, js-yaml `load` alone.
  * 2. kpt: a package of the 1,000 Services (one file each, plus a Kptfile);
  *    `kpt fn eval PKG --exec noop` (a shell script that `cat`s the
  *    ResourceList back) against the function's whole process on the
@@ -35,9 +38,12 @@ import { pipelineRuns } from "./pipelines.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const SIZES = QUICK ? [1000] : [1000, 5000];
+/** Sizes of the k8s Services workload: issue 16's targets are at 1,000 and 20,000 Services. */
+const SERVICE_SIZES = QUICK ? [1000] : [1000, 20000];
 /** Scales of the large repo: N Services, N Dataplanes, N/4 routes, N/4 policies. */
 const LARGE_SCALES = [10000, 20000];
 const IDENTITY_TS = join(REPO_ROOT, "tests", "bench", "identity.ts");
+const FLOOR_TS = join(REPO_ROOT, "tests", "bench", "floor.ts");
 const DENO_FLAGS = ["run", "--no-prompt"];
 const KPT = "kpt";
 
@@ -46,7 +52,9 @@ const TARGET_KPT_SHARE = 0.2;
 const TARGET_LARGE_MS = 5000;
 /** 1.5 GB, in bytes. */
 const TARGET_LARGE_RSS_BYTES = 1.5e9;
-const TARGET_SCALING = 2.2;
+const TARGET_SCALING = 2.0;
+/** Issue 16: KRM mode at most this share of the identity round trip, at 1k, 20k and the large repo. */
+const TARGET_IDENTITY_SHARE = 0.75;
 const TARGET_COLD_MS = 80;
 
 const COLD_RUNS = 31;
@@ -55,7 +63,7 @@ const LARGE_RUNS = 3;
 
 /** Runs per size: more where a target applies, fewer for big inputs. */
 function runsFor(n: number): number {
-  return n <= 1000 ? 7 : 5;
+  return n <= 1000 ? 7 : n <= 5000 ? 5 : 3;
 }
 
 // ---------------------------------------------------------------- inputs
@@ -501,7 +509,41 @@ const fmtMb = (mb: number | undefined) => (mb === undefined ? "n/a" : fmtInt(mb)
 
 // ---------------------------------------------------------------- 1. workloads
 
+/** Floor processes on the same data (tests/bench/floor.ts): median ms. */
+interface Floor {
+  copyMs: number;
+  jsonMs: number;
+  loadMs: number;
+}
+
+/**
+ * Measures the floors of one input: Deno read + write of the YAML text,
+ * `JSON.parse` of the same list as JSON, and js-yaml `load` alone, each a
+ * whole process, interleaved.
+ */
+async function floors(list: Obj, input: string, prefix: string, runs: number): Promise<Floor> {
+  const json = `${prefix}.json`;
+  await Deno.writeTextFile(json, JSON.stringify(list));
+  const out = `${prefix}.floor.out`;
+  const run = (mode: string, from: string) =>
+    measure([DENO, ...DENO_FLAGS, FLOOR_TS, mode], { input: from, output: out });
+  for (const [mode, from] of [["copy", input], ["json", json], ["load", input]] as const) {
+    await run(mode, from); // warm-up
+  }
+  const copy: number[] = [];
+  const parse: number[] = [];
+  const loadOnly: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    copy.push((await run("copy", input)).ms);
+    parse.push((await run("json", json)).ms);
+    loadOnly.push((await run("load", input)).ms);
+  }
+  await Deno.remove(json);
+  return { copyMs: median(copy), jsonMs: median(parse), loadMs: median(loadOnly) };
+}
+
 interface Row {
+  floor?: Floor;
   workload: string;
   n: number;
   inputMb: number;
@@ -525,7 +567,7 @@ async function workloads(dir: string): Promise<Row[]> {
     },
   ];
   for (const { workload, make, expected } of kinds) {
-    for (const n of SIZES) {
+    for (const n of workload === "k8s Services" ? SERVICE_SIZES : SIZES) {
       const tag = `${workload.replace(/[^A-Za-z0-9]+/g, "-")}-${n}`;
       const input = join(dir, `${tag}.yaml`);
       const text = yamlText(make(n));
@@ -550,6 +592,9 @@ async function workloads(dir: string): Promise<Row[]> {
         fn.push(await runScript(MOD_TS, input, fnOut, true));
         base.push(await runScript(IDENTITY_TS, input, baseOut, true));
       }
+      const floor = workload === "k8s Services"
+        ? await floors(make(n), input, join(dir, tag), runs)
+        : undefined;
       const row: Row = {
         workload,
         n,
@@ -560,6 +605,7 @@ async function workloads(dir: string): Promise<Row[]> {
         baseMs: median(base.map((s) => s.ms)),
         fnRssMb: peakMb(fn),
         baseRssMb: peakMb(base),
+        ...(floor ? { floor } : {}),
       };
       rows.push(row);
       console.log(
@@ -712,6 +758,7 @@ interface LargeRow {
   baseMs: number;
   fnRssMb: number | undefined;
   baseRssMb: number | undefined;
+  floor?: Floor;
 }
 
 const REFERRER_KINDS = new Set(["MeshHTTPRoute", "MeshTCPRoute", "MeshTimeout", "MeshRetry"]);
@@ -784,6 +831,7 @@ async function largeRepoRuns(dir: string): Promise<LargeRow[]> {
       ...checked,
       fn: [] as Sample[],
       base: [] as Sample[],
+      list: n === LARGE_SCALES[LARGE_SCALES.length - 1] ? list : undefined,
     });
   }
   // Interleaved rounds over both scales, so that drift hits every figure alike.
@@ -793,8 +841,13 @@ async function largeRepoRuns(dir: string): Promise<LargeRow[]> {
       p.base.push(await runScript(IDENTITY_TS, p.input, p.baseOut, true));
     }
   }
-  return prepared.map((p) => {
+  const rows: LargeRow[] = [];
+  for (const p of prepared) {
+    const floor = p.list
+      ? await floors(p.list, p.input, join(dir, `large-${p.n}`), LARGE_RUNS)
+      : undefined;
     const row: LargeRow = {
+      ...(floor ? { floor } : {}),
       n: p.n,
       items: p.items,
       inputMb: p.inputMb,
@@ -815,8 +868,9 @@ async function largeRepoRuns(dir: string): Promise<LargeRow[]> {
         fmtInt(row.rewritten)
       } references rewritten, no errors, ${row.warnings} warnings`,
     );
-    return row;
-  });
+    rows.push(row);
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------- 4. cold start
@@ -973,6 +1027,38 @@ async function main(): Promise<void> {
       );
     }
 
+    const floorRows = [
+      ...rows.filter((r) => r.floor).map((r) => ({ label: `${r.workload} ${fmtInt(r.n)}`, ...r })),
+      ...large.filter((r) => r.floor).map((r) => ({ label: `large repo ${fmtInt(r.n)}`, ...r })),
+    ];
+    if (floorRows.length > 0) {
+      console.log(
+        "\nFloors: the cheapest whole processes on the same data (median ms), against the function\n",
+      );
+      printTable(
+        [
+          "input",
+          "in MB",
+          "Deno read+write",
+          "JSON.parse",
+          "js-yaml load",
+          "identity (load+dump)",
+          "fn",
+          "fn / identity",
+        ],
+        floorRows.map((r) => [
+          r.label,
+          r.inputMb.toFixed(1),
+          fmtInt(r.floor!.copyMs),
+          fmtInt(r.floor!.jsonMs),
+          fmtInt(r.floor!.loadMs),
+          fmtInt(r.baseMs),
+          fmtInt(r.fnMs),
+          `${(r.fnMs / r.baseMs).toFixed(2)}x`,
+        ]),
+      );
+    }
+
     console.log("\nCold start: one Service, whole process\n");
     printTable(["script", "runs", "median ms"], [
       ["mod.ts", String(cold.runs), fmtInt(cold.fnMs)],
@@ -1014,6 +1100,38 @@ function targetsOf(
   const full = large.find((r) => r.n === 20000);
   const half = large.find((r) => r.n === 10000);
   const skipped = { value: "not run (--quick)", result: "SKIP" as const };
+  // Issue 16: KRM mode against the identity round trip, time and peak RSS.
+  const k20000 = rows.find((r) => r.workload === "k8s Services" && r.n === 20000);
+  for (
+    const [label, row] of [
+      ["1,000 Services", k1000],
+      ["20,000 Services", k20000],
+      ["large repo", full],
+    ] as const
+  ) {
+    targets.push({
+      target: `${label}: KRM mode / identity round trip <= ${TARGET_IDENTITY_SHARE}x`,
+      ...(row
+        ? {
+          value: `${(row.fnMs / row.baseMs).toFixed(2)}x (${fmtInt(row.fnMs)} / ${
+            fmtInt(row.baseMs)
+          } ms)`,
+          result: verdict(row.fnMs <= TARGET_IDENTITY_SHARE * row.baseMs),
+        }
+        : skipped),
+    });
+    targets.push({
+      target: `${label}: KRM mode peak RSS <= the identity's`,
+      ...(row
+        ? row.fnRssMb === undefined || row.baseRssMb === undefined
+          ? { value: "not measured", result: "FAIL" as const }
+          : {
+            value: `${fmtMb(row.fnRssMb)} / ${fmtMb(row.baseRssMb)} MB`,
+            result: verdict(row.fnRssMb <= row.baseRssMb),
+          }
+        : skipped),
+    });
+  }
   targets.push(
     {
       target: `large repo (20k Services, 20k Dataplanes, 5k routes, 5k policies) < ${
