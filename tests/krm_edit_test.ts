@@ -42,10 +42,11 @@ Deno.test("a rewritten route keeps .inf, .nan, a 20-digit integer, -0 and an 80:
   assert.equal(results.filter((r) => r.severity === "error").length, 0, JSON.stringify(results));
   const start = text.indexOf("  kind: MeshHTTPRoute");
   const route = text.slice(start, text.indexOf("\n- ", start));
-  // The route was rewritten (its targetRef now names the MeshService and port)...
+  // The route was rewritten (its second to[] entry now names the MeshService and port; the first
+  // is held whole because of its MeshServiceSubset backendRef)...
   assert.ok(
     route.includes(
-      "        name: backend\n        namespace: kuma-demo\n        sectionName: http\n",
+      '        name: backend\n        namespace: kuma-demo\n        sectionName: "9090"\n',
     ),
     route,
   );
