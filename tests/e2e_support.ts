@@ -5,6 +5,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -99,6 +100,22 @@ export async function run(
 /** Formats a run for assertion messages. */
 export function describeRun(output: RunOutput): string {
   return `exit ${output.code}\n--- stdout ---\n${output.stdout}\n--- stderr ---\n${output.stderr}`;
+}
+
+/** Runs git in `cwd` with a fixed identity; fails the test unless it exits 0. Returns stdout, trimmed. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  const output = await run("git", args, {
+    cwd,
+    env: {
+      ...Deno.env.toObject(),
+      GIT_AUTHOR_NAME: "t",
+      GIT_AUTHOR_EMAIL: "t@example.com",
+      GIT_COMMITTER_NAME: "t",
+      GIT_COMMITTER_EMAIL: "t@example.com",
+    },
+  });
+  assert.equal(output.code, 0, describeRun(output));
+  return output.stdout.trim();
 }
 
 /** Where a required external tool is, or why it is unusable. */

@@ -29,7 +29,15 @@ import {
   utf8Length,
   viewerLogin,
 } from "../src/io/github_action.ts";
-import { DENO, describeRun, REPO_ROOT, run, type RunOutput, snapshotTree } from "./e2e_support.ts";
+import {
+  DENO,
+  describeRun,
+  git,
+  REPO_ROOT,
+  run,
+  type RunOutput,
+  snapshotTree,
+} from "./e2e_support.ts";
 
 /**
  * The workflow the README documents (`/work/notes/readme-action.md` copies it
@@ -1021,22 +1029,6 @@ Deno.test("outcomeOf() applies fail-on, staleness and the render rule", () => {
   const unknown = outcomeOf(cases[3]![0]);
   assert.match(unknown.warnings[0] ?? "", /^Cannot tell whether the rendered files/);
 });
-
-/** Runs git in `cwd` with a fixed identity. */
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  const output = await run("git", args, {
-    cwd,
-    env: {
-      ...Deno.env.toObject(),
-      GIT_AUTHOR_NAME: "t",
-      GIT_AUTHOR_EMAIL: "t@example.com",
-      GIT_COMMITTER_NAME: "t",
-      GIT_COMMITTER_EMAIL: "t@example.com",
-    },
-  });
-  assert.equal(output.code, 0, describeRun(output));
-  return output.stdout.trim();
-}
 
 Deno.test("base-ref: the summary leads with what the pull request changes against the base commit", async () => {
   await using sim = await workspaceWithExample();
