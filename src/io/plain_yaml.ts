@@ -11,6 +11,19 @@ const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
 const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
+/** How maps and sequences are written: {@link emitEntry}'s block style or kpt's compact one. */
+interface Style {
+  /** A scalar or a key, as text. */
+  scalar(value: unknown): string;
+  /** How much deeper than its key a sequence's entries are indented. */
+  sequenceIndent: number;
+  /** Writes one sequence entry at `indent`. */
+  entry(value: unknown, indent: number, out: string[]): void;
+}
+
+const BLOCK: Style = { scalar, sequenceIndent: 2, entry };
+const COMPACT: Style = { scalar: goScalar, sequenceIndent: 0, entry: compactEntry };
+
 /**
  * One sequence entry (`- ...`) at `indent`, ending in a newline. A
  * `headComment` (one line, without `#`) is written before a map's first key,
@@ -20,7 +33,7 @@ export function emitEntry(value: unknown, indent: number, headComment?: string):
   const out: string[] = [];
   if (headComment !== undefined && isBlock(value) && !Array.isArray(value)) {
     out.push(" ".repeat(indent), "- # ", headComment.replace(/[\r\n]+/g, " "), "\n");
-    mapping(value, indent + 2, out, false);
+    mapping(value, out, { indent: indent + 2, first: false, style: BLOCK });
   } else entry(value, indent, out);
   return out.join("");
 }
@@ -35,47 +48,18 @@ export function emitEntry(value: unknown, indent: number, headComment?: string):
 export function emitDocument(value: Record<string, unknown>): string {
   const out: string[] = [];
   if (Object.keys(value).length === 0) return "{}\n";
-  compactMapping(value, 0, out, true);
+  mapping(value, out, { indent: 0, first: true, style: COMPACT });
   return out.join("");
-}
-
-function compactMapping(
-  value: Record<string, unknown>,
-  indent: number,
-  out: string[],
-  first: boolean,
-): void {
-  const pad = " ".repeat(indent);
-  let lead = !first;
-  for (const [key, child] of Object.entries(value)) {
-    if (child === undefined) continue;
-    out.push(lead ? pad : "", goScalar(key), ":");
-    lead = true;
-    if (!isBlock(child)) out.push(" ", goInline(child), "\n");
-    else if (Array.isArray(child)) {
-      out.push("\n");
-      for (const element of child) compactEntry(element, indent, out);
-    } else {
-      out.push("\n");
-      compactMapping(child, indent + 2, out, false);
-    }
-  }
 }
 
 function compactEntry(value: unknown, indent: number, out: string[]): void {
   out.push(" ".repeat(indent), "- ");
-  if (!isBlock(value)) out.push(goInline(value), "\n");
+  if (!isBlock(value)) out.push(inline(value, COMPACT), "\n");
   else if (Array.isArray(value)) {
     const inner: string[] = [];
     for (const element of value) compactEntry(element, indent + 2, inner);
     out.push(inner.join("").slice(indent + 2));
-  } else compactMapping(value, indent + 2, out, true);
-}
-
-function goInline(value: unknown): string {
-  if (Array.isArray(value)) return "[]";
-  if (typeof value === "object" && value !== null) return "{}";
-  return goScalar(value);
+  } else mapping(value, out, { indent: indent + 2, first: true, style: COMPACT });
 }
 
 /** {@link scalar}, with double-quoted strings escaped as go-yaml's emitter does. */
@@ -139,40 +123,43 @@ function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
   return typeof value === "object" && value !== null && Object.keys(value).length > 0;
 }
 
-function inline(value: unknown): string {
+function inline(value: unknown, style: Style): string {
   if (Array.isArray(value)) return "[]";
   if (typeof value === "object" && value !== null) return "{}";
-  return scalar(value);
+  return style.scalar(value);
 }
 
-function mapping(
-  value: Record<string, unknown>,
-  indent: number,
-  out: string[],
-  first: boolean,
-): void {
+/** Where {@link mapping} writes a map: its indentation, whether the first key follows `- `, the style. */
+interface Place {
+  indent: number;
+  first: boolean;
+  style: Style;
+}
+
+function mapping(value: Record<string, unknown>, out: string[], at: Place): void {
+  const { indent, style } = at;
   const pad = " ".repeat(indent);
-  let lead = !first;
+  let lead = !at.first;
   for (const [key, child] of Object.entries(value)) {
     if (child === undefined) continue;
-    out.push(lead ? pad : "", scalar(key), ":");
+    out.push(lead ? pad : "", style.scalar(key), ":");
     lead = true;
-    if (!isBlock(child)) out.push(" ", inline(child), "\n");
+    if (!isBlock(child)) out.push(" ", inline(child, style), "\n");
     else if (Array.isArray(child)) {
       out.push("\n");
-      for (const element of child) entry(element, indent + 2, out);
+      for (const element of child) style.entry(element, indent + style.sequenceIndent, out);
     } else {
       out.push("\n");
-      mapping(child, indent + 2, out, false);
+      mapping(child, out, { indent: indent + 2, first: false, style });
     }
   }
 }
 
 function entry(value: unknown, indent: number, out: string[]): void {
   out.push(" ".repeat(indent), "- ");
-  if (!isBlock(value)) out.push(inline(value), "\n");
+  if (!isBlock(value)) out.push(inline(value, BLOCK), "\n");
   else if (Array.isArray(value)) {
     out.push("\n");
     for (const element of value) entry(element, indent + 2, out);
-  } else mapping(value, indent + 2, out, true);
+  } else mapping(value, out, { indent: indent + 2, first: true, style: BLOCK });
 }
