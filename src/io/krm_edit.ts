@@ -24,9 +24,7 @@ import {
   readFast,
 } from "./krm_reader.ts";
 import { emitEntry } from "./plain_yaml.ts";
-
-type Path = (string | number)[];
-type Change = { op: "set"; path: Path; value: unknown } | { op: "delete"; path: Path };
+import { type Change, diffValues, jsonEqual } from "./value_diff.ts";
 
 interface Splice {
   start: number;
@@ -58,14 +56,16 @@ export function editItemText(
   if (!Array.isArray(list) || list.length !== 1) return undefined;
   try {
     const splices: Splice[] = [];
-    for (const change of diff(before, after)) {
+    for (const change of diffValues(before, after)) {
       splices.push(spliceOf(span, list[0], located.locations, change));
     }
     const text = apply(span, splices);
     const check = readFast(text);
     if (!check || check.length !== 1) return undefined;
     const items = check[0];
-    return Array.isArray(items) && items.length === 1 && same(items[0], after) ? text : undefined;
+    return Array.isArray(items) && items.length === 1 && jsonEqual(items[0], after)
+      ? text
+      : undefined;
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
@@ -171,54 +171,4 @@ function apply(text: string, splices: Splice[]): string {
     at = splice.end;
   }
   return out + text.slice(at);
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * The structural difference: removed keys, then changed and added keys in the
- * order of `after`; maps sharing no key, lists of different lengths and values
- * of different types are replaced whole.
- */
-function diff(before: unknown, after: unknown): Change[] {
-  const changes: Change[] = [];
-  const walk = (b: unknown, a: unknown, path: Path): void => {
-    if (same(b, a)) return;
-    if (isMap(b) && isMap(a)) {
-      const beforeKeys = Object.keys(b).filter((k) => b[k] !== undefined);
-      if (beforeKeys.some((k) => a[k] !== undefined)) {
-        for (const k of beforeKeys) {
-          if (a[k] === undefined) changes.push({ op: "delete", path: [...path, k] });
-        }
-        for (const k of Object.keys(a)) {
-          if (a[k] === undefined) continue;
-          if (b[k] === undefined) changes.push({ op: "set", path: [...path, k], value: a[k] });
-          else walk(b[k], a[k], [...path, k]);
-        }
-        return;
-      }
-    } else if (Array.isArray(b) && Array.isArray(a) && b.length === a.length && b.length > 0) {
-      b.forEach((item, i) => walk(item, a[i], [...path, i]));
-      return;
-    }
-    changes.push({ op: "set", path, value: a });
-  };
-  walk(before, after, []);
-  return changes;
-}
-
-/** Deep equality of JSON values: key order ignored, `undefined` keys absent, NaN equal to NaN. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
-      a.every((item, i) => same(item, b[i]));
-  }
-  if (!isMap(a) || !isMap(b)) return false;
-  const keys = Object.keys(a).filter((k) => a[k] !== undefined);
-  return keys.length === Object.keys(b).filter((k) => b[k] !== undefined).length &&
-    keys.every((k) => b[k] !== undefined && same(a[k], b[k]));
 }

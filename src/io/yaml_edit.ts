@@ -43,17 +43,19 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from "./yaml_package.ts";
+import {
+  type Change,
+  definedKeys,
+  diffValues,
+  isPlainObject,
+  jsonEqual,
+  type PathSegment,
+} from "./value_diff.ts";
+
+export { type Change, diffValues, jsonEqual, type PathSegment };
 
 /** Most alias nodes resolved when reading a document (the `yaml` package's `maxAliasCount`). */
 export const MAX_ALIAS_COUNT = 100;
-
-/** A map key or sequence index. */
-export type PathSegment = string | number;
-
-/** One structural change: set (replace or add) or delete the value at `path`. */
-export type Change =
-  | { op: "set"; path: PathSegment[]; value: unknown }
-  | { op: "delete"; path: PathSegment[] };
 
 /** The change of one document: `before` and `after` are its plain (JSON) values. */
 export interface DocumentEdit {
@@ -196,40 +198,6 @@ export function documentSource(fileText: string, index: number): string {
   return text.endsWith("\n") ? text : `${text}\n`;
 }
 
-/**
- * The structural difference of two plain values: removed keys, then changed
- * and added keys in the order of `after`. Maps that share no key, arrays of
- * different lengths and values of different types are replaced whole. Keys
- * whose value is `undefined` count as absent.
- */
-export function diffValues(before: unknown, after: unknown): Change[] {
-  const changes: Change[] = [];
-  const walk = (b: unknown, a: unknown, path: PathSegment[]): void => {
-    if (jsonEqual(b, a)) return;
-    if (isPlainObject(b) && isPlainObject(a)) {
-      const beforeKeys = definedKeys(b);
-      const afterKeys = definedKeys(a);
-      if (beforeKeys.some((key) => a[key] !== undefined)) {
-        for (const key of beforeKeys) {
-          if (a[key] === undefined) changes.push({ op: "delete", path: [...path, key] });
-        }
-        for (const key of afterKeys) {
-          if (b[key] === undefined) {
-            changes.push({ op: "set", path: [...path, key], value: a[key] });
-          } else walk(b[key], a[key], [...path, key]);
-        }
-        return;
-      }
-    } else if (Array.isArray(b) && Array.isArray(a) && b.length === a.length && b.length > 0) {
-      b.forEach((item, i) => walk(item, a[i], [...path, i]));
-      return;
-    }
-    changes.push({ op: "set", path, value: a });
-  };
-  walk(before, after, []);
-  return changes;
-}
-
 /** A deep copy of `value` with `changes` applied; missing parent maps are created. */
 export function applyChanges(value: unknown, changes: readonly Change[]): unknown {
   let root = structuredClone(value);
@@ -261,20 +229,6 @@ export function applyChanges(value: unknown, changes: readonly Change[]): unknow
     else delete node[last];
   }
   return root;
-}
-
-/** Deep equality of plain values; map key order is ignored, `undefined` keys count as absent. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
-      a.every((item, i) => jsonEqual(item, b[i]));
-  }
-  if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  const keys = definedKeys(a);
-  return keys.length === definedKeys(b).length &&
-    keys.every((key) => b[key] !== undefined && jsonEqual(a[key], b[key]));
 }
 
 /** A path as `spec.to[0].targetRef` or `metadata.annotations["kuma.io/x"]`. */
@@ -967,12 +921,4 @@ function isBlockScalar(node: Scalar): boolean {
 function isBlockCollection(value: unknown): boolean {
   return (Array.isArray(value) && value.length > 0) ||
     (isPlainObject(value) && definedKeys(value).length > 0);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function definedKeys(value: Record<string, unknown>): string[] {
-  return Object.keys(value).filter((key) => value[key] !== undefined);
 }
