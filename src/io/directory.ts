@@ -55,6 +55,8 @@ import {
 } from "./universal_format.ts";
 import { parseYaml, stringifyYaml } from "./yaml.ts";
 import {
+  fileError,
+  listYamlFiles,
   readDirectoryTree,
   type ReadItem,
   RENDER_OUTPUT_HEADER,
@@ -245,7 +247,7 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     edited: edits.files,
     // In place, the tree was just read: its texts give the stale candidates without a second read.
     texts: outRoot === root ? read.texts : undefined,
-    list: () => listYamlFiles(outRoot!, "", undefined, []),
+    list: () => listYamlFiles(outRoot!),
     zones: new Set(
       [
         report.zone,
@@ -710,44 +712,6 @@ function universalChanges(
     throw cannot(`metadata.${String(field)}`);
   }
   throw cannot(`the field "${String(head)}"`);
-}
-
-/** YAML files under `dir`, sorted; hidden entries, node_modules and symlinks are skipped. */
-async function listYamlFiles(
-  root: string,
-  dir: string,
-  excluded: string | undefined,
-  results: Result[],
-): Promise<string[]> {
-  const entries: Deno.DirEntry[] = [];
-  for await (const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  for (const entry of entries) {
-    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
-    if (entry.name.startsWith(".") || entry.name === "node_modules" || path === excluded) continue;
-    if (entry.isSymlink) {
-      results.push({
-        message: `Skipped symlink "${path}": directory mode never follows symlinks`,
-        severity: "info",
-        file: { path },
-        tags: { reason: REASON.invalidInput },
-      });
-      continue;
-    }
-    if (entry.isDirectory) files.push(...await listYamlFiles(root, path, excluded, results));
-    else if (entry.isFile && /\.ya?ml$/.test(entry.name)) files.push(path);
-  }
-  return files;
-}
-
-function fileError(path: string, text: string, index?: number): Result {
-  return {
-    message: text,
-    severity: "error",
-    file: index ? { path, index } : { path },
-    tags: { reason: REASON.invalidInput },
-  };
 }
 
 function isSafeRelative(path: string): boolean {

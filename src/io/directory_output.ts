@@ -9,11 +9,11 @@
  * @module
  */
 
-import { isObject, type KubeObject, type Result } from "../model/krm.ts";
+import { isObject, type KubeObject } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { GENERATED_COMMENT, GENERATED_KINDS } from "../model/tool.ts";
-import { REASON } from "../results.ts";
 import { unifiedDiff } from "./diff.ts";
+import { fileError } from "./directory_read.ts";
 import { displayPath, TreeView, withOutputLock, writeFiles } from "./file_writes.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { formatResults } from "./terminal.ts";
@@ -207,15 +207,6 @@ export function zoneOf(doc: unknown): string | undefined {
     : undefined;
   const zone = isObject(labels) ? labels["kuma.io/zone"] : undefined;
   return typeof zone === "string" ? zone : undefined;
-}
-
-function fileError(path: string, text: string): Result {
-  return {
-    message: text,
-    severity: "error",
-    file: { path },
-    tags: { reason: REASON.invalidInput },
-  };
 }
 
 /** An error's message on one line (control characters escaped). */

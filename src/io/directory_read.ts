@@ -220,9 +220,7 @@ interface WalkOptions {
 /** YAML files under `dir`, sorted; skipped entries are reported. */
 async function walk(options: WalkOptions): Promise<string[]> {
   const { root, dir, ignore, results } = options;
-  const entries: Deno.DirEntry[] = [];
-  for await (const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = await sortedEntries(root, dir);
   if (entries.some((e) => e.name === HELM_CHART_FILE && e.isFile)) {
     results.push(helmChartResult(dir));
     return [];
@@ -230,7 +228,7 @@ async function walk(options: WalkOptions): Promise<string[]> {
   const files: string[] = [];
   for (const entry of entries) {
     const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
-    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    if (neverRead(entry.name)) continue;
     if (entry.isSymlink) {
       results.push({
         message: `Skipped symlink "${path}": directory mode never follows symlinks`,
@@ -258,6 +256,34 @@ async function walk(options: WalkOptions): Promise<string[]> {
     else files.push(path);
   }
   return files;
+}
+
+/**
+ * The YAML files under `dir` of `root` (package-relative, sorted), with none
+ * of the reader's rules but the first: hidden entries, `node_modules` and
+ * symlinks are skipped, silently. For listing an output tree.
+ */
+export async function listYamlFiles(root: string, dir = ""): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await sortedEntries(root, dir)) {
+    const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+    if (neverRead(entry.name) || entry.isSymlink) continue;
+    if (entry.isDirectory) files.push(...await listYamlFiles(root, path));
+    else if (entry.isFile && /\.ya?ml$/.test(entry.name)) files.push(path);
+  }
+  return files;
+}
+
+/** The entries of `dir` (relative to `root`, `""` for the root itself), sorted by name. */
+async function sortedEntries(root: string, dir: string): Promise<Deno.DirEntry[]> {
+  const entries: Deno.DirEntry[] = [];
+  for await (const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Hidden entries and `node_modules` are never read, nor listed. */
+function neverRead(name: string): boolean {
+  return name.startsWith(".") || name === "node_modules";
 }
 
 function helmChartResult(dir: string): Result {
@@ -328,11 +354,12 @@ function dirname(path: string): string {
   return at === -1 ? "" : path.slice(0, at);
 }
 
-function fileError(path: string, text: string): Result {
+/** An `InvalidInput` error about the file `path` (and its document `index`, when one is given). */
+export function fileError(path: string, text: string, index?: number): Result {
   return {
     message: text,
     severity: "error",
-    file: { path },
+    file: index ? { path, index } : { path },
     tags: { reason: REASON.invalidInput },
   };
 }
