@@ -288,25 +288,55 @@ function kubernetesProtocolChanges(
             ? `Kuma ${input.features.version} MeshServices do not accept appProtocol ${before}: choose a protocol it accepts`
             : `set appProtocol to ${before}`
         }`;
-      const field = `spec.ports.${index}.appProtocol`;
-      changes.push({
-        kind: "protocol",
-        resource: resourceOf(service),
-        ...pathField(input.pathOf(service)),
+      pushProtocolChange({ changes, results }, {
+        object: service,
+        path: input.pathOf(service),
         zone: zone.name,
-        field,
+        field: `spec.ports.${index}.appProtocol`,
         before,
         after,
         fixed,
         message,
       });
-      // A fix is in the report only: a rerun finds nothing to fix, and results must not differ.
-      if (!fixed) {
-        results.push(resultAt("warning", service, message, REASON.trafficChange, { field }));
-      }
     });
   }
   return { changes, results };
+}
+
+/** A protocol that changes (or was fixed) on one port of a Service or inbound of a Dataplane. */
+interface ProtocolChange {
+  object: KubeObject;
+  /** The object's file, when known. */
+  path: string | undefined;
+  zone: string;
+  field: string;
+  before: string;
+  after: string;
+  fixed: boolean;
+  message: string;
+}
+
+/** Adds `change` to the report, and as a warning result unless it was fixed. */
+function pushProtocolChange(
+  found: { changes: ReportTrafficChange[]; results: Result[] },
+  change: ProtocolChange,
+): void {
+  const { object, field, fixed, message } = change;
+  found.changes.push({
+    kind: "protocol",
+    resource: resourceOf(object),
+    ...pathField(change.path),
+    zone: change.zone,
+    field,
+    before: change.before,
+    after: change.after,
+    fixed,
+    message,
+  });
+  // A fix is in the report only: a rerun finds nothing to fix, and results must not differ.
+  if (!fixed) {
+    found.results.push(resultAt("warning", object, message, REASON.trafficChange, { field }));
+  }
 }
 
 function canWrite(protocol: string, features: KumaFeatures): boolean {
@@ -383,10 +413,9 @@ function universalProtocolChanges(
               }`
               : `Kuma ${input.features.version} MeshServices do not accept appProtocol ${before}: choose a protocol it accepts`
           }`;
-        changes.push({
-          kind: "protocol",
-          resource: resourceOf(dataplane),
-          ...pathField(input.pathOf(dataplane)),
+        pushProtocolChange({ changes, results }, {
+          object: dataplane,
+          path: input.pathOf(dataplane),
           zone: zone.name,
           field,
           before,
@@ -394,9 +423,6 @@ function universalProtocolChanges(
           fixed,
           message,
         });
-        if (!fixed) {
-          results.push(resultAt("warning", dataplane, message, REASON.trafficChange, { field }));
-        }
       }
     });
   }
