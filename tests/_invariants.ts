@@ -2,7 +2,7 @@
  * Invariants shared by the property tests, the terminal-injection tests and
  * the fuzzer: canonical JSON, the KRM function run in process, "every item
  * the tool does not own comes back", "printed text is safe for a terminal and
- * a GitHub Actions log" and "no stack trace".
+ * a GitHub Actions log", "no stack trace" and deep equality of read values.
  *
  * @module
  */
@@ -24,6 +24,25 @@ export function canonical(value: unknown): string {
     value,
     (_key, v) => isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
   );
+}
+
+/** Deep equality with Object.is on numbers (so -0 and 0 differ) and key order ignored. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" || typeof b === "number") return Object.is(a, b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
+      a.every((item, i) => sameValue(item, b[i]));
+  }
+  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    return ka.length === kb.length &&
+      ka.every((k, i) =>
+        k === kb[i] &&
+        sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+      );
+  }
+  return a === b;
 }
 
 /** What one in-process run of the KRM function printed. */

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readYaml } from "../src/io/yaml.ts";
 import { readAllFull } from "../src/io/yaml_full.ts";
+import { sameValue } from "./_invariants.ts";
 
 interface Answer {
   name: string;
@@ -57,24 +58,6 @@ function goJsonError(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Deep equality with Object.is on numbers (so -0 and 0 differ) and key order ignored. */
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" || typeof b === "number") return Object.is(a, b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
-      a.every((item, i) => same(item, b[i]));
-  }
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    return ka.length === kb.length &&
-      ka.every((k, i) =>
-        k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
-      );
-  }
-  return a === b;
-}
-
 function ours(yaml: string): { value?: unknown; error?: string } {
   try {
     return { value: readYaml(yaml) };
@@ -95,7 +78,7 @@ function mismatch(
     if (got.error !== undefined) {
       return `we fail (${got.error}), Go reads ${JSON.stringify(c.json)}`;
     }
-    return same(got.value, c.json)
+    return sameValue(got.value, c.json)
       ? undefined
       : `we read ${JSON.stringify(got.value)}, Go ${JSON.stringify(c.json)}`;
   }
@@ -146,10 +129,10 @@ Deno.test("the full reader alone agrees with the oracle too (the fast path is no
 
 Deno.test('a yes label is never the string yes in Kubernetes: true untyped (kubectl), "true" typed', () => {
   const c = fixture.cases.find((c) => c.name === "typed label yes")!;
-  assert(same(c.json, { metadata: { labels: { a: true } } }), JSON.stringify(c.json));
+  assert(sameValue(c.json, { metadata: { labels: { a: true } } }), JSON.stringify(c.json));
   assert(
-    same(c.typedJson, { metadata: { labels: { a: "true" } }, spec: {} }),
+    sameValue(c.typedJson, { metadata: { labels: { a: "true" } }, spec: {} }),
     JSON.stringify(c.typedJson),
   );
-  assert(same(readYaml(c.yaml), c.json));
+  assert(sameValue(readYaml(c.yaml), c.json));
 });

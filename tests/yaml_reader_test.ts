@@ -16,6 +16,7 @@ import { dump } from "js-yaml";
 import { readFast } from "../src/io/krm_reader.ts";
 import { emitEntry } from "../src/io/plain_yaml.ts";
 import { readAllFull } from "../src/io/yaml_full.ts";
+import { sameValue } from "./_invariants.ts";
 import { MAX_DEPTH, readYaml } from "../src/io/yaml.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 300);
@@ -23,24 +24,6 @@ const SEED = Deno.env.get("FC_SEED");
 
 function params(numRuns = RUNS): fc.Parameters<unknown> {
   return { numRuns, ...(SEED !== undefined ? { seed: Number(SEED) } : {}) };
-}
-
-/** Deep equality with Object.is on numbers and key order ignored. */
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" || typeof b === "number") return Object.is(a, b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
-      a.every((item, i) => same(item, b[i]));
-  }
-  if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    return ka.length === kb.length &&
-      ka.every((k, i) =>
-        k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
-      );
-  }
-  return a === b;
 }
 
 /**
@@ -60,7 +43,7 @@ function agree(text: string): boolean {
       }\n${text}`,
     );
   }
-  if (!same(fast, full)) {
+  if (!sameValue(fast, full)) {
     throw new Error(
       `readers differ:\nfast ${JSON.stringify(fast)}\nfull ${JSON.stringify(full)}\n${text}`,
     );
@@ -256,7 +239,7 @@ Deno.test("the fast path takes what our emitter and kpt-style js-yaml write", ()
       const text = `items:\n${emitEntry(doc, 0)}`;
       if (agree(text)) taken++;
       const json = readYaml(text) as { items: unknown[] };
-      assert.ok(same(json.items[0], doc), text);
+      assert.ok(sameValue(json.items[0], doc), text);
     }),
     params(),
   );
