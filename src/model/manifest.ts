@@ -88,14 +88,17 @@ const READ_CORE_KINDS: ReadonlySet<string> = new Set([
   K8S_KIND.pod,
 ]);
 
-const READ_WORKLOAD_KINDS: ReadonlySet<string> = new Set([
+/** The `apps` and `batch` workload kinds the tool reads (their pod templates). */
+export const WORKLOAD_KINDS: readonly string[] = [
   K8S_KIND.deployment,
   K8S_KIND.statefulSet,
   K8S_KIND.daemonSet,
   K8S_KIND.replicaSet,
   K8S_KIND.job,
   K8S_KIND.cronJob,
-]);
+];
+
+const READ_WORKLOAD_KINDS: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
 
 /**
  * True for a resource of a kind the tool reads, which is checked strictly

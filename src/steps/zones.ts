@@ -12,6 +12,7 @@
 import type { Config, Environment, ZoneConfig } from "../config.ts";
 import { fileOf, type KubeObject, type Result, stringMap } from "../model/krm.ts";
 import { K8S_KIND, KIND } from "../model/kuma.ts";
+import { WORKLOAD_KINDS } from "../model/manifest.ts";
 import { TOOL_ANNOTATION } from "../model/tool.ts";
 import { REASON, resultAt } from "../results.ts";
 
@@ -41,12 +42,7 @@ const ZONE_ONLY_KINDS: ReadonlySet<string> = new Set([
   K8S_KIND.service,
   K8S_KIND.endpointSlice,
   K8S_KIND.pod,
-  K8S_KIND.deployment,
-  K8S_KIND.statefulSet,
-  K8S_KIND.daemonSet,
-  K8S_KIND.replicaSet,
-  K8S_KIND.job,
-  K8S_KIND.cronJob,
+  ...WORKLOAD_KINDS,
   KIND.dataplane,
   KIND.meshService,
 ]);
