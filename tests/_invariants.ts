@@ -151,13 +151,13 @@ export function assertUnownedPreserved(
 }
 
 /** A MeshService labelled as Kuma's generator's own (`kuma.io/managed-by: meshservice-generator`). */
-function isGeneratorManaged(item: Json): boolean {
+export function isGeneratorManaged(item: Json): boolean {
   const labels = isObj(item.metadata) && isObj(item.metadata.labels) ? item.metadata.labels : {};
   return item.kind === "MeshService" && labels["kuma.io/managed-by"] === "meshservice-generator";
 }
 
 /** The item without its `kuma.io/` labels. */
-function withoutKumaLabels(item: Json): Json {
+export function withoutKumaLabels(item: Json): Json {
   if (!isObj(item.metadata) || !isObj(item.metadata.labels)) return item;
   const labels = Object.fromEntries(
     Object.entries(item.metadata.labels).filter(([key]) => !key.startsWith("kuma.io/")),
