@@ -79,8 +79,8 @@ export interface TreeItems {
  * name each skipped file or folder once.
  */
 export async function readDirectoryTree(root: string, results: Result[]): Promise<Tree> {
-  const ignore = await readKrmIgnore(root, results);
-  const paths = await walk({ root, dir: "", ignore, results });
+  const ignore = readKrmIgnore(root, results);
+  const paths = walk({ root, dir: "", ignore, results });
   const files: FileRead[] = [];
   const configs: unknown[] = [];
   let configPath: string | undefined;
@@ -196,12 +196,12 @@ function skipped(path: string, message: string, reason: string = REASON.excluded
 }
 
 /** Reads `.krmignore` at the root, when there is one. */
-async function readKrmIgnore(root: string, results: Result[]): Promise<KrmIgnore | undefined> {
+function readKrmIgnore(root: string, results: Result[]): KrmIgnore | undefined {
   let text: string;
   try {
-    const info = await Deno.lstat(`${root}/.krmignore`);
+    const info = Deno.lstatSync(`${root}/.krmignore`);
     if (!info.isFile) return undefined;
-    text = await Deno.readTextFile(`${root}/.krmignore`);
+    text = Deno.readTextFileSync(`${root}/.krmignore`);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     results.push(fileError(".krmignore", `Cannot read ".krmignore": ${message(error)}`));
@@ -217,10 +217,10 @@ interface WalkOptions {
   results: Result[];
 }
 
-/** YAML files under `dir`, sorted; skipped entries are reported. */
-async function walk(options: WalkOptions): Promise<string[]> {
+/** YAML files under `dir`, sorted; skipped entries are reported (sync calls, one readDir a folder). */
+function walk(options: WalkOptions): string[] {
   const { root, dir, ignore, results } = options;
-  const entries = await sortedEntries(root, dir);
+  const entries = sortedEntries(root, dir);
   if (entries.some((e) => e.name === HELM_CHART_FILE && e.isFile)) {
     results.push(helmChartResult(dir));
     return [];
@@ -241,7 +241,7 @@ async function walk(options: WalkOptions): Promise<string[]> {
     const yaml = entry.isFile && /\.ya?ml$/.test(entry.name);
     if (!entry.isDirectory && !yaml) continue;
     // A chart is named as one, even when .krmignore leaves it out too.
-    if (entry.isDirectory && await holdsHelmChart(root, path)) {
+    if (entry.isDirectory && holdsHelmChart(root, path)) {
       results.push(helmChartResult(path));
       continue;
     }
@@ -252,7 +252,7 @@ async function walk(options: WalkOptions): Promise<string[]> {
       );
       continue;
     }
-    if (entry.isDirectory) files.push(...await walk({ ...options, dir: path }));
+    if (entry.isDirectory) files.push(...walk({ ...options, dir: path }));
     else files.push(path);
   }
   return files;
@@ -263,21 +263,25 @@ async function walk(options: WalkOptions): Promise<string[]> {
  * of the reader's rules but the first: hidden entries, `node_modules` and
  * symlinks are skipped, silently. For listing an output tree.
  */
-export async function listYamlFiles(root: string, dir = ""): Promise<string[]> {
+export function listYamlFiles(root: string, dir = ""): Promise<string[]> {
+  return Promise.resolve(yamlFilesUnder(root, dir));
+}
+
+function yamlFilesUnder(root: string, dir: string): string[] {
   const files: string[] = [];
-  for (const entry of await sortedEntries(root, dir)) {
+  for (const entry of sortedEntries(root, dir)) {
     const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
     if (neverRead(entry.name) || entry.isSymlink) continue;
-    if (entry.isDirectory) files.push(...await listYamlFiles(root, path));
+    if (entry.isDirectory) files.push(...yamlFilesUnder(root, path));
     else if (entry.isFile && /\.ya?ml$/.test(entry.name)) files.push(path);
   }
   return files;
 }
 
 /** The entries of `dir` (relative to `root`, `""` for the root itself), sorted by name. */
-async function sortedEntries(root: string, dir: string): Promise<Deno.DirEntry[]> {
+function sortedEntries(root: string, dir: string): Deno.DirEntry[] {
   const entries: Deno.DirEntry[] = [];
-  for await (const entry of Deno.readDir(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
+  for (const entry of Deno.readDirSync(dir === "" ? root : `${root}/${dir}`)) entries.push(entry);
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -296,9 +300,9 @@ function helmChartResult(dir: string): Result {
   );
 }
 
-async function holdsHelmChart(root: string, dir: string): Promise<boolean> {
+function holdsHelmChart(root: string, dir: string): boolean {
   try {
-    return (await Deno.lstat(`${root}/${dir}/${HELM_CHART_FILE}`)).isFile;
+    return Deno.lstatSync(`${root}/${dir}/${HELM_CHART_FILE}`).isFile;
   } catch {
     return false;
   }
@@ -307,7 +311,7 @@ async function holdsHelmChart(root: string, dir: string): Promise<boolean> {
 async function readOne(root: string, path: string): Promise<FileRead> {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(await Deno.readFile(`${root}/${path}`));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(`${root}/${path}`));
   } catch (error) {
     return { path, error: fileError(path, unreadable(path, error)) };
   }
