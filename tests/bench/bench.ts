@@ -56,6 +56,8 @@ const TARGET_SCALING = 2.0;
 /** Issue 16: KRM mode at most this share of the identity round trip, at 1k, 20k and the large repo. */
 const TARGET_IDENTITY_SHARE = 0.75;
 const TARGET_COLD_MS = 80;
+/** Issue 16: a cold start within this multiple of an empty `deno run`. */
+const TARGET_COLD_EMPTY_RATIO = 2.6;
 
 const COLD_RUNS = 31;
 const KPT_RUNS = 5;
@@ -879,6 +881,8 @@ interface ColdResult {
   fnMs: number;
   bundleMs: number;
   baseMs: number;
+  /** An empty script: what `deno run` costs before any code (issue 16's floor). */
+  emptyMs: number;
   runs: number;
 }
 
@@ -894,7 +898,9 @@ async function coldStart(dir: string): Promise<ColdResult> {
     stderr: "piped",
   }).output();
   if (!built.success) throw new Error(new TextDecoder().decode(built.stderr));
-  const scripts = [MOD_TS, bundle, IDENTITY_TS];
+  const empty = join(dir, "empty.ts");
+  await Deno.writeTextFile(empty, "");
+  const scripts = [MOD_TS, bundle, IDENTITY_TS, empty];
   for (const script of scripts) await runScript(script, input, output, false);
   const times: number[][] = scripts.map(() => []);
   for (let r = 0; r < COLD_RUNS; r++) {
@@ -906,6 +912,7 @@ async function coldStart(dir: string): Promise<ColdResult> {
     fnMs: median(times[0]!),
     bundleMs: median(times[1]!),
     baseMs: median(times[2]!),
+    emptyMs: median(times[3]!),
     runs: COLD_RUNS,
   };
 }
@@ -1064,6 +1071,7 @@ async function main(): Promise<void> {
       ["mod.ts", String(cold.runs), fmtInt(cold.fnMs)],
       ["release bundle (deno bundle)", String(cold.runs), fmtInt(cold.bundleMs)],
       ["identity baseline", String(cold.runs), fmtInt(cold.baseMs)],
+      ["empty script", String(cold.runs), fmtInt(cold.emptyMs)],
     ]);
 
     pipelines.print();
@@ -1165,6 +1173,13 @@ function targetsOf(
       target: `cold start, one-item list (mod.ts) < ${TARGET_COLD_MS} ms`,
       value: `${fmtInt(cold.fnMs)} ms`,
       result: verdict(cold.fnMs < TARGET_COLD_MS),
+    },
+    {
+      target: `cold start, one-item list (mod.ts) <= ${TARGET_COLD_EMPTY_RATIO}x an empty deno run`,
+      value: `${(cold.fnMs / cold.emptyMs).toFixed(2)}x (${fmtInt(cold.fnMs)} / ${
+        fmtInt(cold.emptyMs)
+      } ms)`,
+      result: verdict(cold.fnMs / cold.emptyMs <= TARGET_COLD_EMPTY_RATIO),
     },
   );
   return targets;
