@@ -23,7 +23,18 @@ import { describeRun, findTool, REPO_ROOT, run, testsNeeding } from "./e2e_suppo
 
 /** GitHub's Markdown column in comments and job summaries. */
 const COLUMN_PX = 948;
-const CHROMIUM = await findTool("chromium", ["--version"]);
+/** Debian's `chromium` (what `.ci/run` installs), else a Chrome a CI image ships. */
+const CHROMIUM = await firstTool(["chromium", "chromium-browser", "google-chrome"]);
+
+async function firstTool(names: string[]) {
+  let found = await findTool(names[0]!, ["--version"]);
+  for (const name of names.slice(1)) {
+    if (found.ok) break;
+    const next = await findTool(name, ["--version"]);
+    if (next.ok) found = next;
+  }
+  return found;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -221,7 +232,7 @@ async function layout(markdown: string): Promise<Layout> {
     const html = await marked.parse(markdown, { gfm: true });
     const file = join(dir, "page.html");
     await Deno.writeTextFile(file, page(html, css, mermaidJs));
-    const output = await run("chromium", [
+    const output = await run(CHROMIUM.ok ? CHROMIUM.path : "chromium", [
       "--headless",
       "--no-sandbox",
       "--disable-gpu",
