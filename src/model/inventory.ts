@@ -6,7 +6,7 @@
  */
 
 import { K8S_KIND, KIND, KUMA_API_VERSION, LABEL } from "./kuma.ts";
-import { isObject, type KubeObject, stringMap } from "./krm.ts";
+import { isObject, type KubeObject, stringAt, stringMap } from "./krm.ts";
 import { GENERATED_KINDS, TOOL_ANNOTATION } from "./tool.ts";
 
 /** An input item and its position in the input list. */
@@ -144,7 +144,7 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
         setFirst(inventory.meshes, name, entry);
         return;
       case K8S_KIND.endpointSlice: {
-        const service = stringMap(object.metadata?.labels)[LABEL.endpointSliceServiceName];
+        const service = stringAt(object.metadata?.labels, LABEL.endpointSliceServiceName);
         if (service === undefined) return;
         push(inventory.endpointSlices, `${namespaceOf(object)}/${service}`, entry);
         return;
@@ -162,7 +162,7 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
         // Universal YAML carries the mesh in the `mesh` field, Kubernetes in the kuma.io/mesh label.
         const scope = object.metadata?.namespace ??
           (typeof object.mesh === "string" && object.mesh !== "" ? object.mesh : undefined) ??
-          stringMap(object.metadata?.labels)[LABEL.mesh] ??
+          stringAt(object.metadata?.labels, LABEL.mesh) ??
           "default";
         const key = meshServiceKey(String(scope), name);
         setFirst(

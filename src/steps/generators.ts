@@ -16,7 +16,13 @@ import {
   SELECTOR_KINDS,
   templateOf,
 } from "../model/hostname_generator.ts";
-import { isObject, type KubeObject, type Result, sortedMap, stringMap } from "../model/krm.ts";
+import {
+  isObject,
+  type KubeObject,
+  type Result,
+  sortedMap,
+  stringAt,
+} from "../model/krm.ts";
 import { KIND, KUMA_API_VERSION, LABEL, ORIGIN } from "../model/kuma.ts";
 import { ownedAnnotations, TOOL_ANNOTATION, TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
@@ -49,8 +55,8 @@ export const KUMA_DEFAULT_GENERATOR_NAMES: ReadonlySet<string> = new Set(
 export function kumaDefaultGenerators(config: Config): GeneratorRecord[] {
   if (config.skipDefaultHostnameGenerators) return [];
   return KUMA_DEFAULT_GENERATORS.map((object, rank) => {
-    const zoneCreated = stringMap(object.metadata?.labels)[LABEL.origin] === ORIGIN.zone;
-    const environments = stringMap(object.metadata?.annotations)[TOOL_ANNOTATION.environments];
+    const zoneCreated = stringAt(object.metadata?.labels, LABEL.origin) === ORIGIN.zone;
+    const environments = stringAt(object.metadata?.annotations, TOOL_ANNOTATION.environments);
     return {
       object,
       source: "kuma-default",

@@ -9,7 +9,13 @@
 
 import type { Config, Environment } from "../config.ts";
 import type { TargetKind, TargetView } from "../model/hostname_generator.ts";
-import { type JsonObject, type KubeObject, type Result, stringMap } from "../model/krm.ts";
+import {
+  type JsonObject,
+  type KubeObject,
+  type Result,
+  stringAt,
+  stringMap,
+} from "../model/krm.ts";
 import { KIND, LABEL, ORIGIN } from "../model/kuma.ts";
 import { isOwned } from "../model/inventory.ts";
 import type { KumaFeatures } from "../model/version.ts";
@@ -288,7 +294,7 @@ function generatorRecords(input: PreviewInput, results: Result[]): GeneratorReco
   for (const zone of input.zones) {
     for (const object of zone.own) {
       if (object.kind !== KIND.hostnameGenerator || isOwned(object)) continue;
-      const origin = stringMap(object.metadata?.labels)[LABEL.origin];
+      const origin = stringAt(object.metadata?.labels, LABEL.origin);
       add(
         object,
         "input",

@@ -15,7 +15,7 @@
 import type { Environment } from "../config.ts";
 import { hashedName } from "../model/hash.ts";
 import type { TargetKind, TargetView } from "../model/hostname_generator.ts";
-import { type KubeObject, sortedMap, stringMap } from "../model/krm.ts";
+import { type KubeObject, sortedMap, stringAt, stringMap } from "../model/krm.ts";
 import { ANNOTATION, DEFAULT_MESH, LABEL, ORIGIN } from "../model/kuma.ts";
 
 /** A resource as one store holds it. */
@@ -42,7 +42,7 @@ export function coreView(
     : undefined;
   if (environment === "kubernetes") {
     // KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name.
-    labels[LABEL.displayName] = stringMap(meta.annotations)[ANNOTATION.displayName] ?? name;
+    labels[LABEL.displayName] = stringAt(meta.annotations, ANNOTATION.displayName) ?? name;
   }
   const mesh = options.meshScoped ? meshOf(object, labels) : "";
   // A Universal object's mesh is its `mesh` field; Kuma's labels.Compute records it as

@@ -30,7 +30,7 @@
  */
 
 import type { Config } from "../config.ts";
-import { isObject, type KubeObject, type Result, stringMap } from "../model/krm.ts";
+import { isObject, type KubeObject, type Result, stringAt, stringMap } from "../model/krm.ts";
 import { KIND, LABEL } from "../model/kuma.ts";
 import type { GeneratedMeshService, MeshServicePort } from "../model/mesh_service.ts";
 import { type LegacyIndex, type LegacyTarget, legacyTargetsOf } from "../model/service_identity.ts";
@@ -154,7 +154,7 @@ function fixInbounds(item: KubeObject, allowed: (p: string) => boolean): KubeObj
     if (!isObject(entry) || (typeof entry.protocol === "string" && entry.protocol !== "")) {
       return entry;
     }
-    const tag = stringMap(entry.tags)[LABEL.protocol];
+    const tag = stringAt(entry.tags, LABEL.protocol);
     const protocol = effectiveProtocol(tag, false);
     if (tag === undefined || !allowed(protocol)) return entry;
     changed = true;
@@ -377,14 +377,14 @@ function universalProtocolChanges(
         const index = inbounds.findIndex((inbound) =>
           inbound.port === msPort.port &&
           (service === undefined || service === "" ||
-            stringMap(inbound.tags)[LABEL.service] === service)
+            stringAt(inbound.tags, LABEL.service) === service)
         );
         if (!dataplane || index < 0) continue;
         const key = `${ref.name}\u0000${index}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const inbound = inbounds[index]!;
-        const tag = stringMap(inbound.tags)[LABEL.protocol];
+        const tag = stringAt(inbound.tags, LABEL.protocol);
         // Kuma 2.14+ reads the inbound's protocol field first, then the tag
         // (`Dataplane_Networking_Inbound.GetProtocolFallback`, dataplane_helpers.go).
         const declared = typeof inbound.protocol === "string" && inbound.protocol !== ""

@@ -10,7 +10,7 @@
  */
 
 import type { Config, Environment, ZoneConfig } from "../config.ts";
-import { fileOf, type KubeObject, type Result, stringMap } from "../model/krm.ts";
+import { fileOf, type KubeObject, type Result, stringAt, stringMap } from "../model/krm.ts";
 import { K8S_KIND, KIND } from "../model/kuma.ts";
 import { WORKLOAD_KINDS } from "../model/manifest.ts";
 import { TOOL_ANNOTATION } from "../model/tool.ts";
@@ -96,7 +96,7 @@ export function planZones(items: readonly KubeObject[], config: Config): ZoneLay
 
 /** The first zone (in config order) whose paths or labels claim the item. */
 function zoneOf(item: KubeObject, zones: readonly ZoneConfig[]): ZoneConfig | undefined {
-  const generatedIn = stringMap(item.metadata?.annotations)[TOOL_ANNOTATION.zone];
+  const generatedIn = stringAt(item.metadata?.annotations, TOOL_ANNOTATION.zone);
   if (generatedIn !== undefined) return zones.find((zone) => zone.name === generatedIn);
   const path = fileOf(item)?.path;
   const labels = stringMap(item.metadata?.labels);

@@ -7,7 +7,7 @@
 
 import type { Result, Severity } from "../../model/krm.ts";
 
-import { escapeLine, escapeText } from "../terminal.ts";
+import { escapeLine } from "../terminal.ts";
 import { locateField, parseSource, type SourceDocuments } from "../source_lines.ts";
 /** Annotations GitHub shows per severity and step; more are dropped. */
 export const ANNOTATION_LIMIT = 10;
