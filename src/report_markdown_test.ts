@@ -513,3 +513,20 @@ Deno.test("long names get break opportunities that add no character", () => {
   assert.equal(wrapped.replaceAll("<wbr>", "").replaceAll("\\_", "_"), name);
   assert.equal(mdWrap("short-name"), "short-name");
 });
+
+Deno.test("a rewritten reference without a destination is not drawn as a problem", () => {
+  const markdown = reportMarkdown(makeReport({
+    references: [makeRef({
+      name: "mtls",
+      field: "spec.targetRef",
+      role: "targetRef",
+      status: "rewritten",
+      after: { kind: "Dataplane", labels: { app: "backend" } },
+      targets: [],
+    })],
+  }));
+  const graph = mermaidBlocks(markdown)[0]!;
+  assert.ok(graph.includes('  n2["no destination (selects proxies)"]\n'), graph);
+  assert.ok(graph.includes('  n1 -->|"rewritten"| n2'), graph);
+  assert.ok(!graph.includes("linkStyle"), graph);
+});

@@ -11,7 +11,9 @@
  * - **Problems look like problems.** An edge with an `unresolved`,
  *   `ambiguous`, `needsDecision` or `unsupported` reference is dashed and red
  *   (`linkStyle`); `unresolved` references and references without a target
- *   end at the zone's `unresolved` / `no target` node.
+ *   end at the zone's `unresolved` / `no target` node; a reference that is no
+ *   problem and has no destination (a top-level Dataplane targetRef selects
+ *   proxies) ends at a plain `no destination (selects proxies)` node.
  * - **Synced copies sit where they are held.** Every target is drawn in the
  *   graph of the zone whose store holds it; `(from Z)` marks a copy created in
  *   zone Z.
@@ -101,8 +103,14 @@ function zoneGraph(zone: string, references: readonly ReportReference[]): ZoneGr
     const add = (to: string, section: string | undefined) =>
       addEdge(edges, { from: source, to, status: ref.status, section, weight, problem });
     if (ref.status === "unresolved" || ref.targets.length === 0) {
-      const label = ref.status === "unresolved" ? "unresolved" : "no target";
-      add(node(["sink", label], { label, problem: true }), undefined);
+      // A problem without a target is red; a reference that selects proxies (a top-level
+      // Dataplane targetRef) resolves to no destination, and that is not a problem.
+      const label = ref.status === "unresolved"
+        ? "unresolved"
+        : problem
+        ? "no target"
+        : "no destination (selects proxies)";
+      add(node(["sink", label], { label, problem }), undefined);
       continue;
     }
     for (const target of sortedTargets(ref.targets)) {
