@@ -16,13 +16,7 @@ import {
   SELECTOR_KINDS,
   templateOf,
 } from "../model/hostname_generator.ts";
-import {
-  isObject,
-  type KubeObject,
-  type Result,
-  sortedMap,
-  stringAt,
-} from "../model/krm.ts";
+import { isObject, type KubeObject, type Result, sortedMap, stringAt } from "../model/krm.ts";
 import { KIND, KUMA_API_VERSION, LABEL, ORIGIN } from "../model/kuma.ts";
 import { ownedAnnotations, TOOL_ANNOTATION, TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
