@@ -52,14 +52,15 @@ export function configItemConflicts(
     const why = used === undefined
       ? "the run has no function config, so the defaults are used"
       : `the function config (${used}) is used`;
-    results.push(resultAt(
-      "warning",
-      item,
-      `${
-        describeConfig(item)
-      } is an input item, not this run's config: ${why} and this one is ignored; remove it, or make it the function config (kpt configPath or --fn-config, the kustomize transformer)`,
-      REASON.configConflict,
-    ));
+    results.push(
+      resultAt(item, {
+        severity: "warning",
+        message: `${
+          describeConfig(item)
+        } is an input item, not this run's config: ${why} and this one is ignored; remove it, or make it the function config (kpt configPath or --fn-config, the kustomize transformer)`,
+        reason: REASON.configConflict,
+      }),
+    );
   }
   return results;
 }
@@ -96,7 +97,11 @@ export function chooseDirectoryConfig(
     config: found[0],
     results: [
       isObject(second)
-        ? resultAt("error", second as KubeObject, message, REASON.configConflict)
+        ? resultAt(second as KubeObject, {
+          severity: "error",
+          message,
+          reason: REASON.configConflict,
+        })
         : resultGlobal("error", message, REASON.configConflict),
     ],
   };

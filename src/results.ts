@@ -89,35 +89,54 @@ export const REASON = {
 /** A value of {@link REASON}. */
 export type Reason = typeof REASON[keyof typeof REASON];
 
-/** Options of {@link resultAt}. */
-export interface ResultOptions {
-  /** Field path in `spec.ports.0.port` form. */
+/** What a result says about one object: {@link resultAt}'s second argument. */
+export interface Problem {
+  severity: Severity;
+  message: string;
+  reason: Reason;
+  /** Field path in Kuma's form (`spec.ports[0].port`), built with `fieldPath`. */
   field?: string;
   /** Current value of the field. */
   currentValue?: JsonValue;
 }
 
-/** A result about one object, with its file and reason. */
-export function resultAt(
-  severity: Severity,
-  object: KubeObject,
-  message: string,
-  reason: Reason,
-  options: ResultOptions = {},
-): Result {
-  const result: Result = { message: clip(message), severity, resourceRef: refOf(object) };
-  if (options.field !== undefined) {
-    result.field = { path: options.field };
-    if (options.currentValue !== undefined) {
-      result.field.currentValue = typeof options.currentValue === "string"
-        ? clip(options.currentValue)
-        : options.currentValue;
+/**
+ * A result about one object, with its file and reason.
+ *
+ * @example
+ * ```ts
+ * import { REASON, resultAt } from "./results.ts";
+ * const service = { apiVersion: "v1", kind: "Service", metadata: { name: "web" } };
+ * const result = resultAt(service, { severity: "error", message: "No ports", reason: REASON.invalidField });
+ * if (result.resourceRef?.name !== "web") throw new Error("resourceRef");
+ * ```
+ */
+export function resultAt(object: KubeObject, problem: Problem): Result {
+  const result: Result = {
+    message: clip(problem.message),
+    severity: problem.severity,
+    resourceRef: refOf(object),
+  };
+  if (problem.field !== undefined) {
+    result.field = { path: problem.field };
+    if (problem.currentValue !== undefined) {
+      result.field.currentValue = typeof problem.currentValue === "string"
+        ? clip(problem.currentValue)
+        : problem.currentValue;
     }
   }
   const file = fileOf(object);
   if (file) result.file = file;
-  result.tags = { reason };
+  result.tags = { reason: problem.reason };
   return result;
+}
+
+/** What a result says about a key of the functionConfig: {@link configResultAt}'s second argument. */
+export interface ConfigProblem {
+  /** The key, as a field path below `data` (ConfigMap) or the object root. */
+  key: string;
+  message: string;
+  reason: Reason;
 }
 
 /**
@@ -126,13 +145,12 @@ export function resultAt(
  */
 export function configResultAt(
   configObject: KubeObject | undefined,
-  key: string,
-  message: string,
-  reason: Reason,
+  problem: ConfigProblem,
 ): Result {
+  const { key, message, reason } = problem;
   if (!configObject) return resultGlobal("error", message, reason);
   const prefix = configObject.kind === "ConfigMap" ? "data." : "";
-  return resultAt("error", configObject, message, reason, { field: `${prefix}${key}` });
+  return resultAt(configObject, { severity: "error", message, reason, field: `${prefix}${key}` });
 }
 
 /** A result about the run as a whole. */

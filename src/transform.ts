@@ -665,12 +665,12 @@ function ignoredForEnvironment(inventory: Inventory, environment: Environment): 
 }
 
 function ownershipWarning(ms: GeneratedMeshService): Result {
-  return resultAt(
-    "warning",
-    ms.object,
-    `MeshService "${ms.object.metadata?.namespace}/${ms.object.metadata?.name}" is emitted for apply, but Kuma's controller owns it: the controller refuses to update a MeshService without the Service's UID as owner, so the applied copy and the controller conflict (use meshServiceOutput preview, or annotate the Service kuma.io/ignore: "true" to hand the MeshService to git)`,
-    REASON.ownershipConflict,
-  );
+  return resultAt(ms.object, {
+    severity: "warning",
+    message:
+      `MeshService "${ms.object.metadata?.namespace}/${ms.object.metadata?.name}" is emitted for apply, but Kuma's controller owns it: the controller refuses to update a MeshService without the Service's UID as owner, so the applied copy and the controller conflict (use meshServiceOutput preview, or annotate the Service kuma.io/ignore: "true" to hand the MeshService to git)`,
+    reason: REASON.ownershipConflict,
+  });
 }
 
 function reportEntry(

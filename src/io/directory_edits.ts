@@ -68,16 +68,15 @@ export async function editedFiles(
     if (other !== undefined) {
       const { path, index } = splitPosition(position!);
       found.results.push(
-        resultAt(
-          "error",
-          output,
-          `Cannot write the rewritten ${
+        resultAt(output, {
+          severity: "error",
+          message: `Cannot write the rewritten ${
             displayRef(refOf(output))
           } back to "${path}" (document ${index}): ${
             displayRef(refOf(other))
           } claims the same document (this is a bug)`,
-          REASON.invalidInput,
-        ),
+          reason: REASON.invalidInput,
+        }),
       );
       continue;
     }
@@ -148,14 +147,13 @@ export async function editedFiles(
 
 /** An edit that cannot be made: names the object, file, document and what to do. */
 function rewriteError(output: KubeObject, path: string, index: number, why: string): Result {
-  const result = resultAt(
-    "error",
-    output,
-    `Cannot write the rewritten ${
+  const result = resultAt(output, {
+    severity: "error",
+    message: `Cannot write the rewritten ${
       displayRef(refOf(output))
     } back to "${path}" (document ${index}): ${why}. Nothing was written`,
-    REASON.invalidInput,
-  );
+    reason: REASON.invalidInput,
+  });
   result.file = index > 0 ? { path, index } : { path };
   return result;
 }

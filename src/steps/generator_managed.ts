@@ -100,13 +100,13 @@ export function managedByMesh(
 /** The warning for a managed MeshService Kuma's generator deletes. */
 export function deletedResult(object: KubeObject, mesh: string, why: string): Result {
   const name = String(object.metadata?.name);
-  return resultAt(
-    "warning",
-    object,
-    `Kuma's generator deletes MeshService "${name}" of mesh "${mesh}" (label ${LABEL.managedBy}: ${MANAGED_BY.meshServiceGenerator}): ${why}; the item is kept: remove it, or remove the label to keep it as a hand-made MeshService`,
-    REASON.wouldBeDeleted,
-    { field: `metadata.labels.${LABEL.managedBy}` },
-  );
+  return resultAt(object, {
+    severity: "warning",
+    message:
+      `Kuma's generator deletes MeshService "${name}" of mesh "${mesh}" (label ${LABEL.managedBy}: ${MANAGED_BY.meshServiceGenerator}): ${why}; the item is kept: remove it, or remove the label to keep it as a hand-made MeshService`,
+    reason: REASON.wouldBeDeleted,
+    field: `metadata.labels.${LABEL.managedBy}`,
+  });
 }
 
 /**
@@ -131,23 +131,25 @@ export function reconcileManaged(
       ? portsKey(other.ports) !== portsKey(existing)
       : portsKey(other.ports) !== portsKey(chosen!.ports);
     if (!differs) continue;
-    results.push(resultAt(
-      "warning",
-      other.dataplane.object,
-      `Port conflict on MeshService "${name}": Dataplane "${other.dataplane.name}" has ports ${
-        describe(other.ports)
-      } but Kuma's generator keeps ${
-        keeps
-          ? "the ports the MeshService already has"
-          : `those of Dataplane "${chosen!.dataplane.name}", the oldest (${
-            options.byInputOrder
-              ? "first in input order: creation times are unknown"
-              : "by creation time"
-          })`
-      }, and traffic to the other ports of "${other.dataplane.name}" fails`,
-      REASON.portConflict,
-      { field: "spec.networking.inbound" },
-    ));
+    results.push(
+      resultAt(other.dataplane.object, {
+        severity: "warning",
+        message:
+          `Port conflict on MeshService "${name}": Dataplane "${other.dataplane.name}" has ports ${
+            describe(other.ports)
+          } but Kuma's generator keeps ${
+            keeps
+              ? "the ports the MeshService already has"
+              : `those of Dataplane "${chosen!.dataplane.name}", the oldest (${
+                options.byInputOrder
+                  ? "first in input order: creation times are unknown"
+                  : "by creation time"
+              })`
+          }, and traffic to the other ports of "${other.dataplane.name}" fails`,
+        reason: REASON.portConflict,
+        field: "spec.networking.inbound",
+      }),
+    );
   }
   const labels = generatorLabels(object, name, options);
   const before = stringMap(object.metadata?.labels);
@@ -158,14 +160,14 @@ export function reconcileManaged(
     spec: chosen ? { ...spec, ports: chosen.ports, selector: options.selector } : spec,
   };
   // The same words whether or not this run changed it, so a rerun on the output reports the same.
-  results.push(resultAt(
-    "info",
-    object,
-    `Kuma's generator manages MeshService "${name}" of mesh "${options.mesh}" (label ${LABEL.managedBy}: ${MANAGED_BY.meshServiceGenerator}): the output holds it as the generator keeps it (ports that a Dataplane of "${name}" has, ${
-      options.features.generatorDesiredLabels ? "the generator's own labels reset, " : ""
-    }no deletion grace period label); remove the label to keep the MeshService as written`,
-    REASON.updatedMeshService,
-  ));
+  results.push(resultAt(object, {
+    severity: "info",
+    message:
+      `Kuma's generator manages MeshService "${name}" of mesh "${options.mesh}" (label ${LABEL.managedBy}: ${MANAGED_BY.meshServiceGenerator}): the output holds it as the generator keeps it (ports that a Dataplane of "${name}" has, ${
+        options.features.generatorDesiredLabels ? "the generator's own labels reset, " : ""
+      }no deletion grace period label); remove the label to keep the MeshService as written`,
+    reason: REASON.updatedMeshService,
+  }));
   const ports =
     (isObject(to.spec) && Array.isArray(to.spec.ports) ? to.spec.ports : []) as MeshServicePort[];
   return {

@@ -76,34 +76,38 @@ export function renderConfiguredGenerators(
     const preset = presets.get(request.preset);
     const at = `hostnameGenerators.${index}`;
     if (!preset) {
-      results.push(configResultAt(
-        configObject,
-        at,
-        `Unknown hostname generator preset "${request.preset}": known presets are ${
-          [...presets.keys()].join(", ")
-        } (templates/hostname-generators/catalogue/)`,
-        REASON.invalidConfig,
-      ));
+      results.push(
+        configResultAt(configObject, {
+          key: at,
+          message: `Unknown hostname generator preset "${request.preset}": known presets are ${
+            [...presets.keys()].join(", ")
+          } (templates/hostname-generators/catalogue/)`,
+          reason: REASON.invalidConfig,
+        }),
+      );
       return;
     }
     const name = request.name ??
       (request.mesh ? `${request.preset}-${request.mesh}` : request.preset);
     if (KUMA_DEFAULT_GENERATOR_NAMES.has(name)) {
-      results.push(configResultAt(
-        configObject,
-        at,
-        `Cannot render HostnameGenerator "${name}": Kuma creates a generator of that name itself; choose another name`,
-        REASON.invalidConfig,
-      ));
+      results.push(
+        configResultAt(configObject, {
+          key: at,
+          message:
+            `Cannot render HostnameGenerator "${name}": Kuma creates a generator of that name itself; choose another name`,
+          reason: REASON.invalidConfig,
+        }),
+      );
       return;
     }
     if (names.has(name)) {
-      results.push(configResultAt(
-        configObject,
-        at,
-        `HostnameGenerator "${name}" is rendered twice: give one entry another name`,
-        REASON.invalidConfig,
-      ));
+      results.push(
+        configResultAt(configObject, {
+          key: at,
+          message: `HostnameGenerator "${name}" is rendered twice: give one entry another name`,
+          reason: REASON.invalidConfig,
+        }),
+      );
       return;
     }
     names.add(name);
@@ -134,37 +138,42 @@ export function validateGenerator(
   const spec = object.spec;
   const { kinds } = readSelector(spec);
   if (kinds.length !== 1) {
-    results.push(resultAt(
-      "error",
-      object,
-      `Kuma rejects this HostnameGenerator: exact one selector (meshService, meshExternalService) must be defined (found ${
-        kinds.length === 0 ? "none" : kinds.join(", ")
-      }; use exactly one of ${SELECTOR_KINDS.join(", ")})`,
-      REASON.invalidHostnameGenerator,
-      { field: "spec.selector" },
-    ));
+    results.push(
+      resultAt(object, {
+        severity: "error",
+        message:
+          `Kuma rejects this HostnameGenerator: exact one selector (meshService, meshExternalService) must be defined (found ${
+            kinds.length === 0 ? "none" : kinds.join(", ")
+          }; use exactly one of ${SELECTOR_KINDS.join(", ")})`,
+        reason: REASON.invalidHostnameGenerator,
+        field: "spec.selector",
+      }),
+    );
   }
   const template = templateOf(object);
   if (template === undefined || template === "") {
-    results.push(resultAt(
-      "error",
-      object,
-      "Kuma rejects this HostnameGenerator: spec.template must not be empty",
-      REASON.invalidHostnameGenerator,
-      { field: "spec.template" },
-    ));
+    results.push(
+      resultAt(object, {
+        severity: "error",
+        message: "Kuma rejects this HostnameGenerator: spec.template must not be empty",
+        reason: REASON.invalidHostnameGenerator,
+        field: "spec.template",
+      }),
+    );
   } else {
     const problem = validateTemplate(template, features);
     if (problem !== undefined) {
-      results.push(resultAt(
-        "error",
-        object,
-        problem.startsWith(TOOL_NAME)
-          ? `${problem}; Kuma may accept it, but its hostnames cannot be previewed: simplify the template`
-          : `Kuma rejects this HostnameGenerator: ${problem}`,
-        REASON.invalidHostnameGenerator,
-        { field: "spec.template", currentValue: template },
-      ));
+      results.push(
+        resultAt(object, {
+          severity: "error",
+          message: problem.startsWith(TOOL_NAME)
+            ? `${problem}; Kuma may accept it, but its hostnames cannot be previewed: simplify the template`
+            : `Kuma rejects this HostnameGenerator: ${problem}`,
+          reason: REASON.invalidHostnameGenerator,
+          field: "spec.template",
+          currentValue: template,
+        }),
+      );
     }
   }
   const extension = isObject(spec) ? spec.extension : undefined;
@@ -172,13 +181,14 @@ export function validateGenerator(
     features.hostnameGeneratorExtension && isObject(extension) &&
     (typeof extension.type !== "string" || extension.type === "")
   ) {
-    results.push(resultAt(
-      "error",
-      object,
-      "Kuma rejects this HostnameGenerator: spec.extension.type must not be empty",
-      REASON.invalidHostnameGenerator,
-      { field: "spec.extension.type" },
-    ));
+    results.push(
+      resultAt(object, {
+        severity: "error",
+        message: "Kuma rejects this HostnameGenerator: spec.extension.type must not be empty",
+        reason: REASON.invalidHostnameGenerator,
+        field: "spec.extension.type",
+      }),
+    );
   }
   return results;
 }

@@ -198,13 +198,13 @@ export function previewHostnames(input: PreviewInput): PreviewOutput {
         view.meshServices = status.meshServices;
         view.condition = status.condition;
         if (status.condition.status === "False") {
-          results.push(resultAt(
-            "warning",
-            a.ref.object,
-            `MeshMultiZoneService "${a.ref.object.metadata?.name}" matches no MeshService in zone "${zone.name}": ${status.condition.message}`,
-            REASON.noMatchesFound,
-            { field: "spec.selector.meshService.matchLabels" },
-          ));
+          results.push(resultAt(a.ref.object, {
+            severity: "warning",
+            message:
+              `MeshMultiZoneService "${a.ref.object.metadata?.name}" matches no MeshService in zone "${zone.name}": ${status.condition.message}`,
+            reason: REASON.noMatchesFound,
+            field: "spec.selector.meshService.matchLabels",
+          }));
         }
       }
       a.ref.views.push(view);
@@ -263,13 +263,13 @@ function generatorRecords(input: PreviewInput, results: Result[]): GeneratorReco
     results.push(...problems);
     const name = String(object.metadata?.name);
     if (source === "input" && KUMA_DEFAULT_GENERATOR_NAMES.has(name)) {
-      results.push(resultAt(
-        "warning",
-        object,
-        `HostnameGenerator "${name}" has the name of one Kuma creates itself: Kuma does not create its default when this one exists first, and never updates this one, so this generator replaces Kuma's default (rename it to add a generator instead)`,
-        REASON.shadowsDefaultGenerator,
-        { field: "metadata.name" },
-      ));
+      results.push(resultAt(object, {
+        severity: "warning",
+        message:
+          `HostnameGenerator "${name}" has the name of one Kuma creates itself: Kuma does not create its default when this one exists first, and never updates this one, so this generator replaces Kuma's default (rename it to add a generator instead)`,
+        reason: REASON.shadowsDefaultGenerator,
+        field: "metadata.name",
+      }));
     }
     records.push({
       object,
@@ -324,34 +324,39 @@ function outcomeResults(
     const userGenerator = generator !== undefined && generator.source !== "kuma-default";
     const where = `in zone "${zone}"`;
     if (outcome.reason === "TemplateError") {
-      results.push(resultAt(
-        userGenerator ? "error" : "warning",
-        resource.object,
-        `${resource.kind} "${resource.object.metadata?.name}" gets no hostname from HostnameGenerator "${
-          generator ? generator.object.metadata?.name : outcome.generator
-        }" ${where}: ${outcome.message}${
-          userGenerator ? " (fix the generator's template or selector)" : ""
-        }`,
-        REASON.templateError,
-      ));
+      results.push(
+        resultAt(resource.object, {
+          severity: userGenerator ? "error" : "warning",
+          message:
+            `${resource.kind} "${resource.object.metadata?.name}" gets no hostname from HostnameGenerator "${
+              generator ? generator.object.metadata?.name : outcome.generator
+            }" ${where}: ${outcome.message}${
+              userGenerator ? " (fix the generator's template or selector)" : ""
+            }`,
+          reason: REASON.templateError,
+        }),
+      );
     } else if (outcome.reason === "Collision") {
-      results.push(resultAt(
-        "warning",
-        resource.object,
-        `${resource.kind} "${resource.object.metadata?.name}" loses hostname "${outcome.hostname}" ${where} to "${
-          outcome.contenders?.[0]
-        }", which was created first (Kuma's condition: ${outcome.message}); change the generator's template so names differ`,
-        REASON.hostnameCollision,
-      ));
+      results.push(
+        resultAt(resource.object, {
+          severity: "warning",
+          message:
+            `${resource.kind} "${resource.object.metadata?.name}" loses hostname "${outcome.hostname}" ${where} to "${
+              outcome.contenders?.[0]
+            }", which was created first (Kuma's condition: ${outcome.message}); change the generator's template so names differ`,
+          reason: REASON.hostnameCollision,
+        }),
+      );
     } else {
-      results.push(resultAt(
-        "warning",
-        resource.object,
-        `${where[0]!.toUpperCase()}${
-          where.slice(1)
-        }: ${outcome.message}; set metadata.creationTimestamp on both sources, or change the generator's template so names differ`,
-        REASON.hostnameContested,
-      ));
+      results.push(
+        resultAt(resource.object, {
+          severity: "warning",
+          message: `${where[0]!.toUpperCase()}${
+            where.slice(1)
+          }: ${outcome.message}; set metadata.creationTimestamp on both sources, or change the generator's template so names differ`,
+          reason: REASON.hostnameContested,
+        }),
+      );
     }
   }
   return results;

@@ -105,7 +105,10 @@ export function checkItems(items: readonly unknown[]): CheckedItems {
       return;
     }
     results.push(
-      resultAt("error", item as KubeObject, problem.message, REASON.invalidInput, {
+      resultAt(item as KubeObject, {
+        severity: "error",
+        message: problem.message,
+        reason: REASON.invalidInput,
         field: problem.field,
       }),
     );
@@ -224,15 +227,16 @@ export function findDuplicates(items: readonly KubeObject[]): Duplicates {
     }
     repeats.add(item);
     const where = fileOf(earlier)?.path;
-    results.push(resultAt(
-      "error",
-      item,
-      `${item.kind} "${namespacedName(item)}" appears twice${
-        where ? ` (first in ${where})` : ""
-      }: the API server keeps only one of them, so remove or rename one (this copy is ignored)`,
-      REASON.duplicateResource,
-      { field: "metadata.name" },
-    ));
+    results.push(
+      resultAt(item, {
+        severity: "error",
+        message: `${item.kind} "${namespacedName(item)}" appears twice${
+          where ? ` (first in ${where})` : ""
+        }: the API server keeps only one of them, so remove or rename one (this copy is ignored)`,
+        reason: REASON.duplicateResource,
+        field: "metadata.name",
+      }),
+    );
   }
   return { repeats, results };
 }
@@ -267,24 +271,26 @@ export function checkNamespaces(items: readonly KubeObject[]): Result[] {
     const name = String(item.metadata?.name);
     // A Flux placeholder some substitution makes valid is read as written (warned about elsewhere).
     if (!isRfc1123Label(name) && !substitutable(name, isRfc1123Label)) {
-      results.push(resultAt(
-        "error",
-        item,
-        `Cannot read Namespace "${name}": a namespace name must be a DNS-1123 label (at most 63 characters of a-z, 0-9 and '-'), so the API server rejects it`,
-        REASON.invalidField,
-        { field: "metadata.name", currentValue: name },
-      ));
+      results.push(resultAt(item, {
+        severity: "error",
+        message:
+          `Cannot read Namespace "${name}": a namespace name must be a DNS-1123 label (at most 63 characters of a-z, 0-9 and '-'), so the API server rejects it`,
+        reason: REASON.invalidField,
+        field: "metadata.name",
+        currentValue: name,
+      }));
       continue;
     }
     const value = item.metadata?.labels?.[LABEL.sidecarInjection];
     if (typeof value === "string" && parseEnabled(value) === undefined && !hasPlaceholder(value)) {
-      results.push(resultAt(
-        "error",
-        item,
-        `Cannot decide whether namespace "${name}" is in the mesh: label kuma.io/sidecar-injection is "${value}", Kuma accepts enabled, true, yes, disabled, false or no`,
-        REASON.invalidField,
-        { field: `metadata.labels.${LABEL.sidecarInjection}`, currentValue: value },
-      ));
+      results.push(resultAt(item, {
+        severity: "error",
+        message:
+          `Cannot decide whether namespace "${name}" is in the mesh: label kuma.io/sidecar-injection is "${value}", Kuma accepts enabled, true, yes, disabled, false or no`,
+        reason: REASON.invalidField,
+        field: `metadata.labels.${LABEL.sidecarInjection}`,
+        currentValue: value,
+      }));
     }
   }
   return results;
@@ -317,15 +323,16 @@ export function checkKumaObjects(items: readonly KubeObject[]): CheckedItems {
   }
   for (const [kind, list] of unknown) {
     const near = [...KNOWN_KUMA_KINDS].find((k) => k.toLowerCase() === kind.toLowerCase());
-    results.push(resultAt(
-      near ? "error" : "info",
-      list[0]!,
-      near
-        ? `Unknown Kuma kind "${kind}" (${list.length} item(s)): kinds are case-sensitive, did you mean "${near}"? The API server has no such kind`
-        : `Unknown Kuma kind "${kind}" (${list.length} item(s)): not a kind of Kuma 2.9 to 3.0 that meshservice-krm knows; passed through unchanged, and its targetRef/to/from references are treated like a policy's`,
-      REASON.invalidInput,
-      { field: "kind" },
-    ));
+    results.push(
+      resultAt(list[0]!, {
+        severity: near ? "error" : "info",
+        message: near
+          ? `Unknown Kuma kind "${kind}" (${list.length} item(s)): kinds are case-sensitive, did you mean "${near}"? The API server has no such kind`
+          : `Unknown Kuma kind "${kind}" (${list.length} item(s)): not a kind of Kuma 2.9 to 3.0 that meshservice-krm knows; passed through unchanged, and its targetRef/to/from references are treated like a policy's`,
+        reason: REASON.invalidInput,
+        field: "kind",
+      }),
+    );
   }
   return { valid, results };
 }
@@ -334,13 +341,14 @@ export function checkKumaObjects(items: readonly KubeObject[]): CheckedItems {
 function policyShape(item: KubeObject): Result[] {
   const out: Result[] = [];
   const bad = (field: string, message: string) =>
-    out.push(resultAt(
-      "error",
-      item,
-      `Cannot read ${item.kind} "${item.metadata?.name}": ${message}`,
-      REASON.invalidField,
-      { field },
-    ));
+    out.push(
+      resultAt(item, {
+        severity: "error",
+        message: `Cannot read ${item.kind} "${item.metadata?.name}": ${message}`,
+        reason: REASON.invalidField,
+        field,
+      }),
+    );
   const spec = item.spec;
   if (!isObject(spec)) {
     bad(

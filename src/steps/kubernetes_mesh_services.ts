@@ -103,14 +103,15 @@ export function generateKubernetesMeshServices(
     reconcile(inventory, service, namespace, options, out);
   }
   for (const [name, service] of [...assumedNamespaces].sort(([a], [b]) => compareStrings(a, b))) {
-    out.results.push(resultAt(
-      "info",
-      service.entry.object,
-      isAssumedInjected(options.config, name)
-        ? `Assumed Namespace "${name}" is labelled kuma.io/sidecar-injection: enabled: it is not in the input (config assumeInjectedNamespaces)`
-        : `Assumed Namespace "${name}" has no kuma.io/sidecar-injection label: it is not in the input and not listed in config assumeInjectedNamespaces`,
-      REASON.assumed,
-    ));
+    out.results.push(
+      resultAt(service.entry.object, {
+        severity: "info",
+        message: isAssumedInjected(options.config, name)
+          ? `Assumed Namespace "${name}" is labelled kuma.io/sidecar-injection: enabled: it is not in the input (config assumeInjectedNamespaces)`
+          : `Assumed Namespace "${name}" has no kuma.io/sidecar-injection label: it is not in the input and not listed in config assumeInjectedNamespaces`,
+        reason: REASON.assumed,
+      }),
+    );
   }
   return out;
 }
@@ -125,10 +126,15 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
   const object = entry.object;
   const spec = object.spec;
   const bad = (field: string, message: string, currentValue?: unknown) => {
-    results.push(resultAt("error", object, message, REASON.invalidField, {
-      field,
-      ...(currentValue !== undefined ? { currentValue: currentValue as never } : {}),
-    }));
+    results.push(
+      resultAt(object, {
+        severity: "error",
+        message,
+        reason: REASON.invalidField,
+        field,
+        ...currentValue !== undefined ? { currentValue: currentValue as never } : {},
+      }),
+    );
     return undefined;
   };
   const serviceName = String(object.metadata?.name);
@@ -292,7 +298,7 @@ function reconcile(
     severity: "info" | "warning" = "info",
     field?: string,
   ) => {
-    out.results.push(resultAt(severity, object, message, reason, field ? { field } : {}));
+    out.results.push(resultAt(object, { severity, message, reason, ...field ? { field } : {} }));
     reportWouldBeDeleted(inventory, service, message, out.results);
   };
 
@@ -340,12 +346,14 @@ function reconcile(
       );
     }
     if (ANNOTATION.gateway in service.annotations) {
-      out.results.push(resultAt(
-        "info",
-        object,
-        `No MeshService for Service "${service.name}": it is a gateway Service (annotation kuma.io/gateway)`,
-        REASON.gatewayService,
-      ));
+      out.results.push(
+        resultAt(object, {
+          severity: "info",
+          message:
+            `No MeshService for Service "${service.name}": it is a gateway Service (annotation kuma.io/gateway)`,
+          reason: REASON.gatewayService,
+        }),
+      );
       return;
     }
   }
@@ -365,12 +373,14 @@ function reconcile(
     }
   }
   if (service.clusterIP === "") {
-    out.results.push(resultAt(
-      "info",
-      object,
-      `No MeshService for Service "${service.name}": it has no cluster IP (type ExternalName or an empty clusterIP)`,
-      REASON.noClusterIP,
-    ));
+    out.results.push(
+      resultAt(object, {
+        severity: "info",
+        message:
+          `No MeshService for Service "${service.name}": it has no cluster IP (type ExternalName or an empty clusterIP)`,
+        reason: REASON.noClusterIP,
+      }),
+    );
     return;
   }
 
@@ -442,13 +452,14 @@ function meshServicePorts(service: DefaultedService, results: Result[]): MeshSer
   for (const port of service.ports) {
     const name = port.name !== "" ? port.name : String(port.port);
     if (port.protocol !== "TCP") {
-      results.push(resultAt(
-        "warning",
-        service.entry.object,
-        `Ignored port "${name}" of Service "${service.name}": MeshServices support only TCP, the port's protocol is ${port.protocol}`,
-        REASON.ignoredUnsupportedPort,
-        { field: `spec.ports.${port.index}.protocol`, currentValue: port.protocol },
-      ));
+      results.push(resultAt(service.entry.object, {
+        severity: "warning",
+        message:
+          `Ignored port "${name}" of Service "${service.name}": MeshServices support only TCP, the port's protocol is ${port.protocol}`,
+        reason: REASON.ignoredUnsupportedPort,
+        field: `spec.ports.${port.index}.protocol`,
+        currentValue: port.protocol,
+      }));
       continue;
     }
     ports.push({
@@ -515,16 +526,17 @@ function headlessEndpoints(
   }
   if (pods.size === 0) {
     const others = matchingTemplates(inventory, service).filter((t) => t.kind !== "StatefulSet");
-    results.push(resultAt(
-      "info",
-      service.entry.object,
-      others.length > 0
-        ? `No MeshService for headless Service "${service.name}" rendered: its pods come from ${
-          others.map((t) => `${t.kind} ${t.name}`).sort(compareStrings).join(", ")
-        }, whose pod names are not predictable; add the EndpointSlices to the input to render them`
-        : `No MeshService for headless Service "${service.name}": Kuma creates one per pod and the input has no EndpointSlices or StatefulSet pods for it`,
-      REASON.noEndpoints,
-    ));
+    results.push(
+      resultAt(service.entry.object, {
+        severity: "info",
+        message: others.length > 0
+          ? `No MeshService for headless Service "${service.name}" rendered: its pods come from ${
+            others.map((t) => `${t.kind} ${t.name}`).sort(compareStrings).join(", ")
+          }, whose pod names are not predictable; add the EndpointSlices to the input to render them`
+          : `No MeshService for headless Service "${service.name}": Kuma creates one per pod and the input has no EndpointSlices or StatefulSet pods for it`,
+        reason: REASON.noEndpoints,
+      }),
+    );
   }
   return [...pods.values()].sort((a, b) =>
     compareStrings(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`)
@@ -643,25 +655,25 @@ function emit(
       : emission.pod
       ? `rename the workload of pod "${emission.pod}", whose name the MeshService name comes from`
       : "rename the Service";
-    out.results.push(resultAt(
-      "warning",
-      object,
-      `Kuma ${features.version} cannot create MeshService "${emission.name}": ${rejection.problem}; ${action}`,
-      REASON.failedToGenerate,
-      { field: rejection.subject === "appProtocol" ? "spec.ports" : "metadata.name" },
-    ));
+    out.results.push(resultAt(object, {
+      severity: "warning",
+      message:
+        `Kuma ${features.version} cannot create MeshService "${emission.name}": ${rejection.problem}; ${action}`,
+      reason: REASON.failedToGenerate,
+      field: rejection.subject === "appProtocol" ? "spec.ports" : "metadata.name",
+    }));
     return;
   }
   const foreign = inventory.foreignMeshServices.get(
     meshServiceKey(emission.namespace, emission.name),
   );
   if (foreign && !ownedByService(foreign.object, service.name)) {
-    out.results.push(resultAt(
-      "warning",
-      foreign.object,
-      `Kuma's controller cannot manage MeshService "${emission.namespace}/${emission.name}" for Service "${service.name}": a MeshService with that name exists and is not owned by the Service ("MeshService already exists and isn't owned by Service"); remove it or rename it`,
-      REASON.ownershipConflict,
-    ));
+    out.results.push(resultAt(foreign.object, {
+      severity: "warning",
+      message:
+        `Kuma's controller cannot manage MeshService "${emission.namespace}/${emission.name}" for Service "${service.name}": a MeshService with that name exists and is not owned by the Service ("MeshService already exists and isn't owned by Service"); remove it or rename it`,
+      reason: REASON.ownershipConflict,
+    }));
     return;
   }
   if (foreign) return; // The cluster's own copy of the controller's MeshService: nothing to add.
@@ -750,12 +762,13 @@ function reportWouldBeDeleted(
     meshServiceKey(service.namespace, service.name),
   );
   if (!existing) return;
-  results.push(resultAt(
-    "warning",
-    existing.object,
-    `Kuma's controller deletes MeshService "${service.namespace}/${service.name}": ${
-      why.replace(/^No MeshService for /, "")
-    }`,
-    REASON.wouldBeDeleted,
-  ));
+  results.push(
+    resultAt(existing.object, {
+      severity: "warning",
+      message: `Kuma's controller deletes MeshService "${service.namespace}/${service.name}": ${
+        why.replace(/^No MeshService for /, "")
+      }`,
+      reason: REASON.wouldBeDeleted,
+    }),
+  );
 }

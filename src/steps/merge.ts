@@ -123,22 +123,24 @@ export function mergeItems(
   for (const { object, zone, source } of fresh) {
     const path = layoutPath(object, { outputPath: options.outputPath, zone: zone ?? "" });
     if (path === "" || path.split("/").includes("..")) {
-      results.push(resultAt(
-        "error",
-        object,
-        `Cannot place ${object.kind} "${object.metadata?.name}": config outputPath expands to "${path}", which leaves the package (a mesh, namespace or name holds ".."); rename it or change outputPath`,
-        REASON.pathConflict,
-        { field: "metadata.name" },
-      ));
+      results.push(resultAt(object, {
+        severity: "error",
+        message:
+          `Cannot place ${object.kind} "${object.metadata?.name}": config outputPath expands to "${path}", which leaves the package (a mesh, namespace or name holds ".."); rename it or change outputPath`,
+        reason: REASON.pathConflict,
+        field: "metadata.name",
+      }));
       continue;
     }
     if (inputPaths.has(path)) {
-      results.push(resultAt(
-        "error",
-        object,
-        `Cannot write ${object.kind} "${object.metadata?.name}" to "${path}": that file holds input resources; change config outputPath`,
-        REASON.pathConflict,
-      ));
+      results.push(
+        resultAt(object, {
+          severity: "error",
+          message:
+            `Cannot write ${object.kind} "${object.metadata?.name}" to "${path}": that file holds input resources; change config outputPath`,
+          reason: REASON.pathConflict,
+        }),
+      );
       continue;
     }
     const index = nextIndex.get(path) ?? 0;
@@ -169,30 +171,28 @@ function foreignAnnotationResult(item: KubeObject): Result {
     ? `the label "app.kubernetes.io/managed-by: meshservice-krm" (Universal YAML's form of the annotation "${TOOL_ANNOTATION.generatedFrom}")`
     : `the annotation "${TOOL_ANNOTATION.generatedFrom}"`;
   const kinds = GENERATED_KINDS.join(", ");
-  return resultAt(
-    "warning",
-    item,
-    `${
+  return resultAt(item, {
+    severity: "warning",
+    message: `${
       String(item.kind)
     } carries ${mark}, which marks items meshservice-krm generated, but meshservice-krm generates only ${kinds} (kuma.io/v1alpha1): it passes through unchanged and is never replaced or removed; remove the ${
       universal ? "label" : "annotation"
     }`,
-    REASON.foreignToolAnnotation,
-    { field: `metadata.annotations.${TOOL_ANNOTATION.generatedFrom}` },
-  );
+    reason: REASON.foreignToolAnnotation,
+    field: `metadata.annotations.${TOOL_ANNOTATION.generatedFrom}`,
+  });
 }
 
 /** An item of an earlier run that this run removes from the output. */
 function droppedResult(item: KubeObject, repeated: boolean): Result {
   const name = `${String(item.kind)} "${identityName(item)}"`;
-  return resultAt(
-    "info",
-    item,
-    repeated
+  return resultAt(item, {
+    severity: "info",
+    message: repeated
       ? `Removed a second copy of ${name} that an earlier run generated (annotation "${TOOL_ANNOTATION.generatedFrom}"): the first copy is replaced`
       : `Removed ${name}: an earlier run generated it (annotation "${TOOL_ANNOTATION.generatedFrom}") and this run does not, so its file goes too`,
-    REASON.staleGenerated,
-  );
+    reason: REASON.staleGenerated,
+  });
 }
 
 function identityName(item: KubeObject): string {

@@ -59,23 +59,26 @@ export function buildMeshLookup(
   for (const [name, entry] of inventory.meshes) {
     const spec = entry.object.spec;
     if (spec !== undefined && spec !== null && !isObject(spec)) {
-      results.push(resultAt(
-        "error",
-        entry.object,
-        `Cannot read Mesh "${name}": spec must be a map`,
-        REASON.invalidField,
-        { field: "spec" },
-      ));
+      results.push(
+        resultAt(entry.object, {
+          severity: "error",
+          message: `Cannot read Mesh "${name}": spec must be a map`,
+          reason: REASON.invalidField,
+          field: "spec",
+        }),
+      );
     }
     const meshServices = isObject(spec) ? spec.meshServices : undefined;
     if (meshServices !== undefined && meshServices !== null && !isObject(meshServices)) {
-      results.push(resultAt(
-        "error",
-        entry.object,
-        `Cannot read Mesh "${name}": spec.meshServices must be a map such as {mode: Exclusive}`,
-        REASON.invalidField,
-        { field: "spec.meshServices" },
-      ));
+      results.push(
+        resultAt(entry.object, {
+          severity: "error",
+          message:
+            `Cannot read Mesh "${name}": spec.meshServices must be a map such as {mode: Exclusive}`,
+          reason: REASON.invalidField,
+          field: "spec.meshServices",
+        }),
+      );
     }
     const raw = isObject(meshServices) ? meshServices.mode : undefined;
     let mode: MeshServicesMode | undefined;
@@ -83,15 +86,17 @@ export function buildMeshLookup(
       if (typeof raw === "string" && (MESH_SERVICES_MODES as readonly string[]).includes(raw)) {
         mode = raw as MeshServicesMode;
       } else {
-        results.push(resultAt(
-          "error",
-          entry.object,
-          `Cannot read Mesh "${name}": meshServices.mode must be one of ${
-            MESH_SERVICES_MODES.join(", ")
-          }`,
-          REASON.invalidField,
-          { field: "spec.meshServices.mode", currentValue: raw as never },
-        ));
+        results.push(
+          resultAt(entry.object, {
+            severity: "error",
+            message: `Cannot read Mesh "${name}": meshServices.mode must be one of ${
+              MESH_SERVICES_MODES.join(", ")
+            }`,
+            reason: REASON.invalidField,
+            field: "spec.meshServices.mode",
+            currentValue: raw as never,
+          }),
+        );
       }
     }
     meshes.set(name, { name, mode, object: entry.object });

@@ -62,13 +62,15 @@ export function applyMigrationStage(
     const hasField = isObject(item.spec) && item.spec.meshServices !== undefined;
     if (features.v3) {
       if (hasField && !seen.has(name)) {
-        results.push(resultAt(
-          "info",
-          item,
-          `Mesh "${name}": Kuma 3.0 removed spec.meshServices and ignores it (every mesh behaves as Exclusive); remove the field`,
-          REASON.versionNote,
-          { field: "spec.meshServices" },
-        ));
+        results.push(
+          resultAt(item, {
+            severity: "info",
+            message:
+              `Mesh "${name}": Kuma 3.0 removed spec.meshServices and ignores it (every mesh behaves as Exclusive); remove the field`,
+            reason: REASON.versionNote,
+            field: "spec.meshServices",
+          }),
+        );
       }
       seen.add(name);
       meshes.push({ name, modeBefore: null, modeAfter: null, ...(path ? { path } : {}) });
@@ -81,13 +83,15 @@ export function applyMigrationStage(
       return item;
     }
     if (before === "Exclusive") {
-      results.push(resultAt(
-        "warning",
-        item,
-        `Mesh "${name}" goes back from Exclusive to ${stage}: proxies get kuma.io/service outbounds again`,
-        REASON.migrationStage,
-        { field: "spec.meshServices.mode" },
-      ));
+      results.push(
+        resultAt(item, {
+          severity: "warning",
+          message:
+            `Mesh "${name}" goes back from Exclusive to ${stage}: proxies get kuma.io/service outbounds again`,
+          reason: REASON.migrationStage,
+          field: "spec.meshServices.mode",
+        }),
+      );
     }
     meshes.push({ name, modeBefore: before, modeAfter: stage, ...(path ? { path } : {}) });
     const spec = isObject(item.spec) ? item.spec : {};
@@ -174,9 +178,14 @@ export function finishMigration(input: FinishInput): FinishOutput {
     } is ${statusText(ref.status)}: ${ref.message ?? ""}${why ? `; ${why}` : ""}${
       finding.advice ? `; ${finding.advice}` : ""
     }`;
-    results.push(resultAt(severity, finding.object, message, reasonOf(ref.status), {
-      field: ref.field,
-    }));
+    results.push(
+      resultAt(finding.object, {
+        severity,
+        message,
+        reason: reasonOf(ref.status),
+        field: ref.field,
+      }),
+    );
   }
   if (
     config.migrationStage === "Exclusive" && !features.v3 && remaining > 0 &&
@@ -198,23 +207,23 @@ export function finishMigration(input: FinishInput): FinishOutput {
       const refs = reachableRefs(workload, input, findingsOf);
       const existing = existingRefs(workload.object);
       if (existing === "invalid") {
-        results.push(resultAt(
-          "error",
-          workload.object,
-          `${workload.object.kind} "${workload.object.metadata?.name}": the ${ANNOTATION.reachableBackends} annotation is not a YAML document with refs (Kuma fails with "cannot parse, kuma.io/reachable-backends has invalid format"); fix or remove it`,
-          REASON.invalidField,
-          { field: annotationPath(workload.object) },
-        ));
+        results.push(resultAt(workload.object, {
+          severity: "error",
+          message:
+            `${workload.object.kind} "${workload.object.metadata?.name}": the ${ANNOTATION.reachableBackends} annotation is not a YAML document with refs (Kuma fails with "cannot parse, kuma.io/reachable-backends has invalid format"); fix or remove it`,
+          reason: REASON.invalidField,
+          field: annotationPath(workload.object),
+        }));
         continue;
       }
       const merged = mergeRefs(existing, refs);
       if (merged.length === 0) {
-        results.push(resultAt(
-          "warning",
-          workload.object,
-          `${workload.object.kind} "${workload.object.metadata?.name}" gets no reachable backends: no route or policy that applies to it references a destination, and an empty list would cut all its MeshService traffic; list its destinations by hand`,
-          REASON.reachableBackends,
-        ));
+        results.push(resultAt(workload.object, {
+          severity: "warning",
+          message:
+            `${workload.object.kind} "${workload.object.metadata?.name}" gets no reachable backends: no route or policy that applies to it references a destination, and an empty list would cut all its MeshService traffic; list its destinations by hand`,
+          reason: REASON.reachableBackends,
+        }));
         continue;
       }
       const next = withReachableBackends(workload.object, merged);

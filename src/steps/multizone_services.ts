@@ -56,12 +56,14 @@ export function generateMultiZoneServices(
     const key = `${request.mesh}/${request.name}`;
     if (seen.has(key) && from === "multiZoneServicesFromZones") continue; // Requested explicitly.
     if (seen.has(key)) {
-      results.push(configResultAt(
-        configObject,
-        from,
-        `MeshMultiZoneService "${request.name}" of mesh "${request.mesh}" is requested twice: rename one`,
-        REASON.invalidMultiZoneService,
-      ));
+      results.push(
+        configResultAt(configObject, {
+          key: from,
+          message:
+            `MeshMultiZoneService "${request.name}" of mesh "${request.mesh}" is requested twice: rename one`,
+          reason: REASON.invalidMultiZoneService,
+        }),
+      );
       continue;
     }
     seen.add(key);
@@ -71,19 +73,23 @@ export function generateMultiZoneServices(
       // Every violation, each at its config key (an explicit entry) or at the auto-mode key.
       for (const p of problems) {
         results.push(
-          configResultAt(
-            configObject,
-            from === "multiZoneServicesFromZones" ? from : `${from}.${configFieldOf(p.field)}`,
-            `MeshMultiZoneService "${request.name}": ${p.message}`,
-            REASON.invalidMultiZoneService,
-          ),
+          configResultAt(configObject, {
+            key: from === "multiZoneServicesFromZones" ? from : `${from}.${configFieldOf(p.field)}`,
+            message: `MeshMultiZoneService "${request.name}": ${p.message}`,
+            reason: REASON.invalidMultiZoneService,
+          }),
         );
       }
       continue;
     }
     results.push(
       ...problems.map((p) =>
-        resultAt(p.severity, object, p.message, REASON.invalidMultiZoneService, { field: p.field })
+        resultAt(object, {
+          severity: p.severity,
+          message: p.message,
+          reason: REASON.invalidMultiZoneService,
+          field: p.field,
+        })
       ),
     );
     objects.push(object);

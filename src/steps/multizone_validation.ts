@@ -157,13 +157,14 @@ export function checkInputMultiZoneServices(
       if (problems.some((p) => p.severity === "error")) rejected.add(object);
       const name = String(object.metadata?.name);
       for (const p of problems) {
-        results.push(resultAt(
-          p.severity,
-          object,
-          `MeshMultiZoneService "${name}": ${p.message}`,
-          REASON.invalidMultiZoneService,
-          { field: p.field },
-        ));
+        results.push(
+          resultAt(object, {
+            severity: p.severity,
+            message: `MeshMultiZoneService "${name}": ${p.message}`,
+            reason: REASON.invalidMultiZoneService,
+            field: p.field,
+          }),
+        );
       }
     }
   }

@@ -147,13 +147,13 @@ export function rewriteReferences(
     findings.push(...outcome.findings);
     if (outcome.copy !== undefined) rewritten.set(referrer.object, outcome.copy);
     if (after === "mixed") {
-      results.push(resultAt(
-        "warning",
-        referrer.object,
-        `${referrer.object.kind} "${referrer.object.metadata?.name}" mixes to[] entries that make it a producer policy (a MeshService by name in its own namespace, or a kuma.io/service name) with entries that make it a consumer policy, which Kuma rejects: split it into two policies, or resolve the remaining kuma.io/service names`,
-        REASON.policyRole,
-        { field: "spec.to" },
-      ));
+      results.push(resultAt(referrer.object, {
+        severity: "warning",
+        message:
+          `${referrer.object.kind} "${referrer.object.metadata?.name}" mixes to[] entries that make it a producer policy (a MeshService by name in its own namespace, or a kuma.io/service name) with entries that make it a consumer policy, which Kuma rejects: split it into two policies, or resolve the remaining kuma.io/service names`,
+        reason: REASON.policyRole,
+        field: "spec.to",
+      }));
     } else if (before !== after && before !== undefined && after !== undefined) {
       const first = outcome.findings.find((f) => f.reference.status === "rewritten");
       if (first) {

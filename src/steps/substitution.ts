@@ -82,13 +82,13 @@ export function placeholderResults(items: readonly KubeObject[]): Result[] {
       `${f.path.join(".")} ${JSON.stringify(f.value)}`
     ).join(", ");
     const more = found.length > LISTED_FIELDS ? ` and ${found.length - LISTED_FIELDS} more` : "";
-    results.push(resultAt(
-      "warning",
-      item,
-      `Read ${item.kind} "${item.metadata?.name}" as written with Flux post-build placeholders in ${listed}${more}: Flux substitutes them in the cluster, but names, namespaces, hashes and hostnames here come from the placeholder text; render the substituted manifests (flux envsubst) for an exact result`,
-      REASON.fluxSubstitution,
-      { field: found[0]!.path.join(".") },
-    ));
+    results.push(resultAt(item, {
+      severity: "warning",
+      message:
+        `Read ${item.kind} "${item.metadata?.name}" as written with Flux post-build placeholders in ${listed}${more}: Flux substitutes them in the cluster, but names, namespaces, hashes and hostnames here come from the placeholder text; render the substituted manifests (flux envsubst) for an exact result`,
+      reason: REASON.fluxSubstitution,
+      field: found[0]!.path.join("."),
+    }));
   }
   return results;
 }
@@ -170,15 +170,16 @@ export function substitutionResults(items: readonly KubeObject[]): Result[] {
     if (!JSON.stringify(item).includes(PLACEHOLDER)) continue;
     const found = findPlaceholder(item, []);
     if (found === undefined) continue;
-    results.push(resultAt(
-      "warning",
-      item,
-      `Generated from a value holding "\${...}" (${
-        JSON.stringify(found.value)
-      }): Flux post-build substitution would replace it in the cluster, but this output was computed from the placeholder, so names, hashes and hostnames may not match; substitute first (flux envsubst) or keep variables out of the fields MeshServices are derived from`,
-      REASON.fluxSubstitution,
-      { field: found.path.join(".") },
-    ));
+    results.push(
+      resultAt(item, {
+        severity: "warning",
+        message: `Generated from a value holding "\${...}" (${
+          JSON.stringify(found.value)
+        }): Flux post-build substitution would replace it in the cluster, but this output was computed from the placeholder, so names, hashes and hostnames may not match; substitute first (flux envsubst) or keep variables out of the fields MeshServices are derived from`,
+        reason: REASON.fluxSubstitution,
+        field: found.path.join("."),
+      }),
+    );
   }
   return results;
 }

@@ -335,7 +335,9 @@ function pushProtocolChange(
   });
   // A fix is in the report only: a rerun finds nothing to fix, and results must not differ.
   if (!fixed) {
-    found.results.push(resultAt("warning", object, message, REASON.trafficChange, { field }));
+    found.results.push(
+      resultAt(object, { severity: "warning", message, reason: REASON.trafficChange, field }),
+    );
   }
 }
 
@@ -507,7 +509,9 @@ function proxyPatchChanges(
           fixed: false,
           message,
         });
-        results.push(resultAt("warning", object, message, REASON.trafficChange, { field }));
+        results.push(
+          resultAt(object, { severity: "warning", message, reason: REASON.trafficChange, field }),
+        );
       }
     });
   }

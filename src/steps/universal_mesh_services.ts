@@ -126,23 +126,27 @@ function generateForMesh(
     : dataplanes.reduce((a, b) => compareStrings(b.name, a.name) < 0 ? b : a).entry.object;
   if (!mesh) {
     if (!first) return;
-    out.results.push(resultAt(
-      "info",
-      first,
-      `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": Mesh "${meshName}" is not in the input and not assumed by config assumeMeshes`,
-      REASON.meshNotFound,
-    ));
+    out.results.push(
+      resultAt(first, {
+        severity: "info",
+        message:
+          `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": Mesh "${meshName}" is not in the input and not assumed by config assumeMeshes`,
+        reason: REASON.meshNotFound,
+      }),
+    );
     return;
   }
   if (options.features.meshServicesMode && meshServicesModeOf(mesh) === "Disabled") {
     const mode = mesh.mode ?? "unset, which Kuma treats as Disabled";
     if (first) {
-      out.results.push(resultAt(
-        "info",
-        mesh.object ?? first,
-        `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": meshServices.mode is ${mode}`,
-        REASON.meshServicesDisabled,
-      ));
+      out.results.push(
+        resultAt(mesh.object ?? first, {
+          severity: "info",
+          message:
+            `No MeshServices for the ${dataplanes.length} Dataplane(s) of mesh "${meshName}": meshServices.mode is ${mode}`,
+          reason: REASON.meshServicesDisabled,
+        }),
+      );
     }
     for (const entry of group.managed) {
       out.results.push(deletedResult(
@@ -242,7 +246,9 @@ export function dataplaneShapeResults(entries: readonly Entry[]): Result[] {
 function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
   const object = entry.object;
   const bad = (field: string, message: string) => {
-    results.push(resultAt("error", object, message, REASON.invalidField, { field }));
+    results.push(
+      resultAt(object, { severity: "error", message, reason: REASON.invalidField, field }),
+    );
     return undefined;
   };
   const name = String(object.metadata?.name);
@@ -260,12 +266,13 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
   }
   if (rawInbounds.length === 0) {
     if (networking.gateway !== undefined && networking.gateway !== null) {
-      results.push(resultAt(
-        "info",
-        object,
-        `No MeshService from Dataplane "${name}": it is a gateway and has no inbounds`,
-        REASON.gatewayDataplane,
-      ));
+      results.push(
+        resultAt(object, {
+          severity: "info",
+          message: `No MeshService from Dataplane "${name}": it is a gateway and has no inbounds`,
+          reason: REASON.gatewayDataplane,
+        }),
+      );
       return undefined;
     }
     return bad(
@@ -350,24 +357,27 @@ function tagCandidates(
     const service = inbound.tags[LABEL.service];
     const at = `spec.networking.inbound.${inbound.index}.tags.${LABEL.service}`;
     if (service === undefined) {
-      results.push(resultAt(
-        "info",
-        dataplane.entry.object,
-        `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": it has no kuma.io/service tag`,
-        REASON.invalidServiceName,
-        { field: `spec.networking.inbound.${inbound.index}.tags` },
-      ));
+      results.push(resultAt(dataplane.entry.object, {
+        severity: "info",
+        message:
+          `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": it has no kuma.io/service tag`,
+        reason: REASON.invalidServiceName,
+        field: `spec.networking.inbound.${inbound.index}.tags`,
+      }));
       continue;
     }
     const problem = serviceNameProblem(service, features);
     if (problem) {
-      results.push(resultAt(
-        "info",
-        dataplane.entry.object,
-        `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": kuma.io/service "${service}" ${problem}`,
-        REASON.invalidServiceName,
-        { field: at, currentValue: service },
-      ));
+      results.push(
+        resultAt(dataplane.entry.object, {
+          severity: "info",
+          message:
+            `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": kuma.io/service "${service}" ${problem}`,
+          reason: REASON.invalidServiceName,
+          field: at,
+          currentValue: service,
+        }),
+      );
       continue;
     }
     const protocolSource = features.inboundProtocolField && inbound.protocol !== ""
@@ -389,15 +399,16 @@ function workloadCandidate(
   const workload = dataplane.labels[LABEL.workload];
   if (workload === undefined || workload === "" || !isRfc1035Label(workload)) {
     // A warning: its inbounds get no MeshService, so nothing can reach them by MeshService.
-    results.push(resultAt(
-      "warning",
-      dataplane.entry.object,
-      workload
-        ? `No MeshService from Dataplane "${dataplane.name}": label ${LABEL.workload} "${workload}" is not an RFC 1035 label, so Kuma ${features.version} skips it; set ${LABEL.workload} to an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`
-        : `No MeshService from Dataplane "${dataplane.name}": Kuma ${features.version} names MeshServices after the ${LABEL.workload} label, which it lacks; add label ${LABEL.workload} with the workload's name to the Dataplane`,
-      REASON.noWorkloadLabel,
-      { field: `metadata.labels.${LABEL.workload}` },
-    ));
+    results.push(
+      resultAt(dataplane.entry.object, {
+        severity: "warning",
+        message: workload
+          ? `No MeshService from Dataplane "${dataplane.name}": label ${LABEL.workload} "${workload}" is not an RFC 1035 label, so Kuma ${features.version} skips it; set ${LABEL.workload} to an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`
+          : `No MeshService from Dataplane "${dataplane.name}": Kuma ${features.version} names MeshServices after the ${LABEL.workload} label, which it lacks; add label ${LABEL.workload} with the workload's name to the Dataplane`,
+        reason: REASON.noWorkloadLabel,
+        field: `metadata.labels.${LABEL.workload}`,
+      }),
+    );
     return new Map();
   }
   const ports = dataplane.inbounds.map((inbound) =>
@@ -451,29 +462,31 @@ function consolidate(
   const winnerObject = winner.dataplane.entry.object;
   for (const other of candidates.slice(1)) {
     if (samePorts(other.ports, winner.ports)) continue;
-    out.results.push(resultAt(
-      "warning",
-      other.dataplane.entry.object,
-      `Port conflict on MeshService "${service}": Dataplane "${other.dataplane.name}" has ports ${
-        describePorts(other.ports)
-      } but Dataplane "${winner.dataplane.name}" has ${
-        describePorts(winner.ports)
-      }; Kuma keeps the ports of "${winner.dataplane.name}", the oldest Dataplane (${
-        byInputOrder ? "first in input order: creation times are unknown" : "by creation time"
-      }), and traffic to the other ports of "${other.dataplane.name}" fails`,
-      REASON.portConflict,
-      { field: "spec.networking.inbound" },
-    ));
+    out.results.push(
+      resultAt(other.dataplane.entry.object, {
+        severity: "warning",
+        message:
+          `Port conflict on MeshService "${service}": Dataplane "${other.dataplane.name}" has ports ${
+            describePorts(other.ports)
+          } but Dataplane "${winner.dataplane.name}" has ${
+            describePorts(winner.ports)
+          }; Kuma keeps the ports of "${winner.dataplane.name}", the oldest Dataplane (${
+            byInputOrder ? "first in input order: creation times are unknown" : "by creation time"
+          }), and traffic to the other ports of "${other.dataplane.name}" fails`,
+        reason: REASON.portConflict,
+        field: "spec.networking.inbound",
+      }),
+    );
   }
   const key = meshServiceKey(mesh, service);
   const existing = inventory.foreignMeshServices.get(key);
   if (existing) {
-    out.results.push(resultAt(
-      "info",
-      existing.object,
-      `No MeshService generated for "${service}": MeshService "${service}" of mesh "${mesh}" is already in the input, and Kuma's generator does not touch a MeshService it did not create`,
-      REASON.existingMeshService,
-    ));
+    out.results.push(resultAt(existing.object, {
+      severity: "info",
+      message:
+        `No MeshService generated for "${service}": MeshService "${service}" of mesh "${mesh}" is already in the input, and Kuma's generator does not touch a MeshService it did not create`,
+      reason: REASON.existingMeshService,
+    }));
     return;
   }
   const rejection = meshServiceRejection(service, winner.ports, features);
@@ -481,13 +494,15 @@ function consolidate(
     const action = rejection.subject === "appProtocol"
       ? "change the inbound protocol"
       : `shorten the ${workloadMode ? LABEL.workload : LABEL.service} value`;
-    out.results.push(resultAt(
-      "warning",
-      winnerObject,
-      `Kuma ${features.version} cannot create MeshService "${service}": ${rejection.problem}; ${action}`,
-      REASON.failedToGenerate,
-      { field: "spec.networking.inbound" },
-    ));
+    out.results.push(
+      resultAt(winnerObject, {
+        severity: "warning",
+        message:
+          `Kuma ${features.version} cannot create MeshService "${service}": ${rejection.problem}; ${action}`,
+        reason: REASON.failedToGenerate,
+        field: "spec.networking.inbound",
+      }),
+    );
     return;
   }
   const labels: Record<string, string> = {

@@ -241,25 +241,27 @@ function what(context: Context): string {
 }
 
 function reject(context: Context, field: string, message: string): void {
-  context.results.push(resultAt(
-    context.gate ? "error" : "warning",
-    context.input,
-    `${what(context)} ${field}: ${message}${
-      context.gate ? "" : " (an error once the mesh's migrationStage is Exclusive)"
-    }`,
-    REASON.versionAcceptance,
-    { field },
-  ));
+  context.results.push(
+    resultAt(context.input, {
+      severity: context.gate ? "error" : "warning",
+      message: `${what(context)} ${field}: ${message}${
+        context.gate ? "" : " (an error once the mesh's migrationStage is Exclusive)"
+      }`,
+      reason: REASON.versionAcceptance,
+      field,
+    }),
+  );
 }
 
 function drop(context: Context, field: string, message: string): void {
-  context.results.push(resultAt(
-    "warning",
-    context.input,
-    `${what(context)} ${field}: ${message}`,
-    REASON.versionAcceptance,
-    { field },
-  ));
+  context.results.push(
+    resultAt(context.input, {
+      severity: "warning",
+      message: `${what(context)} ${field}: ${message}`,
+      reason: REASON.versionAcceptance,
+      field,
+    }),
+  );
 }
 
 function checkSpecFields(rule: KindRule, spec: Record<string, unknown>, context: Context): void {

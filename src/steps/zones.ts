@@ -70,12 +70,14 @@ export function planZones(items: readonly KubeObject[], config: Config): ZoneLay
     if (zone) {
       own.get(zone.name)!.push(item);
     } else if (ZONE_ONLY_KINDS.has(String(item.kind))) {
-      results.push(resultAt(
-        "warning",
-        item,
-        `${item.kind} "${item.metadata?.name}" belongs to no zone, so no MeshService is derived from it: add its directory to a zone's paths (config zones)`,
-        REASON.noZone,
-      ));
+      results.push(
+        resultAt(item, {
+          severity: "warning",
+          message:
+            `${item.kind} "${item.metadata?.name}" belongs to no zone, so no MeshService is derived from it: add its directory to a zone's paths (config zones)`,
+          reason: REASON.noZone,
+        }),
+      );
     } else {
       global.push(item);
     }
