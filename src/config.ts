@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fieldPathOf } from "./model/field_path.ts";
 import { load as loadYaml } from "js-yaml";
 import { z } from "zod";
 import {
@@ -558,7 +559,7 @@ export function parseConfig(functionConfig: unknown): ConfigOutcome {
             )
           );
         }
-        const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "";
+        const path = fieldPathOf(issue.path.filter((p) => typeof p !== "symbol"));
         const key = issue.path[0];
         const message = `Invalid configuration "${String(key ?? "")}": ${issue.message}`;
         return configError(config, `${prefix}${path}`.replace(/\.$/, ""), message);

@@ -229,7 +229,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "NotAManifest",
     ref: null,
-    field: "items.2",
+    field: "items[2]",
   },
   {
     name: "string item",
@@ -237,7 +237,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "NotAManifest",
     ref: null,
-    field: "items.2",
+    field: "items[2]",
   },
   {
     name: "number item",
@@ -245,7 +245,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "NotAManifest",
     ref: null,
-    field: "items.2",
+    field: "items[2]",
   },
   {
     name: "list item",
@@ -253,7 +253,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "NotAManifest",
     ref: null,
-    field: "items.2",
+    field: "items[2]",
   },
   {
     name: "item without kind",
@@ -261,7 +261,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "NotAManifest",
     ref: null,
-    field: "items.2",
+    field: "items[2]",
     message: /not a Kubernetes resource \(a map without kind\)/,
   },
   {
@@ -270,7 +270,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "NotAManifest",
     ref: null,
-    field: "items.2",
+    field: "items[2]",
   },
   {
     name: "item without metadata",
@@ -357,7 +357,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidInput",
     ref: "Service a",
-    field: "metadata.labels.version",
+    field: 'metadata.labels["version"]',
   },
   {
     name: "annotation value is a map",
@@ -366,7 +366,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidInput",
     ref: "Service a",
-    field: "metadata.annotations.note",
+    field: 'metadata.annotations["note"]',
   },
   {
     name: "namespace is a number",
@@ -418,7 +418,7 @@ export const CASES: Case[] = [
     severity: "warning",
     reason: "FluxSubstitution",
     ref: "Namespace other",
-    field: "metadata.labels.kuma.io/sidecar-injection",
+    field: 'metadata.labels["kuma.io/sidecar-injection"]',
   },
   // Duplicates.
   {
@@ -445,7 +445,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s1",
-    field: "spec.ports.0.port",
+    field: "spec.ports[0].port",
   },
   {
     name: "port is zero",
@@ -453,7 +453,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s2",
-    field: "spec.ports.0.port",
+    field: "spec.ports[0].port",
   },
   {
     name: "port too large",
@@ -461,7 +461,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s3",
-    field: "spec.ports.0.port",
+    field: "spec.ports[0].port",
   },
   {
     name: "port is a float",
@@ -469,7 +469,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s4",
-    field: "spec.ports.0.port",
+    field: "spec.ports[0].port",
   },
   {
     name: "ports is a map",
@@ -485,7 +485,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s6",
-    field: "spec.ports.0",
+    field: "spec.ports[0]",
   },
   {
     name: "spec is a list",
@@ -509,7 +509,7 @@ export const CASES: Case[] = [
     severity: "warning",
     reason: "IgnoredUnsupportedPort",
     ref: "Service shop/s9",
-    field: "spec.ports.0.protocol",
+    field: "spec.ports[0].protocol",
   },
   {
     name: "targetPort is a list",
@@ -517,7 +517,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s10",
-    field: "spec.ports.0.targetPort",
+    field: "spec.ports[0].targetPort",
   },
   {
     name: "duplicate port numbers",
@@ -528,7 +528,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s11",
-    field: "spec.ports.1.port",
+    field: "spec.ports[1].port",
   },
   {
     name: "duplicate port names",
@@ -539,7 +539,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s12",
-    field: "spec.ports.1.name",
+    field: "spec.ports[1].name",
   },
   {
     name: "name too long for a label",
@@ -572,7 +572,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Service shop/s13",
-    field: "spec.ports.0.appProtocol",
+    field: "spec.ports[0].appProtocol",
   },
   {
     name: "clusterIP is a list",
@@ -590,7 +590,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Namespace odd",
-    field: "metadata.labels.kuma.io/sidecar-injection",
+    field: 'metadata.labels["kuma.io/sidecar-injection"]',
   },
   {
     name: "Namespace name with an underscore",
@@ -645,7 +645,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Dataplane d2",
-    field: "spec.networking.inbound.0.port",
+    field: "spec.networking.inbound[0].port",
   },
   {
     name: "Dataplane inbound is a map",
@@ -669,7 +669,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidField",
     ref: "Dataplane d5",
-    field: "spec.networking.inbound.0.tags",
+    field: "spec.networking.inbound[0].tags",
   },
   {
     name: "universal: duplicate Dataplane",
@@ -707,7 +707,7 @@ export const CASES: Case[] = [
     severity: "info",
     reason: "InvalidServiceName",
     ref: "Dataplane u5",
-    field: "spec.networking.inbound.0.tags",
+    field: "spec.networking.inbound[0].tags",
   },
   // Routes and policies.
   {
@@ -880,7 +880,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidConfig",
     ref: "ConfigMap cfg",
-    field: "data.zones.0.name",
+    field: "data.zones[0].name",
   },
   {
     name: "config zone starting with a digit on Kuma 3.0",
@@ -943,7 +943,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidConfig",
     ref: "ConfigMap cfg",
-    field: "data.exclude.1",
+    field: "data.exclude[1]",
   },
   {
     name: "config not a map",
@@ -983,7 +983,7 @@ export const CASES: Case[] = [
     severity: "error",
     reason: "InvalidConfig",
     ref: "ConfigMap cfg",
-    field: "data.reachableBackendsFor.0",
+    field: "data.reachableBackendsFor[0]",
   },
   // Issue 15: the tool's annotation on an item it does not own never drops the item.
   {
@@ -1003,7 +1003,7 @@ export const CASES: Case[] = [
     severity: "warning",
     reason: "ForeignToolAnnotation",
     ref: "Deployment shop/web",
-    field: "metadata.annotations.meshservice-krm/generated-from",
+    field: 'metadata.annotations["meshservice-krm/generated-from"]',
     message: /passes through unchanged/,
   },
   {
@@ -1019,7 +1019,7 @@ export const CASES: Case[] = [
     severity: "warning",
     reason: "ForeignToolAnnotation",
     ref: "MeshService shop/ok",
-    field: "metadata.annotations.meshservice-krm/generated-from",
+    field: 'metadata.annotations["meshservice-krm/generated-from"]',
   },
   {
     name: "generated-from annotation on a Kuma policy",
@@ -1037,7 +1037,7 @@ export const CASES: Case[] = [
     severity: "warning",
     reason: "ForeignToolAnnotation",
     ref: "MeshTimeout kuma-system/t",
-    field: "metadata.annotations.meshservice-krm/generated-from",
+    field: 'metadata.annotations["meshservice-krm/generated-from"]',
   },
 ];
 

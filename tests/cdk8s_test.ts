@@ -258,7 +258,7 @@ Deno.test("cdk8s: an error result fails synthesis naming the resource and the fi
   });
   assert.throws(
     () => chart.toJson(),
-    /\[error\] Namespace (?:shop\/)?shop metadata\.labels\.kuma\.io\/sidecar-injection: .*"maybe"/,
+    /\[error\] Namespace (?:shop\/)?shop metadata\.labels\["kuma\.io\/sidecar-injection"\]: .*"maybe"/,
   );
 });
 

@@ -532,7 +532,7 @@ Deno.test("example workflow: check on a pull request fails on stale files, annot
   assert.deepEqual(udp?.properties, {
     file: "k8s/redis.yaml",
     line: String(lineContaining(redis, "protocol: UDP")),
-    title: "Service redis-system/redis spec.ports.2.protocol",
+    title: "Service redis-system/redis spec.ports[2].protocol",
   });
   assert.match(udp!.message, /Ignored port "metrics-udp"/);
 

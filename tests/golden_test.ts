@@ -71,9 +71,9 @@ Deno.test("render() passes malformed items through unchanged: errors for kinds i
   const { input, output } = await outputOf("bad-items/kubernetes");
   assert.deepEqual(output.items.slice(0, input.items.length), input.items);
   const byPath = new Map(errors(output).map((e) => [e.field?.path, e]));
-  assert.deepEqual([...byPath.keys()].sort(), ["metadata.name", "spec.ports.0.port"]);
+  assert.deepEqual([...byPath.keys()].sort(), ["metadata.name", "spec.ports[0].port"]);
   assert.equal(byPath.get("metadata.name")?.resourceRef?.kind, "Service");
-  assert.deepEqual(byPath.get("spec.ports.0.port")?.resourceRef, {
+  assert.deepEqual(byPath.get("spec.ports[0].port")?.resourceRef, {
     apiVersion: "v1",
     kind: "Service",
     name: "string-port",
@@ -81,8 +81,8 @@ Deno.test("render() passes malformed items through unchanged: errors for kinds i
   });
   const skipped = (output.results ?? []).filter((r) => r.tags?.reason === "NotAManifest");
   assert.deepEqual(skipped.map((r) => [r.severity, r.field?.path]), [
-    ["info", "items.0"],
-    ["info", "items.2"],
+    ["info", "items[0]"],
+    ["info", "items[2]"],
   ]);
   // The ConfigMap without a name is a kind the tool does not read: no result names it.
   assert.ok(!(output.results ?? []).some((r) => r.resourceRef?.kind === "ConfigMap"));
@@ -96,7 +96,7 @@ Deno.test("render() rejects Dataplanes without inbounds or with a string port", 
   const found = errors(output).map((e) => [e.resourceRef?.name, e.field?.path]);
   assert.deepEqual(found, [
     ["empty-1", "spec.networking.inbound"],
-    ["string-port-1", "spec.networking.inbound.0.port"],
+    ["string-port-1", "spec.networking.inbound[0].port"],
   ]);
   assert.deepEqual(meshServiceNames(output.items), ["/good"]);
 });

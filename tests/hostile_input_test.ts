@@ -151,7 +151,7 @@ Deno.test("generate (Argo CD) prints a Deployment and a NetworkPolicy that carry
     assert.deepEqual(kinds, ["Deployment", "MeshService", "Namespace", "NetworkPolicy", "Service"]);
     assert.match(
       result.stderr,
-      /\[warning\] Deployment shop\/web metadata\.annotations\.meshservice-krm\/generated-from: .*passes through unchanged/,
+      /\[warning\] Deployment shop\/web metadata\.annotations\["meshservice-krm\/generated-from"\]: .*passes through unchanged/,
     );
     assert.match(result.stderr, /\[warning\] NetworkPolicy shop\/deny-all /);
   } finally {

@@ -102,7 +102,7 @@ Deno.test("without fixAppProtocol the annotated port is a tcp MeshService with a
     assert.equal(output.code, 0, describeRun(output));
     assert.match(
       output.stderr,
-      /\[warning\] Service kuma-demo\/demo-app spec\.ports\.0\.appProtocol: .*annotation 5000\.service\.kuma\.io\/protocol: http.*reads appProtocol only/,
+      /\[warning\] Service kuma-demo\/demo-app spec\.ports\[0\]\.appProtocol: .*annotation 5000\.service\.kuma\.io\/protocol: http.*reads appProtocol only/,
     );
     const after = await snapshotTree(dir);
     assert.equal(after.get("demo-app.yaml"), DEMO_APP);
@@ -173,14 +173,14 @@ Deno.test("report: trafficChanges lists the protocol change; the Markdown summar
   assert.equal(change.before, "http");
   assert.equal(change.after, "tcp");
   assert.equal(change.fixed, false);
-  assert.equal(change.field, "spec.ports.0.appProtocol");
+  assert.equal(change.field, "spec.ports[0].appProtocol");
   const markdown = reportMarkdown(report);
   assert.match(markdown, /### Traffic changes \(1 open, 0 fixed\)\n/);
   assert.match(markdown, /· \*\*1 traffic change open\*\*\n/);
   assert.match(markdown, /reads appProtocol only/);
   assert.match(
     markdown,
-    /\| Service kuma-demo\/demo-app<br>spec\.ports\.0\.appProtocol \| \*\*open\*\* · protocol<br>http → tcp \|/,
+    /\| Service kuma-demo\/demo-app<br>spec\.ports\\\[0\\\]<wbr>\.appProtocol \| \*\*open\*\* · protocol<br>http → tcp \|/,
   );
   // The TrafficChange warning is in the Traffic changes table, not repeated under Needs review.
   assert.doesNotMatch(markdown.split("### Traffic changes")[0]!, /reads appProtocol only/);

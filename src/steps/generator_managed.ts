@@ -105,7 +105,7 @@ export function deletedResult(object: KubeObject, mesh: string, why: string): Re
     message:
       `Kuma's generator deletes MeshService "${name}" of mesh "${mesh}" (label ${LABEL.managedBy}: ${MANAGED_BY.meshServiceGenerator}): ${why}; the item is kept: remove it, or remove the label to keep it as a hand-made MeshService`,
     reason: REASON.wouldBeDeleted,
-    field: `metadata.labels.${LABEL.managedBy}`,
+    field: `metadata.labels["${LABEL.managedBy}"]`,
   });
 }
 

@@ -74,7 +74,7 @@ export function renderConfiguredGenerators(
   const names = new Set<string>();
   config.hostnameGenerators.forEach((request, index) => {
     const preset = presets.get(request.preset);
-    const at = `hostnameGenerators.${index}`;
+    const at = `hostnameGenerators[${index}]`;
     if (!preset) {
       results.push(
         configResultAt(configObject, {

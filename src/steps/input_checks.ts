@@ -9,6 +9,7 @@
  * @module
  */
 
+import { fieldPath, mapKey } from "../model/field_path.ts";
 import { fileOf, isObject, type KubeObject, type Result } from "../model/krm.ts";
 import {
   classifyDocument,
@@ -54,7 +55,7 @@ export interface CheckedItems {
  *   { replicaCount: 1 },
  * ] as never);
  * assert.equal(valid.length, 0);
- * assert.equal(results[0]?.field?.path, "metadata.labels.n");
+ * assert.equal(results[0]?.field?.path, 'metadata.labels["n"]');
  * assert.equal(results[1]?.severity, "info");
  * ```
  */
@@ -143,7 +144,7 @@ function notAManifest(
     tags: { reason: REASON.notAManifest },
   };
   if (skip.path !== undefined) result.file = { path: skip.path };
-  else result.field = { path: `items.${skip.index}` };
+  else result.field = { path: `items[${skip.index}]` };
   return result;
 }
 
@@ -182,7 +183,7 @@ function itemProblem(
     for (const [name, value] of Object.entries(map)) {
       if (value !== null && typeof value !== "string") {
         return {
-          field: `metadata.${key}.${name}`,
+          field: fieldPath("metadata", key, mapKey(name)),
           message: `Cannot read ${what}: ${key} "${name}" must be a string, got ${
             describe(value)
           } (quote it: the API server rejects ${key} that are not strings)`,
@@ -288,7 +289,7 @@ export function checkNamespaces(items: readonly KubeObject[]): Result[] {
         message:
           `Cannot decide whether namespace "${name}" is in the mesh: label kuma.io/sidecar-injection is "${value}", Kuma accepts enabled, true, yes, disabled, false or no`,
         reason: REASON.invalidField,
-        field: `metadata.labels.${LABEL.sidecarInjection}`,
+        field: `metadata.labels["${LABEL.sidecarInjection}"]`,
         currentValue: value,
       }));
     }

@@ -179,7 +179,7 @@ function defaultService(entry: Entry, results: Result[]): DefaultedService | und
   }
   const ports: DefaultedPort[] = [];
   for (const [index, raw] of ((s.ports ?? []) as unknown[]).entries()) {
-    const at = `spec.ports.${index}`;
+    const at = `spec.ports[${index}]`;
     if (!isObject(raw)) return bad(at, `Cannot read Service port ${index}: expected a map`);
     const port = raw.port;
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -457,7 +457,7 @@ function meshServicePorts(service: DefaultedService, results: Result[]): MeshSer
         message:
           `Ignored port "${name}" of Service "${service.name}": MeshServices support only TCP, the port's protocol is ${port.protocol}`,
         reason: REASON.ignoredUnsupportedPort,
-        field: `spec.ports.${port.index}.protocol`,
+        field: `spec.ports[${port.index}].protocol`,
         currentValue: port.protocol,
       }));
       continue;

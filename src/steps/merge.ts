@@ -179,7 +179,7 @@ function foreignAnnotationResult(item: KubeObject): Result {
       universal ? "label" : "annotation"
     }`,
     reason: REASON.foreignToolAnnotation,
-    field: `metadata.annotations.${TOOL_ANNOTATION.generatedFrom}`,
+    field: `metadata.annotations["${TOOL_ANNOTATION.generatedFrom}"]`,
   });
 }
 

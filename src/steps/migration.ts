@@ -433,7 +433,7 @@ function podMetadataPath(object: KubeObject): string[] {
 function annotationPath(object: KubeObject): string {
   return object.kind === KIND.dataplane
     ? "spec.networking.transparentProxying.reachableBackends"
-    : `${podMetadataPath(object).join(".")}.annotations.${ANNOTATION.reachableBackends}`;
+    : `${podMetadataPath(object).join(".")}.annotations["${ANNOTATION.reachableBackends}"]`;
 }
 
 function at(object: unknown, path: readonly string[]): unknown {

@@ -40,7 +40,7 @@ export function generateMultiZoneServices(
   configObject: KubeObject | undefined,
 ): { objects: KubeObject[]; results: Result[] } {
   const requests: { request: MeshMultiZoneServiceRequest; from: string }[] = config
-    .meshMultiZoneServices.map((request, i) => ({ request, from: `meshMultiZoneServices.${i}` }));
+    .meshMultiZoneServices.map((request, i) => ({ request, from: `meshMultiZoneServices[${i}]` }));
   if (config.multiZoneServicesFromZones !== undefined) {
     requests.push(
       ...autoRequests(zoneServices, config.multiZoneServicesFromZones).map((request) => ({

@@ -29,7 +29,7 @@ import { coreView, displayNameOf } from "./sync.ts";
 /** One problem Kuma's validator (or, as a warning, a later version) finds. */
 export interface MultiZoneServiceProblem {
   severity: "error" | "warning";
-  /** Field path in the object, e.g. `spec.ports.0.name`. */
+  /** Field path in the object, e.g. `spec.ports[0].name`. */
   field: string;
   /** What is wrong and what to do, without the object's name. */
   message: string;
@@ -105,8 +105,8 @@ export function multiZoneServiceProblems(
     if (port.name === "") {
       problems.push({
         severity: "error",
-        field: `spec.ports.${i}.name`,
-        message: `${kuma} spec.ports.${i}.name: "must not be empty"; remove the name or set one`,
+        field: `spec.ports[${i}].name`,
+        message: `${kuma} spec.ports[${i}].name: "must not be empty"; remove the name or set one`,
       });
     }
     const missing = port.appProtocol === undefined || port.appProtocol === null;
@@ -115,8 +115,8 @@ export function multiZoneServiceProblems(
     if (!allowed.includes(protocol as string)) {
       problems.push({
         severity: "error",
-        field: `spec.ports.${i}.appProtocol`,
-        message: `${kuma} spec.ports.${i}.appProtocol ${
+        field: `spec.ports[${i}].appProtocol`,
+        message: `${kuma} spec.ports[${i}].appProtocol ${
           missing ? "(absent, and a Universal store sets no default)" : JSON.stringify(protocol)
         }: "appProtocol must be one of: ${allowed.join(", ")}"; use one of them`,
       });
@@ -171,7 +171,7 @@ export function checkInputMultiZoneServices(
   return { results, rejected };
 }
 
-/** The config key of an object field of a generated MeshMultiZoneService (`spec.ports.0.name` → `ports.0.name`). */
+/** The config key of an object field of a generated MeshMultiZoneService (`spec.ports[0].name` → `ports[0].name`). */
 export function configFieldOf(field: string): string {
   if (field === "metadata.name") return "name";
   if (field === "spec.selector.meshService.matchLabels") return "matchLabels";

@@ -78,10 +78,10 @@ Deno.test("Kuma 2.9 validator table: 'spec errors' and 'full spec' (no port chec
 
 Deno.test("Kuma 2.14 validator table: empty port name, unsupported appProtocol, 'spec errors', 'full spec'", () => {
   assert.deepEqual(violations(mmzs(EMPTY_PORT_NAME), "2.14"), [
-    ["spec.ports.0.name", "must not be empty"],
+    ["spec.ports[0].name", "must not be empty"],
   ]);
   assert.deepEqual(violations(mmzs(NOT_SUPPORTED), "2.14"), [
-    ["spec.ports.0.appProtocol", "appProtocol must be one of: grpc, http, http2, kafka, tcp"],
+    ["spec.ports[0].appProtocol", "appProtocol must be one of: grpc, http, http2, kafka, tcp"],
   ]);
   assert.deepEqual(violations(mmzs(""), "2.14"), SPEC_ERRORS);
   assert.deepEqual(violations(mmzs(FULL_SPEC), "2.14"), []);
@@ -91,7 +91,7 @@ Deno.test("Kuma 2.14 validator table: empty port name, unsupported appProtocol, 
 
 Deno.test("Kuma 3.0 validator table: kafka dropped and 'name does not conform to RFC 1035'", () => {
   assert.deepEqual(violations(mmzs(NOT_SUPPORTED), "3.0"), [
-    ["spec.ports.0.appProtocol", "appProtocol must be one of: grpc, http, http2, tcp"],
+    ["spec.ports[0].appProtocol", "appProtocol must be one of: grpc, http, http2, tcp"],
   ]);
   const [name] = violations(mmzs(FULL_SPEC, "global.backend"), "3.0");
   assert.equal(name?.[0], "metadata.name");
@@ -104,6 +104,6 @@ Deno.test("a missing appProtocol is tcp on a Kubernetes store (CRD default) and 
   const object = mmzs(FULL_SPEC_2_9);
   assert.deepEqual(multiZoneServiceProblems(object, featuresOf("2.14"), "kubernetes"), []);
   assert.deepEqual(violations(object, "2.14").map(([field]) => field), [
-    "spec.ports.0.appProtocol",
+    "spec.ports[0].appProtocol",
   ]);
 });

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { fieldPathOf } from "../model/field_path.ts";
 import type { Config, CrossZoneChoice, ReferenceStyle } from "../config.ts";
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import { REASON, resultAt } from "../results.ts";
@@ -182,7 +183,7 @@ function processReferrer(
   const decisions = holdEntriesTogether(
     sites.map((s) => s.path),
     sites.map((site) => decide(site, referrer, context)),
-    fieldPath,
+    fieldPathOf,
   );
   sites.forEach((site, i) => {
     const decision = decisions[i]!;
@@ -190,7 +191,7 @@ function processReferrer(
       resource: resourceOf(referrer),
       ...(referrer.path !== undefined ? { path: referrer.path } : {}),
       zone: referrer.createdIn,
-      field: fieldPath(site.path),
+      field: fieldPathOf(site.path),
       role: site.role,
       before: site.ref,
       ...(decision.after !== undefined ? { after: decision.after } : {}),
@@ -310,16 +311,6 @@ function isServiceKind(kind: string): boolean {
 
 function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-/** `spec.to[0].rules[1].default.backendRefs[2]`. */
-export function fieldPath(path: readonly (string | number)[]): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? part : `.${part}`;
-  }
-  return out;
 }
 
 function setAt(root: unknown, path: readonly (string | number)[], value: unknown): void {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { fieldPathOf } from "../model/field_path.ts";
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { REASON, resultAt } from "../results.ts";
@@ -68,7 +69,7 @@ const LISTED_FIELDS = 5;
  *   spec: { ports: [{ name: "${PORT_NAME}", port: 80 }] },
  * }]);
  * assert.equal(warning?.field?.path, "metadata.namespace");
- * assert.match(warning?.message ?? "", /spec\.ports\.0\.name/);
+ * assert.match(warning?.message ?? "", /spec\.ports\[0\]\.name/);
  * ```
  */
 export function placeholderResults(items: readonly KubeObject[]): Result[] {
@@ -79,7 +80,7 @@ export function placeholderResults(items: readonly KubeObject[]): Result[] {
     const found = readFieldsWithPlaceholders(item);
     if (found.length === 0) continue;
     const listed = found.slice(0, LISTED_FIELDS).map((f) =>
-      `${f.path.join(".")} ${JSON.stringify(f.value)}`
+      `${fieldPathOf(f.path)} ${JSON.stringify(f.value)}`
     ).join(", ");
     const more = found.length > LISTED_FIELDS ? ` and ${found.length - LISTED_FIELDS} more` : "";
     results.push(resultAt(item, {
@@ -87,7 +88,7 @@ export function placeholderResults(items: readonly KubeObject[]): Result[] {
       message:
         `Read ${item.kind} "${item.metadata?.name}" as written with Flux post-build placeholders in ${listed}${more}: Flux substitutes them in the cluster, but names, namespaces, hashes and hostnames here come from the placeholder text; render the substituted manifests (flux envsubst) for an exact result`,
       reason: REASON.fluxSubstitution,
-      field: found[0]!.path.join("."),
+      field: fieldPathOf(found[0]!.path),
     }));
   }
   return results;
@@ -158,7 +159,7 @@ function collectPlaceholders(
  *     annotations: { "meshservice-krm/generated-from": "Service shop/web" },
  *   },
  * }]);
- * assert.equal(results[0]?.field?.path, "metadata.labels.team");
+ * assert.equal(results[0]?.field?.path, 'metadata.labels["team"]');
  * ```
  */
 export function substitutionResults(items: readonly KubeObject[]): Result[] {
@@ -177,7 +178,7 @@ export function substitutionResults(items: readonly KubeObject[]): Result[] {
           JSON.stringify(found.value)
         }): Flux post-build substitution would replace it in the cluster, but this output was computed from the placeholder, so names, hashes and hostnames may not match; substitute first (flux envsubst) or keep variables out of the fields MeshServices are derived from`,
         reason: REASON.fluxSubstitution,
-        field: found.path.join("."),
+        field: fieldPathOf(found.path),
       }),
     );
   }

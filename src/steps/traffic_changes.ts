@@ -29,6 +29,7 @@
  * @module
  */
 
+import { fieldPathOf } from "../model/field_path.ts";
 import type { Config } from "../config.ts";
 import { isObject, type KubeObject, type Result, stringAt, stringMap } from "../model/krm.ts";
 import { KIND, LABEL } from "../model/kuma.ts";
@@ -292,7 +293,7 @@ function kubernetesProtocolChanges(
         object: service,
         path: input.pathOf(service),
         zone: zone.name,
-        field: `spec.ports.${index}.appProtocol`,
+        field: `spec.ports[${index}].appProtocol`,
         before,
         after,
         fixed,
@@ -398,7 +399,7 @@ function universalProtocolChanges(
         );
         const after = effectiveProtocol(msPort.appProtocol, input.features.v3);
         const fixed = zone.fixed.has(dataplane) && after === before;
-        const field = `spec.networking.inbound.${index}.protocol`;
+        const field = `spec.networking.inbound[${index}].protocol`;
         if (before === after && !fixed) continue;
         const message = fixed
           ? `Dataplane "${ref.name}" inbound ${msPort.port}: added protocol: ${before} (config fixAppProtocol), so MeshService "${ms.object.metadata?.name}" keeps protocol ${before}`
@@ -491,7 +492,7 @@ function proxyPatchChanges(
         const targets = legacyTargetsOf(input.legacy, mesh, legacy);
         if (targets.length === 0) continue;
         const replacements = [...new Set(targets.map((t) => clusterNames(t, input, mode)))];
-        const field = path.join(".");
+        const field = fieldPathOf(path);
         const message =
           `${PROXY_PATCH} "${object.metadata?.name}" ${field} matches the kuma.io/service cluster "${legacy}", which ${
             input.features.v3 || mode === "Exclusive"

@@ -282,7 +282,7 @@ function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
   }
   const inbounds: Inbound[] = [];
   for (const [index, raw] of rawInbounds.entries()) {
-    const at = `spec.networking.inbound.${index}`;
+    const at = `spec.networking.inbound[${index}]`;
     if (!isObject(raw)) {
       return bad(at, `Cannot read Dataplane "${name}" inbound ${index}: expected a map`);
     }
@@ -355,14 +355,14 @@ function tagCandidates(
   const out = new Map<string, MeshServicePort[]>();
   for (const inbound of dataplane.inbounds) {
     const service = inbound.tags[LABEL.service];
-    const at = `spec.networking.inbound.${inbound.index}.tags.${LABEL.service}`;
+    const at = `spec.networking.inbound[${inbound.index}].tags["${LABEL.service}"]`;
     if (service === undefined) {
       results.push(resultAt(dataplane.entry.object, {
         severity: "info",
         message:
           `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": it has no kuma.io/service tag`,
         reason: REASON.invalidServiceName,
-        field: `spec.networking.inbound.${inbound.index}.tags`,
+        field: `spec.networking.inbound[${inbound.index}].tags`,
       }));
       continue;
     }
@@ -406,7 +406,7 @@ function workloadCandidate(
           ? `No MeshService from Dataplane "${dataplane.name}": label ${LABEL.workload} "${workload}" is not an RFC 1035 label, so Kuma ${features.version} skips it; set ${LABEL.workload} to an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`
           : `No MeshService from Dataplane "${dataplane.name}": Kuma ${features.version} names MeshServices after the ${LABEL.workload} label, which it lacks; add label ${LABEL.workload} with the workload's name to the Dataplane`,
         reason: REASON.noWorkloadLabel,
-        field: `metadata.labels.${LABEL.workload}`,
+        field: `metadata.labels["${LABEL.workload}"]`,
       }),
     );
     return new Map();

@@ -113,12 +113,12 @@ export function levelOf(severity: Severity): Annotation["level"] {
  *     severity: "warning",
  *     message: "Ignored port",
  *     resourceRef: { apiVersion: "v1", kind: "Service", name: "redis", namespace: "db" },
- *     field: { path: "spec.ports.2.protocol" },
+ *     field: { path: "spec.ports[2].protocol" },
  *   },
  *   file: "redis.yaml",
  *   line: 19,
  * });
- * assert.equal(annotation.title, "Service db/redis spec.ports.2.protocol");
+ * assert.equal(annotation.title, "Service db/redis spec.ports[2].protocol");
  * ```
  */
 export function annotationOf(located: LocatedResult): Annotation {
