@@ -27,27 +27,28 @@ import {
   RESOURCE_LIST_API_VERSION,
   type ResourceList,
   type Result,
+  sourceOf,
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
-
+import type { Report } from "../report.ts";
 import { capResults, exitCodeOf } from "../results.ts";
 import { render } from "../transform.ts";
 import { writeAll } from "./krm_stdio.ts";
-import { emitDocument } from "./plain_yaml.ts";
 import { displayPath, writeFileAtomic } from "./file_writes.ts";
 import {
   checkOutput,
   GENERATED_HEADER,
   notADirectory,
   type Output,
+  type OutputContext,
   writeOutput,
   zoneOf,
 } from "./directory_output.ts";
 import { escapesWorkspace, workspaceOf } from "./workspace.ts";
 import { escapeText } from "./terminal.ts";
 import { formatResultsCapped } from "./stderr_results.ts";
-import { isUniversalObject, toUniversal } from "./universal_format.ts";
+import { isUniversalObject } from "./universal_format.ts";
 import { parseYaml, stringifyYaml } from "./yaml.ts";
 import {
   fileError,
@@ -57,13 +58,8 @@ import {
   RENDER_OUTPUT_HEADER,
   treeItems,
 } from "./directory_read.ts";
-import {
-  type EditedFiles,
-  editedFiles,
-  isReaderAnnotation,
-  isSafeRelative,
-  positionOf,
-} from "./directory_edits.ts";
+import { type EditedFiles, editedFiles } from "./directory_edits.ts";
+import { documentTexts, renderedFiles } from "./directory_documents.ts";
 
 export { type EditedFiles, editedFiles } from "./directory_edits.ts";
 
@@ -106,9 +102,99 @@ export { GENERATED_HEADER };
 
 export type { ReadItem } from "./directory_read.ts";
 
-/** Runs `render` or `check` on a directory; returns the exit code. */
-export async function runDirectory(options: DirectoryOptions): Promise<number> {
-  const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
+/** What {@link runDirectory} returns. */
+export interface DirectoryRun {
+  /** 0, 1 (an error result, stale files, a path or file that cannot be used) or 2 (a usage error). */
+  exitCode: number;
+  /**
+   * The report with every result, as `--report` writes it; `undefined` when
+   * the run stopped before rendering (DIR, a path or the config file cannot
+   * be used) or could not write the report or summary file it was asked for.
+   */
+  report: Report | undefined;
+  /** The results printed on stderr (capped like the report's); empty when the run stopped before rendering. */
+  results: Result[];
+}
+
+/** Writes a message on stderr (escaped). */
+type Stderr = (text: string) => Promise<void>;
+
+/** The roots of a run whose paths can be used. */
+interface Roots {
+  /** DIR without trailing slashes. */
+  root: string;
+  /** Where `render --out` writes or `check` compares; `undefined` for `render` without `--out` and `generate`. */
+  outRoot: string | undefined;
+}
+
+/** A rendered directory: what the modes print, write or compare. */
+interface Rendered {
+  resourceList: ResourceList;
+  report: Report;
+  results: Result[];
+  read: { items: ReadItem[]; texts: Map<string, string> };
+  edits: EditedFiles;
+  /** The generated files, by package-relative path. */
+  generated: Map<string, string>;
+  /** Whether an error result exists: nothing is printed or written then. */
+  failed: boolean;
+}
+
+/**
+ * Runs `render`, `check` or `generate` on a directory: checks the paths,
+ * renders, prints the results on stderr, writes the report files, then runs
+ * the mode: {@link printRendered} (`render`), {@link writeRendered}
+ * (`render --out`), `checkOutput` (`check`, in `directory_output.ts`) or
+ * {@link printApplyable} (`generate`).
+ */
+export async function runDirectory(options: DirectoryOptions): Promise<DirectoryRun> {
+  const stderr: Stderr = (text) => writeAll(Deno.stderr.writable, escapeText(text));
+  const roots = await usableRoots(options, stderr);
+  if (typeof roots === "number") return { exitCode: roots, report: undefined, results: [] };
+  const rendered = await renderDirectory(options, roots.root, stderr);
+  if (typeof rendered === "number") return { exitCode: rendered, report: undefined, results: [] };
+  const { report, results } = rendered;
+  await writeAll(
+    Deno.stderr.writable,
+    formatResultsCapped(results, {
+      colour: options.colour ?? false,
+      hint: "--report FILE or --format resourcelist lists them all",
+    }),
+  );
+  if (!(await writeReports(options, report, stderr))) {
+    return { exitCode: 1, report: undefined, results };
+  }
+  return { exitCode: await runMode(options, { roots, rendered, stderr }), report, results };
+}
+
+/** Dispatches to the mode of the run. */
+async function runMode(
+  options: DirectoryOptions,
+  run: { roots: Roots; rendered: Rendered; stderr: Stderr },
+): Promise<number> {
+  const { roots, rendered, stderr } = run;
+  if (options.command === "generate") return await printApplyable(rendered, stderr);
+  if (roots.outRoot === undefined) return await printRendered(rendered, options.format);
+  const verb = options.command === "check" ? "check" : "write";
+  const outProblem = await notADirectory(roots.outRoot);
+  if (outProblem !== undefined) {
+    await stderr(`Cannot ${verb} "${displayPath(roots.outRoot)}": ${outProblem}\n`);
+    return 1;
+  }
+  const output = outputOf(rendered, { root: roots.root, outRoot: roots.outRoot });
+  const context: OutputContext = {
+    dir: options.dir,
+    colour: options.colour ?? false,
+    failed: rendered.failed,
+    stderr,
+  };
+  return options.command === "check"
+    ? await checkOutput(output, context)
+    : await writeRendered(output, context);
+}
+
+/** DIR and the output root, or the exit code when a path cannot be used (the message is printed). */
+async function usableRoots(options: DirectoryOptions, stderr: Stderr): Promise<Roots | number> {
   const root = options.dir.replace(/\/+$/, "") || ".";
   const escape = pathsEscaping(options);
   if (escape !== undefined) {
@@ -136,27 +222,23 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     );
     return 2;
   }
+  return { root, outRoot };
+}
 
+/** Reads and renders the tree; the exit code when the config file cannot be read. */
+async function renderDirectory(
+  options: DirectoryOptions,
+  root: string,
+  stderr: Stderr,
+): Promise<Rendered | number> {
   const readResults: Result[] = [];
   const started = performance.now();
   const tree = await readDirectoryTree(root, readResults);
   const chosen = chooseDirectoryConfig(tree.configs, { explicit: options.config !== undefined });
   readResults.push(...chosen.results);
-  let functionConfig: unknown = chosen.config;
-  if (options.config !== undefined) {
-    try {
-      functionConfig = await parseYaml(await Deno.readTextFile(options.config));
-    } catch (error) {
-      await stderr(
-        `Cannot read config "${displayPath(options.config)}": ${displayPath(message(error))}\n`,
-      );
-      return 1;
-    }
-  }
-  if (options.configOverrides !== undefined) {
-    functionConfig = withOverrides(functionConfig, options.configOverrides);
-  }
-  const read = treeItems(tree, functionConfig, readResults);
+  const functionConfig = await functionConfigOf(options, chosen.config, stderr);
+  if (typeof functionConfig === "number") return functionConfig;
+  const read = treeItems(tree, functionConfig.config, readResults);
   const loud = options.progress && read.texts.size >= PROGRESS_THRESHOLD
     ? options.progress
     : undefined;
@@ -170,7 +252,9 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
     kind: "ResourceList",
     items: read.items.map((r) => r.object),
   };
-  if (functionConfig !== undefined) input.functionConfig = functionConfig as KubeObject;
+  if (functionConfig.config !== undefined) {
+    input.functionConfig = functionConfig.config as KubeObject;
+  }
   const rendering = performance.now();
   const { resourceList, report } = render(input);
   const generated = renderedFiles(resourceList.items);
@@ -178,79 +262,109 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
   await loud?.(
     `Rendered ${resourceList.items.length} resource(s) in ${seconds(rendering)} s`,
   );
-  for (const path of edits.files.keys()) {
-    if (!generated.has(path)) continue;
-    edits.results.push(
-      fileError(
-        path,
-        `Cannot write "${path}": it holds rewritten input documents and is also the output path of generated items; move the input documents to another file or change outputPath`,
-      ),
-    );
-  }
+  edits.results.push(...editsAtGeneratedPaths(edits, generated));
   const results = capResults([...readResults, ...(resourceList.results ?? []), ...edits.results]);
-  await writeAll(
-    Deno.stderr.writable,
-    formatResultsCapped(results, {
-      colour: options.colour ?? false,
-      hint: "--report FILE or --format resourcelist lists them all",
-    }),
+  const failed = exitCodeOf(results) === 1;
+  return { resourceList, report: { ...report, results }, results, read, edits, generated, failed };
+}
+
+/** The config the run uses: `--config`, else the one found in DIR, with the overrides merged. */
+async function functionConfigOf(
+  options: DirectoryOptions,
+  found: unknown,
+  stderr: Stderr,
+): Promise<{ config: unknown } | number> {
+  let config: unknown = found;
+  if (options.config !== undefined) {
+    try {
+      config = await parseYaml(await Deno.readTextFile(options.config));
+    } catch (error) {
+      await stderr(
+        `Cannot read config "${displayPath(options.config)}": ${displayPath(message(error))}\n`,
+      );
+      return 1;
+    }
+  }
+  if (options.configOverrides !== undefined) {
+    config = withOverrides(config, options.configOverrides);
+  }
+  return { config };
+}
+
+/** An error for each rewritten input file that is also the output path of generated items. */
+function editsAtGeneratedPaths(edits: EditedFiles, generated: Map<string, string>): Result[] {
+  return [...edits.files.keys()].filter((path) => generated.has(path)).map((path) =>
+    fileError(
+      path,
+      `Cannot write "${path}": it holds rewritten input documents and is also the output path of generated items; move the input documents to another file or change outputPath`,
+    )
   );
+}
+
+/** Writes `--report` and `--summary`; false (the message printed) when one cannot be written. */
+async function writeReports(
+  options: DirectoryOptions,
+  report: Report,
+  stderr: Stderr,
+): Promise<boolean> {
   try {
     if (options.report !== undefined) {
-      await writeFileAtomic(options.report, JSON.stringify({ ...report, results }, null, 2) + "\n");
+      await writeFileAtomic(options.report, JSON.stringify(report, null, 2) + "\n");
     }
     if (options.summary !== undefined) {
       const { reportMarkdown } = await import("../report_markdown.ts");
-      await writeFileAtomic(options.summary, reportMarkdown({ ...report, results }));
+      await writeFileAtomic(options.summary, reportMarkdown(report));
     }
+    return true;
   } catch (error) {
     await stderr(`Cannot write the report: ${displayPath(message(error))}\n`);
-    return 1;
+    return false;
   }
-  const failed = exitCodeOf(results) === 1;
+}
 
-  if (options.command === "generate") {
-    if (failed) {
-      await stderr("Rendered nothing: fix the errors above first\n");
-      return 1;
-    }
-    return await writeApplyable(resourceList.items, read.items, edits, stderr);
-  }
-
-  if (options.command === "render" && outRoot === undefined) {
-    if (failed) return 1;
-    if (options.format === "resourcelist") {
-      await writeAll(Deno.stdout.writable, stringifyYaml({ ...resourceList, results }));
-      return 0;
-    }
-    const textOf = documentTexts(read.items, edits);
-    const docs = resourceList.items.map((item) => {
-      const path = item.metadata?.annotations?.[KRM_ANNOTATION.path];
-      return `${path ? `# Source: ${displayPath(path)}\n` : ""}${textOf(item)}`;
-    });
-    // The header marks the stream as render output: `render DIR > DIR/x.yaml` is never read back.
-    await writeAll(Deno.stdout.writable, RENDER_OUTPUT_HEADER + docs.join("---\n"));
+/** `render` without `--out`: every resource on stdout (YAML documents or a ResourceList); nothing on errors. */
+async function printRendered(
+  rendered: Rendered,
+  format: DirectoryOptions["format"],
+): Promise<number> {
+  const { resourceList, results, read, edits } = rendered;
+  if (rendered.failed) return 1;
+  if (format === "resourcelist") {
+    await writeAll(Deno.stdout.writable, stringifyYaml({ ...resourceList, results }));
     return 0;
   }
+  const textOf = documentTexts(read.items, edits);
+  const docs = resourceList.items.map((item) => {
+    const path = sourceOf(item)?.path;
+    return `${path ? `# Source: ${displayPath(path)}\n` : ""}${textOf(item)}`;
+  });
+  // The header marks the stream as render output: `render DIR > DIR/x.yaml` is never read back.
+  await writeAll(Deno.stdout.writable, RENDER_OUTPUT_HEADER + docs.join("---\n"));
+  return 0;
+}
 
-  const expected = new Map(generated);
-  for (const [path, text] of edits.files) expected.set(path, text);
-  const outProblem = await notADirectory(outRoot!);
-  if (outProblem !== undefined) {
-    await stderr(
-      `Cannot ${options.command === "check" ? "check" : "write"} "${
-        displayPath(outRoot!)
-      }": ${outProblem}\n`,
-    );
+/** `render --out`: writes every file (generated and rewritten input files), or nothing on errors. */
+async function writeRendered(output: Output, context: OutputContext): Promise<number> {
+  if (context.failed) {
+    await context.stderr("Wrote nothing: fix the errors above first\n");
     return 1;
   }
-  const output: Output = {
-    root: outRoot!,
+  return await writeOutput(output, context);
+}
+
+/** The files a run compares with or writes to `outRoot`. */
+function outputOf(rendered: Rendered, roots: { root: string; outRoot: string }): Output {
+  const { resourceList, report, read, edits } = rendered;
+  const expected = new Map(rendered.generated);
+  for (const [path, text] of edits.files) expected.set(path, text);
+  const { outRoot } = roots;
+  return {
+    root: outRoot,
     expected,
     edited: edits.files,
     // In place, the tree was just read: its texts give the stale candidates without a second read.
-    texts: outRoot === root ? read.texts : undefined,
-    list: () => listYamlFiles(outRoot!),
+    texts: outRoot === roots.root ? read.texts : undefined,
+    list: () => listYamlFiles(outRoot),
     zones: new Set(
       [
         report.zone,
@@ -259,13 +373,6 @@ export async function runDirectory(options: DirectoryOptions): Promise<number> {
       ].filter(isString),
     ),
   };
-  const context = { dir: options.dir, colour: options.colour ?? false, failed, stderr };
-  if (options.command === "check") return await checkOutput(output, context);
-  if (failed) {
-    await stderr("Wrote nothing: fix the errors above first\n");
-    return 1;
-  }
-  return await writeOutput(output, context);
 }
 
 function isString(value: unknown): value is string {
@@ -296,18 +403,19 @@ function pathsEscaping(options: DirectoryOptions): string | undefined {
 }
 
 /**
- * Prints, as plain multi-document YAML, every item a cluster should receive:
- * local-config items (previews, configuration) are left out. Universal YAML
- * cannot be applied to a cluster, so it is an error. Empty output is an error
- * too: Argo CD would prune every resource of the application.
+ * `generate`: prints, as plain multi-document YAML, every item a cluster
+ * should receive: local-config items (previews, configuration) are left out.
+ * Universal YAML cannot be applied to a cluster, so it is an error. Empty
+ * output is an error too: Argo CD would prune every resource of the
+ * application.
  */
-async function writeApplyable(
-  items: readonly KubeObject[],
-  readItems: readonly ReadItem[],
-  edits: EditedFiles,
-  stderr: (text: string) => Promise<void>,
-): Promise<number> {
-  const textOf = documentTexts(readItems, edits);
+async function printApplyable(rendered: Rendered, stderr: Stderr): Promise<number> {
+  if (rendered.failed) {
+    await stderr("Rendered nothing: fix the errors above first\n");
+    return 1;
+  }
+  const items = rendered.resourceList.items;
+  const textOf = documentTexts(rendered.read.items, rendered.edits);
   const universal = items.filter(isUniversalObject);
   if (universal.length > 0) {
     const where = universal.slice(0, 3).map((item) => `${item.kind} ${displayRef(refOf(item))}`)
@@ -329,29 +437,6 @@ async function writeApplyable(
   }
   await writeAll(Deno.stdout.writable, docs.join("---\n"));
   return 0;
-}
-
-/**
- * How each output item prints: a rewritten input item as its edited text, an
- * input item whose only changes were reader annotations as it was read, a
- * generated item without reader annotations.
- */
-function documentTexts(
-  readItems: readonly ReadItem[],
-  edits: EditedFiles,
-): (item: KubeObject) => string {
-  const originals = new Map(readItems.map((r) => [r.object, r.original]));
-  const byPosition = new Map(readItems.map((r) => [positionOf(r.object), r]));
-  return (item) => {
-    const edited = edits.documents.get(item);
-    if (edited !== undefined) return edited;
-    if (originals.has(item)) return stringifyYaml(originals.get(item));
-    const position = positionOf(item);
-    const unchanged = isOwned(item) || position === undefined
-      ? undefined
-      : byPosition.get(position);
-    return unchanged ? stringifyYaml(unchanged.original) : documentOf(item);
-  };
 }
 
 /** The config object with `overrides` merged over its fields (a typed config if there was none). */
@@ -377,42 +462,6 @@ function withOverrides(base: unknown, overrides: Record<string, unknown>): unkno
 
 function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(1);
-}
-
-/** The files the generated items belong in, keyed by package-relative path. */
-function renderedFiles(items: readonly KubeObject[]): Map<string, string> {
-  const byPath = new Map<string, { index: number; text: string }[]>();
-  for (const item of items) {
-    if (!isOwned(item)) continue;
-    const annotations = item.metadata?.annotations ?? {};
-    const path = annotations[KRM_ANNOTATION.path];
-    if (path === undefined || !isSafeRelative(path)) continue;
-    const index = Number.parseInt(annotations[KRM_ANNOTATION.index] ?? "0", 10) || 0;
-    const list = byPath.get(path) ?? [];
-    list.push({ index, text: documentOf(item) });
-    byPath.set(path, list);
-  }
-  const files = new Map<string, string>();
-  for (const path of [...byPath.keys()].sort()) {
-    const docs = byPath.get(path)!.sort((a, b) => a.index - b.index).map((d) => d.text);
-    files.set(path, GENERATED_HEADER + docs.join("---\n"));
-  }
-  return files;
-}
-
-/** A generated item as written to a file: Universal form when its source was, orchestrator annotations removed. */
-function documentOf(item: KubeObject): string {
-  const annotations = { ...(item.metadata?.annotations ?? {}) };
-  for (const key of Object.keys(annotations)) {
-    if (isReaderAnnotation(key)) delete annotations[key];
-  }
-  if (isUniversalObject(item)) return stringifyYaml(toUniversal(item));
-  const metadata = { ...item.metadata, annotations };
-  if (Object.keys(annotations).length === 0) {
-    delete (metadata as Record<string, unknown>).annotations;
-  }
-  // kpt's layout (kyaml), so a package rendered by kpt is up to date for check.
-  return emitDocument({ ...item, metadata });
 }
 
 function isInside(root: string, path: string): boolean {

@@ -10,10 +10,12 @@
 import {
   displayRef,
   isObject,
+  isPathAnnotation,
   KRM_ANNOTATION,
   type KubeObject,
   refOf,
   type Result,
+  sourceOf,
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 
@@ -177,12 +179,8 @@ function adviceFor(error: YamlEditError): string {
 
 /** `path\0index` of an item's reader annotations, or undefined without a path. */
 export function positionOf(object: KubeObject): string | undefined {
-  const annotations = object.metadata?.annotations;
-  if (!isObject(annotations)) return undefined;
-  const path = annotations[KRM_ANNOTATION.path];
-  if (typeof path !== "string" || path === "") return undefined;
-  const index = Number.parseInt(annotations[KRM_ANNOTATION.index] ?? "0", 10) || 0;
-  return `${path}\0${index}`;
+  const source = sourceOf(object);
+  return source === undefined ? undefined : `${source.path}\0${source.index}`;
 }
 
 function splitPosition(position: string): { path: string; index: number } {
@@ -192,8 +190,7 @@ function splitPosition(position: string): { path: string; index: number } {
 
 /** Annotations the reader (and `fromUniversal`) add: never compared, never written. */
 export function isReaderAnnotation(key: string): boolean {
-  return key.startsWith("internal.config.kubernetes.io/") || key === KRM_ANNOTATION.legacyPath ||
-    key === KRM_ANNOTATION.legacyIndex || key === TOOL_ANNOTATION.format;
+  return isPathAnnotation(key) || key === TOOL_ANNOTATION.format;
 }
 
 /**

@@ -125,15 +125,48 @@ export function displayRef(ref: ResourceRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
 
-/** The source file of an item, from the path annotations orchestrators set. */
-export function fileOf(object: KubeObject): { path: string; index?: number } | undefined {
+/**
+ * The source file (package-relative path) and document index of an item, from
+ * the path annotations orchestrators set: `internal.config.kubernetes.io/path`
+ * and `.../index`, else the legacy `config.kubernetes.io/path` and `.../index`.
+ * The index is 0 when absent or not a non-negative integer; `undefined` when
+ * there is no path.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sourceOf } from "./krm.ts";
+ *
+ * const annotations = { "internal.config.kubernetes.io/path": "a.yaml" };
+ * assert.deepEqual(sourceOf({ metadata: { annotations } }), { path: "a.yaml", index: 0 });
+ * assert.equal(sourceOf({ metadata: {} }), undefined);
+ * ```
+ */
+export function sourceOf(object: KubeObject): { path: string; index: number } | undefined {
   const annotations = object.metadata?.annotations;
   if (!isObject(annotations)) return undefined;
   const path = annotations[KRM_ANNOTATION.path] ?? annotations[KRM_ANNOTATION.legacyPath];
   if (typeof path !== "string" || path === "") return undefined;
   const rawIndex = annotations[KRM_ANNOTATION.index] ?? annotations[KRM_ANNOTATION.legacyIndex];
   const index = typeof rawIndex === "string" ? Number.parseInt(rawIndex, 10) : NaN;
-  return Number.isInteger(index) && index > 0 ? { path, index } : { path };
+  return { path, index: Number.isInteger(index) && index > 0 ? index : 0 };
+}
+
+/** The source file of an item for a result's `file`: {@link sourceOf}, index left out when 0. */
+export function fileOf(object: KubeObject): { path: string; index?: number } | undefined {
+  const source = sourceOf(object);
+  if (source === undefined) return undefined;
+  return source.index > 0 ? source : { path: source.path };
+}
+
+/**
+ * Annotations orchestrators and readers set for an item's file
+ * (`internal.config.kubernetes.io/*`, the legacy `config.kubernetes.io/path`
+ * and `.../index`): never compared, never written to a file.
+ */
+export function isPathAnnotation(key: string): boolean {
+  return key.startsWith("internal.config.kubernetes.io/") || key === KRM_ANNOTATION.legacyPath ||
+    key === KRM_ANNOTATION.legacyIndex;
 }
 
 /** A string-valued map field, or `{}` when absent or malformed. */

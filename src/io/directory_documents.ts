@@ -1,0 +1,79 @@
+/**
+ * Directory mode's document texts: the files the generated items belong in
+ * (`render --out`, `check`), and how each output item prints (`render`,
+ * `generate`): a rewritten input item as its edited text, an unchanged input
+ * item as it was read, a generated item in kpt's layout.
+ *
+ * @module
+ */
+
+import { type KubeObject, sourceOf } from "../model/krm.ts";
+import { isOwned } from "../model/inventory.ts";
+import { emitDocument } from "./plain_yaml.ts";
+import { GENERATED_HEADER } from "./directory_output.ts";
+import type { ReadItem } from "./directory_read.ts";
+import {
+  type EditedFiles,
+  isReaderAnnotation,
+  isSafeRelative,
+  positionOf,
+} from "./directory_edits.ts";
+import { isUniversalObject, toUniversal } from "./universal_format.ts";
+import { stringifyYaml } from "./yaml.ts";
+
+/** The files the generated items belong in, keyed by package-relative path. */
+export function renderedFiles(items: readonly KubeObject[]): Map<string, string> {
+  const byPath = new Map<string, { index: number; text: string }[]>();
+  for (const item of items) {
+    if (!isOwned(item)) continue;
+    const source = sourceOf(item);
+    if (source === undefined || !isSafeRelative(source.path)) continue;
+    const list = byPath.get(source.path) ?? [];
+    list.push({ index: source.index, text: documentOf(item) });
+    byPath.set(source.path, list);
+  }
+  const files = new Map<string, string>();
+  for (const path of [...byPath.keys()].sort()) {
+    const docs = byPath.get(path)!.sort((a, b) => a.index - b.index).map((d) => d.text);
+    files.set(path, GENERATED_HEADER + docs.join("---\n"));
+  }
+  return files;
+}
+
+/**
+ * How each output item prints: a rewritten input item as its edited text, an
+ * input item whose only changes were reader annotations as it was read, a
+ * generated item without reader annotations.
+ */
+export function documentTexts(
+  readItems: readonly ReadItem[],
+  edits: EditedFiles,
+): (item: KubeObject) => string {
+  const originals = new Map(readItems.map((r) => [r.object, r.original]));
+  const byPosition = new Map(readItems.map((r) => [positionOf(r.object), r]));
+  return (item) => {
+    const edited = edits.documents.get(item);
+    if (edited !== undefined) return edited;
+    if (originals.has(item)) return stringifyYaml(originals.get(item));
+    const position = positionOf(item);
+    const unchanged = isOwned(item) || position === undefined
+      ? undefined
+      : byPosition.get(position);
+    return unchanged ? stringifyYaml(unchanged.original) : documentOf(item);
+  };
+}
+
+/** A generated item as written to a file: Universal form when its source was, orchestrator annotations removed. */
+function documentOf(item: KubeObject): string {
+  const annotations = { ...(item.metadata?.annotations ?? {}) };
+  for (const key of Object.keys(annotations)) {
+    if (isReaderAnnotation(key)) delete annotations[key];
+  }
+  if (isUniversalObject(item)) return stringifyYaml(toUniversal(item));
+  const metadata = { ...item.metadata, annotations };
+  if (Object.keys(annotations).length === 0) {
+    delete (metadata as Record<string, unknown>).annotations;
+  }
+  // kpt's layout (kyaml), so a package rendered by kpt is up to date for check.
+  return emitDocument({ ...item, metadata });
+}
