@@ -5,8 +5,8 @@
  * The base commit's copy of the manifest directory (and of the config file,
  * when one is given) is taken with `git archive` from the workspace's
  * repository, unpacked into a scratch directory and rendered there with
- * `render --out` into another scratch directory; its JSON report is read
- * back. Nothing in the workspace is touched. When the commit is not in a
+ * `render --out` into another scratch directory; the report is the one
+ * that run returns. Nothing in the workspace is touched. When the commit is not in a
  * shallow checkout it is fetched first (`git fetch --depth=1 origin REF`).
  *
  * Any failure (no git, an unknown ref, a base without the directory, a base
@@ -75,23 +75,21 @@ export async function baseReport(options: BaseOptions): Promise<BaseOutcome> {
   if (!unpacked.ok) {
     return { note: `Cannot compare with the base branch: ${firstLine(unpacked.stderr)}` };
   }
-  const reportPath = join(options.temp, "base-report.json");
-  const code = await runDirectory({
+  const run = await runDirectory({
     command: "render",
     dir: join(tree, options.path),
     out: join(options.temp, "base-out"),
     config: options.config === undefined ? undefined : join(tree, options.config),
-    report: reportPath,
     format: "yaml",
     workspace: options.temp,
   });
-  try {
-    return { report: JSON.parse(await Deno.readTextFile(reportPath)) as Report };
-  } catch {
+  if (run.report === undefined) {
     return {
-      note: `Cannot compare with the base branch: its render exited ${code} without a report`,
+      note:
+        `Cannot compare with the base branch: its render exited ${run.exitCode} without a report`,
     };
   }
+  return { report: run.report };
 }
 
 async function command(

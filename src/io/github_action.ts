@@ -67,7 +67,7 @@ import {
   truncateMarkdown,
   utf8Length,
 } from "./github_action/summary.ts";
-import { comment } from "./github_action/comment.ts";
+import { comment, type CommentStatus } from "./github_action/comment.ts";
 export * from "./github_action/inputs.ts";
 export * from "./github_action/commands.ts";
 export * from "./github_action/summary.ts";
@@ -137,14 +137,32 @@ export function actionOutputs(input: {
 // ---------------------------------------------------------------------------
 // I/O
 
+/** What every step of a run knows: the environment, the inputs and where its files go. */
+interface ActionRun {
+  env: (name: string) => string | undefined;
+  inputs: ActionInputs;
+  workspace: string;
+  /** The `output-dir` input, else `path`. */
+  outputDir: string;
+  /** `meshservice-krm MODE: PATH`, the summary's and comment's heading. */
+  title: string;
+  /** The run's scratch directory (under RUNNER_TEMP). */
+  temp: string;
+  /** The JSON report (output `report`). */
+  reportPath: string;
+  /** The Markdown summary (output `summary-file`). */
+  summaryPath: string;
+  /** Writes a workflow command this adapter built (its texts escaped by {@link annotationCommand}). */
+  stdout: (line: string) => Promise<void>;
+  /** Writes a log line, escaped: it may hold text from the manifests or an API answer. */
+  log: (line: string) => Promise<void>;
+}
+
 /** Runs the action; returns the exit code. */
 export async function main(
   env: (name: string) => string | undefined = (name) => Deno.env.get(name),
 ): Promise<number> {
-  /** A workflow command this adapter built (its texts escaped by {@link annotationCommand}). */
   const stdout = (line: string) => writeAll(Deno.stdout.writable, `${line}\n`);
-  /** A log line, escaped: it may hold text from the manifests or an API answer. */
-  const log = (line: string) => stdout(escapeLine(line));
   const parsed = parseInputs(env);
   if (!parsed.ok) {
     for (const problem of parsed.problems) {
@@ -155,8 +173,6 @@ export async function main(
     return 2;
   }
   const inputs = parsed.inputs;
-  const workspace = resolve(env("GITHUB_WORKSPACE") || Deno.cwd());
-  const outputDir = inputs.outputDir ?? inputs.path;
   const title = `meshservice-krm ${inputs.mode}: ${inputs.path}`;
   let temp: string;
   try {
@@ -165,56 +181,80 @@ export async function main(
       runnerTemp ? { dir: runnerTemp, prefix: "meshservice-krm-" } : { prefix: "meshservice-krm-" },
     );
   } catch (error) {
-    return await crashed(env, inputs, title, `Cannot create a temporary directory: ${why(error)}`);
+    return await crashed(
+      { env, inputs, title },
+      `Cannot create a temporary directory: ${why(error)}`,
+    );
   }
-  const reportPath = join(temp, "report.json");
-  const summaryPath = join(temp, "summary.md");
+  const run: ActionRun = {
+    env,
+    inputs,
+    workspace: resolve(env("GITHUB_WORKSPACE") || Deno.cwd()),
+    outputDir: inputs.outputDir ?? inputs.path,
+    title,
+    temp,
+    reportPath: join(temp, "report.json"),
+    summaryPath: join(temp, "summary.md"),
+    stdout,
+    log: (line) => stdout(escapeLine(line)),
+  };
+  const rendered = await renderInGroup(run);
+  if (!("report" in rendered)) return await crashed(run, rendered.failure);
+  return await publish(run, rendered);
+}
 
+/**
+ * Runs directory mode inside a log group with workflow commands suspended;
+ * the report it returns (also written to the `report` file), or why there is
+ * none.
+ */
+async function renderInGroup(
+  run: ActionRun,
+): Promise<{ report: Report; exitCode: number } | { failure: string }> {
+  const { inputs, stdout } = run;
   await stdout(
     `::group::${escapeData(escapeLine(`meshservice-krm ${inputs.mode} ${inputs.path}`))}`,
   );
   const resume = `meshservice-krm-${crypto.randomUUID()}`;
   await stdout(`::stop-commands::${resume}`);
-  let exitCode = 1;
-  let failure: string | undefined;
   try {
-    exitCode = await runDirectory({
+    const { exitCode, report } = await runDirectory({
       command: inputs.mode,
       dir: inputs.path,
-      out: outputDir,
+      out: run.outputDir,
       config: inputs.config,
-      report: reportPath,
+      report: run.reportPath,
       format: "yaml",
     });
+    if (report !== undefined) return { report, exitCode };
+    return {
+      failure:
+        `meshservice-krm ${inputs.mode} of "${inputs.path}" stopped before writing its report: see the log above`,
+    };
   } catch (error) {
-    failure = error instanceof Deno.errors.NotCapable
-      ? `Cannot access a path: the action reads and writes only under GITHUB_WORKSPACE and RUNNER_TEMP (${
-        why(error)
-      })`
-      : `meshservice-krm ${inputs.mode} crashed: ${why(error)}`;
+    return {
+      failure: error instanceof Deno.errors.NotCapable
+        ? `Cannot access a path: the action reads and writes only under GITHUB_WORKSPACE and RUNNER_TEMP (${
+          why(error)
+        })`
+        : `meshservice-krm ${inputs.mode} crashed: ${why(error)}`,
+    };
   } finally {
     await stdout(`::${resume}::`);
     await stdout("::endgroup::");
   }
-  const report = failure === undefined ? await readReport(reportPath) : undefined;
-  if (report === undefined) {
-    return await crashed(
-      env,
-      inputs,
-      title,
-      failure ??
-        `meshservice-krm ${inputs.mode} of "${inputs.path}" stopped before writing its report: see the log above`,
-      summaryPath,
-    );
-  }
+}
 
-  const base = inputs.baseRef === undefined
-    ? undefined
-    : await compareWithBase(inputs, { workspace, temp, stdout });
-
+/** Reports a run that produced a report: comment, annotations, summary, outputs, the verdict. */
+async function publish(
+  run: ActionRun,
+  rendered: { report: Report; exitCode: number },
+): Promise<number> {
+  const { env, inputs, report } = { ...run, report: rendered.report };
+  const base = inputs.baseRef === undefined ? undefined : await compareWithBase(inputs, run);
   const located = await locateResults(report.results, {
-    workspace,
-    dirs: [resolve(inputs.path), resolve(outputDir)],
+    workspace: run.workspace,
+    dirs: [resolve(inputs.path), resolve(run.outputDir)],
     config: inputs.config === undefined ? undefined : resolve(inputs.config),
   });
   const counts = countResults(report.results);
@@ -222,16 +262,59 @@ export async function main(
     mode: inputs.mode,
     failOn: inputs.failOn,
     counts,
-    exitCode,
+    exitCode: rendered.exitCode,
     dir: inputs.path,
-    outputDir,
+    outputDir: run.outputDir,
   });
-
   const commentStatus = inputs.comment
-    ? await comment(env, inputs, { report, outcome, title, base: base?.report })
+    ? await comment(env, inputs, { report, outcome, title: run.title, base: base?.report })
     : undefined;
+  const status = statusAnnotations(outcome, commentStatus);
+  const { annotated, rest } = selectAnnotations(located, annotationBudget(status, inputs));
+  const summary = summaryMarkdown({
+    report,
+    title: run.title,
+    outcome,
+    rest,
+    annotated: annotated.length,
+    notes: [
+      ...(base?.note === undefined ? [] : [base.note]),
+      ...(commentStatus === undefined ? [] : [commentStatus.text]),
+    ],
+    base: base?.report,
+  });
+  await Deno.writeTextFile(run.summaryPath, summary);
+  if (inputs.summary) await appendStepSummary(env, summary);
+  await appendOutputs(
+    env,
+    actionOutputs({
+      report,
+      counts,
+      outcome,
+      reportPath: run.reportPath,
+      summaryPath: run.summaryPath,
+    }),
+  );
+  for (const annotation of status) await run.stdout(annotationCommand(annotation));
+  for (const result of annotated) await run.stdout(annotationCommand(annotationOf(result)));
+  if (rest.length > 0) {
+    await run.log(
+      `${plural(rest.length, "more result is", "more results are")} listed only in the ${
+        inputs.summary ? "job summary" : "summary file (output summary-file)"
+      }`,
+    );
+  }
+  if (commentStatus?.level === "info") await run.log(commentStatus.text);
+  await run.log(outcome.headline);
+  return outcome.failed ? 1 : 0;
+}
 
-  const status: Annotation[] = [
+/** The step's own annotations: the verdict's failure and warnings, and the comment's status. */
+function statusAnnotations(
+  outcome: Outcome,
+  commentStatus: CommentStatus | undefined,
+): Annotation[] {
+  return [
     ...(outcome.failed
       ? [{
         level: "error" as const,
@@ -248,50 +331,30 @@ export async function main(
       ? [{ level: commentStatus.level, title: "meshservice-krm", message: commentStatus.text }]
       : []),
   ];
+}
+
+/** Annotations left per severity for results once the step's own are counted. */
+function annotationBudget(status: readonly Annotation[], inputs: ActionInputs): AnnotationBudget {
   const budget: AnnotationBudget = { error: 0, warning: 0, notice: 0 };
   for (const level of ["error", "warning", "notice"] as const) {
     const taken = status.filter((a) => a.level === level).length;
     budget[level] = Math.max(0, Math.min(inputs.maxAnnotations, ANNOTATION_LIMIT - taken));
   }
-  const { annotated, rest } = selectAnnotations(located, budget);
+  return budget;
+}
 
-  const summary = summaryMarkdown({
-    report,
-    title,
-    outcome,
-    rest,
-    annotated: annotated.length,
-    notes: [
-      ...(base?.note === undefined ? [] : [base.note]),
-      ...(commentStatus === undefined ? [] : [commentStatus.text]),
-    ],
-    base: base?.report,
-  });
-  await Deno.writeTextFile(summaryPath, summary);
-  if (inputs.summary) await appendStepSummary(env, summary);
+/** Appends step outputs to `$GITHUB_OUTPUT` (nothing outside a runner). */
+async function appendOutputs(
+  env: (name: string) => string | undefined,
+  outputs: Record<string, string>,
+): Promise<void> {
   const outputFile = env("GITHUB_OUTPUT");
-  if (outputFile) {
-    await Deno.writeTextFile(
-      outputFile,
-      outputLines(
-        actionOutputs({ report, counts, outcome, reportPath, summaryPath }),
-        `meshservice_krm_${crypto.randomUUID()}`,
-      ),
-      { append: true },
-    );
-  }
-  for (const annotation of status) await stdout(annotationCommand(annotation));
-  for (const result of annotated) await stdout(annotationCommand(annotationOf(result)));
-  if (rest.length > 0) {
-    await log(
-      `${plural(rest.length, "more result is", "more results are")} listed only in the ${
-        inputs.summary ? "job summary" : "summary file (output summary-file)"
-      }`,
-    );
-  }
-  if (commentStatus?.level === "info") await log(commentStatus.text);
-  await log(outcome.headline);
-  return outcome.failed ? 1 : 0;
+  if (!outputFile) return;
+  await Deno.writeTextFile(
+    outputFile,
+    outputLines(outputs, `meshservice_krm_${crypto.randomUUID()}`),
+    { append: true },
+  );
 }
 
 /**
@@ -328,17 +391,15 @@ async function compareWithBase(
 
 /** Reports a run that produced no report: `::error`, the summary, exit 1. */
 async function crashed(
-  env: (name: string) => string | undefined,
-  inputs: ActionInputs,
-  title: string,
+  run: Pick<ActionRun, "env" | "inputs" | "title"> & { summaryPath?: string },
   message: string,
-  summaryPath?: string,
 ): Promise<number> {
+  const { env, inputs, summaryPath } = run;
   await writeAll(
     Deno.stdout.writable,
     `${annotationCommand({ level: "error", title: "meshservice-krm", message })}\n`,
   );
-  const summary = `## ${markdownText(title)}\n\n**❌ ${markdownText(message)}**\n`;
+  const summary = `## ${markdownText(run.title)}\n\n**❌ ${markdownText(message)}**\n`;
   try {
     if (summaryPath !== undefined) await Deno.writeTextFile(summaryPath, summary);
     if (inputs.summary) await appendStepSummary(env, summary);
@@ -372,18 +433,6 @@ async function appendStepSummary(
     truncateMarkdown(summary, STEP_SUMMARY_LIMIT - 1024, note, utf8Length),
     { append: true },
   );
-}
-
-async function readReport(path: string): Promise<Report | undefined> {
-  try {
-    const value: unknown = JSON.parse(await Deno.readTextFile(path));
-    if (typeof value !== "object" || value === null) return undefined;
-    const report = value as Partial<Report>;
-    if (!Array.isArray(report.results) || typeof report.summary !== "object") return undefined;
-    return report as Report;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
