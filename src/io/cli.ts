@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { ParseArgsConfig } from "node:util";
 import { TOOL_NAME, VERSION } from "../model/tool.ts";
 import { runKrmFunction, writeAll } from "./krm_stdio.ts";
 import { escapeText, stderrHasColour } from "./terminal.ts";
@@ -16,10 +17,49 @@ const EXIT_CODES = `Exit codes:
   1  an error result (bad input or config, a reference the migration cannot leave), stale files (check), or empty output (generate)
   2  usage error (unknown command, flag or value)`;
 
-/** Help text of every command, by name (`""` is the overview). */
-export const HELP: Readonly<Record<string, string>> = {
-  "":
-    `${TOOL_NAME} ${VERSION}: render the MeshServices Kuma would generate and migrate references to them
+/** Every flag any command takes; a command's table entry says which apply to it. */
+const FLAGS = {
+  out: { type: "string" },
+  config: { type: "string" },
+  report: { type: "string" },
+  summary: { type: "string" },
+  format: { type: "string" },
+  workspace: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** A flag name (`--help` applies to every command and is not listed). */
+type Flag = Exclude<keyof typeof FLAGS, "help">;
+
+/** Flag values as parsed. */
+type Values = {
+  [F in keyof typeof FLAGS]?: (typeof FLAGS)[F]["type"] extends "boolean" ? boolean : string;
+};
+
+/** What a command's {@link Command.run} gets. */
+interface Invocation {
+  values: Values;
+  positionals: string[];
+  colour: boolean;
+  /** Writes a message on stderr (escaped). */
+  stderr: (text: string) => Promise<void>;
+}
+
+/** One command of the CLI. */
+interface Command {
+  name: string;
+  /** What `COMMAND --help` and `help COMMAND` print. */
+  help: string;
+  /** The flags that apply, besides `--help`; any other is a usage error. */
+  flags: readonly Flag[];
+  /** Runs the command once its flags are checked; returns the exit code. */
+  run: (invocation: Invocation) => Promise<number>;
+}
+
+/** The overview (`--help`, `help`). */
+const OVERVIEW =
+  `${TOOL_NAME} ${VERSION}: render the MeshServices Kuma would generate and migrate references to them
 
 Usage:
   ${TOOL_NAME}                          KRM function: ResourceList on stdin, ResourceList on stdout
@@ -41,8 +81,10 @@ Examples:
   deno run -R meshservice-krm.js check ./manifests
 
 Logs and results go to stderr; stdout holds only output. Colour only on a terminal; NO_COLOR turns it off.
-`,
-  krm: `${TOOL_NAME} (no arguments): the KRM function
+`;
+
+/** Help of the KRM function, the run without arguments (`help krm`). */
+const KRM_HELP = `${TOOL_NAME} (no arguments): the KRM function
 
 Reads one ResourceList (config.kubernetes.io/v1 or v1beta1) on stdin and writes one on stdout.
 Every item passes through; generated MeshServices are appended; rewritten routes and policies
@@ -54,8 +96,13 @@ Examples:
   deno run meshservice-krm.js < resource-list.yaml > output.yaml
   kpt fn eval ./package --exec "$PWD/meshservice-krm.js" -- kumaVersion=2.14 zone=east
   kpt fn render ./package --allow-exec
-`,
-  render: `${TOOL_NAME} render DIR [options]: render a manifest directory
+`;
+
+/** Every command, in the order the overview lists them. */
+const COMMANDS: readonly Command[] = [
+  {
+    name: "render",
+    help: `${TOOL_NAME} render DIR [options]: render a manifest directory
 
 Reads every *.yaml/*.yml under DIR (Kubernetes and Universal YAML), renders it with the
 RenderMeshServices config found in DIR (or --config) and prints every resource, or writes the
@@ -83,7 +130,12 @@ Examples:
   deno run -R -W meshservice-krm.js render ./manifests --out ./manifests --report report.json
   deno run -R -W meshservice-krm.js render ./manifests --out ./rendered --summary summary.md
 `,
-  check: `${TOOL_NAME} check DIR [options]: fail when rendered files are stale
+    flags: ["out", "config", "report", "summary", "format", "workspace", "quiet"],
+    run: (invocation) => runDirectoryCommand("render", invocation),
+  },
+  {
+    name: "check",
+    help: `${TOOL_NAME} check DIR [options]: fail when rendered files are stale
 
 Renders DIR like "render --out" would and compares the result with the files on disk. Prints a
 unified diff of every stale file on stdout and exits 1; exits 0 when everything is current.
@@ -103,7 +155,12 @@ Examples:
   deno run -R meshservice-krm.js check ./manifests
   deno run -R meshservice-krm.js check ./apps --out ./rendered
 `,
-  generate: `${TOOL_NAME} generate [DIR]: print what a cluster should receive
+    flags: ["out", "config", "report", "summary", "workspace", "quiet"],
+    run: (invocation) => runDirectoryCommand("check", invocation),
+  },
+  {
+    name: "generate",
+    help: `${TOOL_NAME} generate [DIR]: print what a cluster should receive
 
 Renders DIR (default: the current directory) and prints plain multi-document YAML: every
 resource except local-config items (MeshService previews, the tool's config). The generate
@@ -124,7 +181,12 @@ Examples:
   deno run --no-prompt -R=. --allow-env=ARGOCD_APP_PARAMETERS,PARAM_* meshservice-krm.js generate .
   PARAM_ZONE=east deno run -R=. --allow-env=ARGOCD_APP_PARAMETERS,PARAM_* meshservice-krm.js generate
 `,
-  "kustomize-plugin": `${TOOL_NAME} kustomize-plugin FILE: kustomize legacy exec plugin
+    flags: ["config", "workspace", "quiet"],
+    run: (invocation) => runDirectoryCommand("generate", invocation),
+  },
+  {
+    name: "kustomize-plugin",
+    help: `${TOOL_NAME} kustomize-plugin FILE: kustomize legacy exec plugin
 
 kustomize runs legacy exec plugins with the transformer config in FILE and the resources as
 multi-document YAML on stdin; the transformed resources go to stdout. This is the form
@@ -139,7 +201,22 @@ ${EXIT_CODES}
 Example:
   kubectl kustomize --enable-alpha-plugins ./overlay
 `,
-  "helm-post-renderer": `${TOOL_NAME} helm-post-renderer [--config FILE]: Helm post-renderer
+    // kustomize passes only FILE; other flags have always been accepted and ignored.
+    flags: ["out", "config", "report", "summary", "format", "workspace", "quiet"],
+    run: async ({ positionals, colour, stderr }) => {
+      if (positionals.length !== 1) {
+        await stderr(
+          `Expected one argument, the plugin config file\n\n${helpOf("kustomize-plugin")}`,
+        );
+        return 2;
+      }
+      const { runKustomizePlugin } = await import("./kustomize_plugin.ts");
+      return await runKustomizePlugin(positionals[0]!, { colour });
+    },
+  },
+  {
+    name: "helm-post-renderer",
+    help: `${TOOL_NAME} helm-post-renderer [--config FILE]: Helm post-renderer
 
 Helm (install, upgrade, template --post-renderer) writes the release's rendered manifests to
 stdin as multi-document YAML; this prints what the cluster should get: every manifest, with
@@ -160,9 +237,34 @@ Examples:
   helm template shop ./charts/shop --post-renderer meshservice-krm --post-renderer-args helm-post-renderer
   helm upgrade --install shop ./charts/shop --post-renderer ./meshservice-krm-helm
 `,
+    flags: ["config"],
+    run: async ({ values, positionals, colour, stderr }) => {
+      if (positionals.length > 0) {
+        await stderr(`No arguments apply to helm-post-renderer\n\n${helpOf("helm-post-renderer")}`);
+        return 2;
+      }
+      const { runHelmPostRenderer } = await import("./helm_post_renderer.ts");
+      return await runHelmPostRenderer({
+        config: values.config,
+        colour,
+        stdin: Deno.stdin.readable,
+        stdout: Deno.stdout.writable,
+        stderr: Deno.stderr.writable,
+      });
+    },
+  },
+];
+
+/** Help text of every command, by name (`""` is the overview, `krm` the run without arguments). */
+export const HELP: Readonly<Record<string, string>> = {
+  "": OVERVIEW,
+  krm: KRM_HELP,
+  ...Object.fromEntries(COMMANDS.map((command) => [command.name, command.help])),
 };
 
-const COMMANDS = ["render", "check", "generate", "kustomize-plugin", "helm-post-renderer"] as const;
+function helpOf(name: string): string {
+  return HELP[name]!;
+}
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
@@ -182,93 +284,64 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (first === "-h" || first === "--help") {
-    await stdout(HELP[""]!);
+    await stdout(OVERVIEW);
     return 0;
   }
   if (first === "help") {
-    const topic = args[1] ?? "";
-    const text = HELP[topic];
+    const text = HELP[args[1] ?? ""];
     if (text === undefined || args.length > 2) {
-      await stderr(`No help for "${args.slice(1).join(" ")}"\n\n${HELP[""]}`);
+      await stderr(`No help for "${args.slice(1).join(" ")}"\n\n${OVERVIEW}`);
       return 2;
     }
     await stdout(text);
     return 0;
   }
-  const command = first as (typeof COMMANDS)[number];
-  if (!(COMMANDS as readonly string[]).includes(command)) {
-    await stderr(`Unknown command "${first}"\n\n${HELP[""]}`);
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command === undefined) {
+    await stderr(`Unknown command "${first}"\n\n${OVERVIEW}`);
     return 2;
   }
+  return await runCommand(command, args.slice(1), { stdout, stderr });
+}
+
+/** Parses a command's flags, prints its help for `--help`, refuses flags that do not apply, runs it. */
+async function runCommand(
+  command: Command,
+  args: string[],
+  io: { stdout: (text: string) => Promise<void>; stderr: (text: string) => Promise<void> },
+): Promise<number> {
   // Loaded here, not at the top: the KRM path (no arguments) never parses flags (about 5 ms of start).
   const { parseArgs } = await import("node:util");
   let parsed;
   try {
-    parsed = parseArgs({
-      args: args.slice(1),
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: "string" },
-        config: { type: "string" },
-        report: { type: "string" },
-        summary: { type: "string" },
-        format: { type: "string" },
-        workspace: { type: "string" },
-        quiet: { type: "boolean", short: "q" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: FLAGS });
   } catch (error) {
-    await stderr(`${error instanceof Error ? error.message : String(error)}\n\n${HELP[command]}`);
+    await io.stderr(
+      `${error instanceof Error ? error.message : String(error)}\n\n${command.help}`,
+    );
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    await stdout(HELP[command]!);
+    await io.stdout(command.help);
     return 0;
   }
-  const colour = stderrHasColour();
-  if (command === "kustomize-plugin") {
-    if (positionals.length !== 1) {
-      await stderr(`Expected one argument, the plugin config file\n\n${HELP[command]}`);
-      return 2;
-    }
-    const { runKustomizePlugin } = await import("./kustomize_plugin.ts");
-    return await runKustomizePlugin(positionals[0]!, { colour });
-  }
-  if (command === "helm-post-renderer") {
-    const extra = Object.keys(values).find((key) => key !== "config");
-    if (extra !== undefined || positionals.length > 0) {
-      await stderr(
-        `${
-          extra !== undefined ? `Option "--${extra}" does not apply` : "No arguments apply"
-        } to helm-post-renderer\n\n${HELP[command]}`,
-      );
-      return 2;
-    }
-    const { runHelmPostRenderer } = await import("./helm_post_renderer.ts");
-    return await runHelmPostRenderer({
-      config: values.config,
-      colour,
-      stdin: Deno.stdin.readable,
-      stdout: Deno.stdout.writable,
-      stderr: Deno.stderr.writable,
-    });
-  }
-  const allowed: Record<string, readonly string[]> = {
-    render: ["out", "config", "report", "summary", "format", "workspace", "quiet"],
-    check: ["out", "config", "report", "summary", "workspace", "quiet"],
-    generate: ["config", "workspace", "quiet"],
-  };
-  const extraFlag = Object.keys(values).find((key) => !allowed[command]!.includes(key));
-  if (extraFlag !== undefined) {
-    await stderr(`Option "--${extraFlag}" does not apply to ${command}\n\n${HELP[command]}`);
+  const extra = Object.keys(values).find((key) => !(command.flags as string[]).includes(key));
+  if (extra !== undefined) {
+    await io.stderr(`Option "--${extra}" does not apply to ${command.name}\n\n${command.help}`);
     return 2;
   }
-  const dir = positionals[0] ?? (command === "generate" ? "." : undefined);
+  return await command.run({ values, positionals, colour: stderrHasColour(), stderr: io.stderr });
+}
+
+/** `render`, `check` and `generate`: directory mode. */
+async function runDirectoryCommand(
+  name: "render" | "check" | "generate",
+  { values, positionals, colour, stderr }: Invocation,
+): Promise<number> {
+  const dir = positionals[0] ?? (name === "generate" ? "." : undefined);
   if (dir === undefined || positionals.length > 1) {
-    await stderr(`Expected one directory: "${command} DIR"\n\n${HELP[command]}`);
+    await stderr(`Expected one directory: "${name} DIR"\n\n${helpOf(name)}`);
     return 2;
   }
   const format = values.format ?? "yaml";
@@ -277,26 +350,14 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   let configOverrides: Record<string, unknown> | undefined;
-  if (command === "generate") {
-    const { argoParameters } = await import("./argocd.ts");
-    const { CONFIG_KEYS } = await import("../config.ts");
-    const granted = Deno.permissions.querySync({ name: "env", variable: "ARGOCD_APP_PARAMETERS" });
-    if (granted.state !== "granted") {
-      await stderr(
-        "Cannot read Argo CD parameters: run generate with --allow-env=ARGOCD_APP_PARAMETERS,PARAM_*\n",
-      );
-      return 1;
-    }
-    const parameters = argoParameters(readEnv, CONFIG_KEYS);
-    if (parameters.problems.length > 0) {
-      await stderr(parameters.problems.map((p) => `[error] ${p}`).join("\n") + "\n");
-      return 1;
-    }
-    configOverrides = parameters.overrides;
+  if (name === "generate") {
+    const parameters = await argoOverrides(stderr);
+    if (typeof parameters === "number") return parameters;
+    configOverrides = parameters;
   }
   const { runDirectory } = await import("./directory.ts");
-  return await runDirectory({
-    command,
+  const run = await runDirectory({
+    command: name,
     dir,
     out: values.out,
     config: values.config,
@@ -308,6 +369,28 @@ export async function main(args: string[]): Promise<number> {
     colour,
     ...(values.quiet ? {} : { progress: (line: string) => stderr(`${TOOL_NAME}: ${line}\n`) }),
   });
+  return run.exitCode;
+}
+
+/** `generate`'s config overrides from Argo CD's parameters, or the exit code when they cannot be read. */
+async function argoOverrides(
+  stderr: (text: string) => Promise<void>,
+): Promise<Record<string, unknown> | number> {
+  const { argoParameters } = await import("./argocd.ts");
+  const { CONFIG_KEYS } = await import("../config.ts");
+  const granted = Deno.permissions.querySync({ name: "env", variable: "ARGOCD_APP_PARAMETERS" });
+  if (granted.state !== "granted") {
+    await stderr(
+      "Cannot read Argo CD parameters: run generate with --allow-env=ARGOCD_APP_PARAMETERS,PARAM_*\n",
+    );
+    return 1;
+  }
+  const parameters = argoParameters(readEnv, CONFIG_KEYS);
+  if (parameters.problems.length > 0) {
+    await stderr(parameters.problems.map((p) => `[error] ${p}`).join("\n") + "\n");
+    return 1;
+  }
+  return parameters.overrides;
 }
 
 /** One variable; a `PARAM_*` name outside the grant reads as unset. */
