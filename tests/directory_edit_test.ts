@@ -546,15 +546,20 @@ Deno.test("editedFiles: a change Universal YAML cannot hold, or a refused edit, 
 Deno.test("only directory mode imports yaml_edit.ts, and lazily", async () => {
   const importers: string[] = [];
   const sourceLinesUsers: string[] = [];
+  const yamlPackageUsers: string[] = [];
+  // The YAML text utilities live in src/io/yaml_text/; src/io/yaml_edit.ts only re-exports the editor.
+  const yamlEditImport = /(?:from |import\()"(?:\.\.?\/)+(?:yaml_text\/)?yaml_edit\.ts"/;
   const walk = async (dir: string): Promise<void> => {
     for await (const entry of Deno.readDir(join(REPO_ROOT, dir))) {
       const path = `${dir}/${entry.name}`;
       if (entry.isDirectory) await walk(path);
       else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
         const text = await Deno.readTextFile(join(REPO_ROOT, path));
-        if (text.includes("yaml_edit.ts")) importers.push(path);
+        if (yamlEditImport.test(text) && path !== "src/io/yaml_edit.ts") importers.push(path);
         // The GitHub Action's line finder may use it too: the action is its own entry point.
-        if (/^import [^;]*from "\.\/source_lines\.ts"/m.test(text)) sourceLinesUsers.push(path);
+        if (/^import [^;]*from "(?:\.\.?\/)+(?:yaml_text\/)?source_lines\.ts"/m.test(text)) {
+          sourceLinesUsers.push(path);
+        }
         // The yaml package comes in through yaml_package.ts only, by name (never a node_modules path).
         assert.doesNotMatch(
           text,
@@ -564,28 +569,34 @@ Deno.test("only directory mode imports yaml_edit.ts, and lazily", async () => {
         if (path !== "src/io/yaml_package.ts") {
           assert.doesNotMatch(text, /from "yaml"/, `${path} imports the yaml package directly`);
         }
-        const yamlPackage = /^import [^;]*from "\.\/yaml_package\.ts"/m.test(text);
-        if (yamlPackage) {
-          assert.ok(
-            path === "src/io/yaml_edit.ts" || path === "src/io/source_lines.ts",
-            `${path} imports yaml_package.ts`,
-          );
+        if (/^import [^;]*from "(?:\.\.?\/)+yaml_package\.ts"/m.test(text)) {
+          yamlPackageUsers.push(path);
         }
       }
     }
   };
   await walk("src");
+  // The editor's parts (reached only through yaml_edit.ts) and the line finder; never the KRM path.
+  assert.deepEqual(yamlPackageUsers.sort(), [
+    "src/io/yaml_text/document_editor.ts",
+    "src/io/yaml_text/source_lines.ts",
+    "src/io/yaml_text/text_positions.ts",
+    "src/io/yaml_text/yaml_render.ts",
+    "src/io/yaml_text/yaml_stream.ts",
+  ]);
   const mod = await Deno.readTextFile(join(REPO_ROOT, "mod.ts"));
   assert.doesNotMatch(mod, /yaml_edit|directory\.ts/);
-  // directory.ts names it in its documentation; directory_edits.ts loads it.
-  assert.deepEqual(importers, ["src/io/directory.ts", "src/io/directory_edits.ts"]);
-  assert.deepEqual(sourceLinesUsers, ["src/io/github_action.ts"]);
+  assert.deepEqual(importers, ["src/io/directory_edits.ts"]);
+  assert.deepEqual(sourceLinesUsers.sort(), [
+    "src/io/github_action.ts",
+    "src/io/github_action/commands.ts",
+  ]);
   const edits = await Deno.readTextFile(join(REPO_ROOT, "src/io/directory_edits.ts"));
-  assert.match(edits, /await import\("\.\/yaml_edit\.ts"\)/);
+  assert.match(edits, /await import\("\.\/yaml_text\/yaml_edit\.ts"\)/);
   for (const file of ["src/io/directory.ts", "src/io/directory_edits.ts"]) {
     assert.doesNotMatch(
       await Deno.readTextFile(join(REPO_ROOT, file)),
-      /^import (?!type )[^;]*from "\.\/yaml_edit\.ts"/m,
+      /^import (?!type )[^;]*from "\.\/yaml_text\/yaml_edit\.ts"/m,
       `${file}: only type imports are static`,
     );
   }

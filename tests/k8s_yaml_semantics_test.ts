@@ -91,7 +91,7 @@ Deno.test("merge keys merge (<<: and kpt's !!merge <<:): the MeshService has the
 });
 
 Deno.test("directory mode can edit a file holding YAML 1.1 values: its editor reads them as the reader does", async () => {
-  const { editDocument } = await import("../src/io/yaml_edit.ts");
+  const { editDocument } = await import("../src/io/yaml_text/yaml_edit.ts");
   const text =
     "spec:\n  enabled: yes\n  port: 0120\n  big: 1_000\n  date: 2001-12-14\n  time: 1:20\n  name: old\n";
   const before = readYaml(text) as Obj;

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { processBytes } from "../src/io/krm_stdio.ts";
-import { editItemText } from "../src/io/krm_edit.ts";
+import { editItemText } from "../src/io/yaml_text/krm_edit.ts";
 import { readYaml } from "../src/io/yaml.ts";
 
 const INPUT = await Deno.readTextFile(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { processBytes } from "../src/io/krm_stdio.ts";
-import { findItemSpans } from "../src/io/item_spans.ts";
+import { findItemSpans } from "../src/io/yaml_text/item_spans.ts";
 import { parseYaml } from "../src/io/yaml.ts";
 import { render } from "../src/transform.ts";
 

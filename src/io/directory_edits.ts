@@ -25,7 +25,7 @@ import { REASON, resultAt } from "../results.ts";
 import { fromUniversal, isUniversalDocument, isUniversalObject } from "./universal_format.ts";
 
 import { fileError, type ReadItem } from "./directory_read.ts";
-import type { Change, DocumentEdit, YamlEditError } from "./yaml_edit.ts";
+import type { Change, DocumentEdit, YamlEditError } from "./yaml_text/yaml_edit.ts";
 
 /** What {@link editedFiles} found. */
 export interface EditedFiles {
@@ -54,6 +54,52 @@ export async function editedFiles(
   fileTexts: ReadonlyMap<string, string>,
 ): Promise<EditedFiles> {
   const found: EditedFiles = { files: new Map(), documents: new Map(), results: [] };
+  const candidates = rewrittenItems(readItems, outputItems, found.results);
+  if (candidates.length === 0) return found;
+
+  const yamlEdit = await import("./yaml_text/yaml_edit.ts");
+  const byFile = new Map<string, FileEdits>();
+  const failedFiles = new Set<string>();
+  for (const { read, output } of candidates) {
+    const { path, index } = splitPosition(positionOf(read.object)!);
+    let after: unknown;
+    try {
+      after = documentAfter(read, output, yamlEdit);
+    } catch (error) {
+      if (!(error instanceof UniversalRewriteError)) throw error;
+      failedFiles.add(path);
+      found.results.push(rewriteError(output, { path, index }, error.message));
+      continue;
+    }
+    if (after === undefined) continue;
+    const file: FileEdits = byFile.get(path) ?? { path, edits: [], outputs: new Map() };
+    file.edits.push({ index, before: read.original, after });
+    file.outputs.set(index, output);
+    byFile.set(path, file);
+  }
+  for (const file of byFile.values()) {
+    if (!failedFiles.has(file.path)) editFile(file, { fileTexts, yamlEdit, found });
+  }
+  return found;
+}
+
+/** The document edits of one input file, and the output item of each document. */
+interface FileEdits {
+  path: string;
+  edits: DocumentEdit[];
+  outputs: Map<number, KubeObject>;
+}
+
+/**
+ * The output items that rewrite a read item (same path and index
+ * annotations, not owned, a different object), with the read item; a second
+ * output item claiming the same document is an error in `results`.
+ */
+function rewrittenItems(
+  readItems: readonly ReadItem[],
+  outputItems: readonly KubeObject[],
+  results: Result[],
+): { read: ReadItem; output: KubeObject }[] {
   const byPosition = new Map<string, ReadItem>();
   for (const item of readItems) {
     const position = positionOf(item.object);
@@ -69,7 +115,7 @@ export async function editedFiles(
     const other = claimed.get(position!);
     if (other !== undefined) {
       const { path, index } = splitPosition(position!);
-      found.results.push(
+      results.push(
         resultAt(output, {
           severity: "error",
           message: `Cannot write the rewritten ${
@@ -85,70 +131,60 @@ export async function editedFiles(
     claimed.set(position!, output);
     candidates.push({ read, output });
   }
-  if (candidates.length === 0) return found;
+  return candidates;
+}
 
-  const yamlEdit = await import("./yaml_edit.ts");
-  const byFile = new Map<string, { edits: DocumentEdit[]; outputs: Map<number, KubeObject> }>();
-  const failedFiles = new Set<string>();
-  for (const { read, output } of candidates) {
-    const { path, index } = splitPosition(positionOf(read.object)!);
-    let after: unknown;
-    try {
-      after = documentAfter(read, output, yamlEdit);
-    } catch (error) {
-      if (!(error instanceof UniversalRewriteError)) throw error;
-      failedFiles.add(path);
-      found.results.push(rewriteError(output, path, index, error.message));
-      continue;
-    }
-    if (after === undefined) continue;
-    const file = byFile.get(path) ??
-      { edits: [] as DocumentEdit[], outputs: new Map<number, KubeObject>() };
-    file.edits.push({ index, before: read.original, after });
-    file.outputs.set(index, output);
-    byFile.set(path, file);
+/** Applies one file's edits to its text: the new text and documents into `found`, or an error result. */
+function editFile(
+  file: FileEdits,
+  context: {
+    fileTexts: ReadonlyMap<string, string>;
+    yamlEdit: typeof import("./yaml_text/yaml_edit.ts");
+    found: EditedFiles;
+  },
+): void {
+  const { path, edits, outputs } = file;
+  const { yamlEdit, found } = context;
+  const text = context.fileTexts.get(path);
+  if (text === undefined || !isSafeRelative(path)) {
+    found.results.push(
+      fileError(path, `Cannot rewrite "${path}": it is not a file read from the directory`),
+    );
+    return;
   }
-  for (const [path, { edits, outputs }] of byFile) {
-    if (failedFiles.has(path)) continue;
-    const text = fileTexts.get(path);
-    if (text === undefined || !isSafeRelative(path)) {
-      found.results.push(
-        fileError(path, `Cannot rewrite "${path}": it is not a file read from the directory`),
-      );
-      continue;
+  let edited: string;
+  const documents = new Map<KubeObject, string>();
+  try {
+    edited = yamlEdit.editDocuments(text, edits);
+    for (const [index, output] of outputs) {
+      documents.set(output, yamlEdit.documentSource(edited, index));
     }
-    let edited: string;
-    const documents = new Map<KubeObject, string>();
-    try {
-      edited = yamlEdit.editDocuments(text, edits);
-      for (const [index, output] of outputs) {
-        documents.set(output, yamlEdit.documentSource(edited, index));
-      }
-    } catch (error) {
-      if (!(error instanceof yamlEdit.YamlEditError)) throw error;
-      const index = error.index ?? edits[0]!.index;
-      const output = outputs.get(index) ?? outputs.values().next().value!;
-      found.results.push(
-        rewriteError(
-          output,
-          path,
-          index,
-          `${error.path === undefined ? "" : `at ${error.path}, `}${error.reason}; ${
-            adviceFor(error)
-          }`,
-        ),
-      );
-      continue;
-    }
-    if (edited === text) continue;
-    found.files.set(path, edited);
-    for (const [output, document] of documents) found.documents.set(output, document);
+  } catch (error) {
+    if (!(error instanceof yamlEdit.YamlEditError)) throw error;
+    const index = error.index ?? edits[0]!.index;
+    const output = outputs.get(index) ?? outputs.values().next().value!;
+    found.results.push(
+      rewriteError(
+        output,
+        { path, index },
+        `${error.path === undefined ? "" : `at ${error.path}, `}${error.reason}; ${
+          adviceFor(error)
+        }`,
+      ),
+    );
+    return;
   }
-  return found;
+  if (edited === text) return;
+  found.files.set(path, edited);
+  for (const [output, document] of documents) found.documents.set(output, document);
 }
 
 /** An edit that cannot be made: names the object, file, document and what to do. */
-function rewriteError(output: KubeObject, path: string, index: number, why: string): Result {
+function rewriteError(
+  output: KubeObject,
+  { path, index }: { path: string; index: number },
+  why: string,
+): Result {
   const result = resultAt(output, {
     severity: "error",
     message: `Cannot write the rewritten ${
@@ -235,7 +271,7 @@ const UNIVERSAL_FIELDS = new Set([
 function documentAfter(
   read: ReadItem,
   output: KubeObject,
-  yamlEdit: typeof import("./yaml_edit.ts"),
+  yamlEdit: typeof import("./yaml_text/yaml_edit.ts"),
 ): unknown {
   const before = withoutReaderAnnotations(read.object);
   const now = withoutReaderAnnotations(output);
@@ -245,7 +281,7 @@ function documentAfter(
     return yamlEdit.applyChanges(read.original, changes);
   }
   const doc = read.original;
-  const mapped = changes.flatMap((change) => universalChanges(change, before, doc, yamlEdit));
+  const mapped = changes.flatMap((change) => universalChanges(change, { before, doc, yamlEdit }));
   const after = yamlEdit.applyChanges(doc, mapped);
   const check = yamlEdit.diffValues(
     withoutReaderAnnotations(fromUniversal(after as Record<string, unknown>)),
@@ -261,13 +297,18 @@ function documentAfter(
   return after;
 }
 
+/** What {@link universalChanges} maps against. */
+interface UniversalContext {
+  /** The read object, reader annotations removed. */
+  before: Record<string, unknown>;
+  /** The Universal document as written. */
+  doc: Record<string, unknown>;
+  yamlEdit: typeof import("./yaml_text/yaml_edit.ts");
+}
+
 /** Maps an object-level change to the Universal document (`spec.x` is `x` when the document has no `spec` key). */
-function universalChanges(
-  change: Change,
-  before: Record<string, unknown>,
-  doc: Record<string, unknown>,
-  yamlEdit: typeof import("./yaml_edit.ts"),
-): Change[] {
+function universalChanges(change: Change, context: UniversalContext): Change[] {
+  const { before, doc, yamlEdit } = context;
   const to = (path: Change["path"]): Change => ({ ...change, path });
   /** Splits a change of a whole map into changes of its keys. */
   const byKey = (): Change[] => {
@@ -288,7 +329,7 @@ function universalChanges(
         split.push({ op: "set", path: [...change.path, key], value });
       }
     }
-    return split.flatMap((part) => universalChanges(part, before, doc, yamlEdit));
+    return split.flatMap((part) => universalChanges(part, context));
   };
   const cannot = (what: string) =>
     new UniversalRewriteError(`Universal YAML has no place for ${what}`);

@@ -42,7 +42,7 @@ import { baseReport } from "./base_report.ts";
 import { runDirectory } from "./directory.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { escapeLine, escapeText } from "./terminal.ts";
-import { parseSource, type SourceDocuments } from "./source_lines.ts";
+import { parseSource, type SourceDocuments } from "./yaml_text/source_lines.ts";
 import { type ActionInputs, parseInputs } from "./github_action/inputs.ts";
 import {
   type Annotation,

@@ -16,8 +16,8 @@ import {
   type ResourceList,
   type Result,
 } from "../model/krm.ts";
-import { findItemSpans } from "./item_spans.ts";
-import { editItemText } from "./krm_edit.ts";
+import { findItemSpans } from "./yaml_text/item_spans.ts";
+import { editItemText } from "./yaml_text/krm_edit.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
 import { formatResultsCapped } from "./stderr_results.ts";

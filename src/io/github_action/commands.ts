@@ -8,7 +8,7 @@
 import type { Result, Severity } from "../../model/krm.ts";
 
 import { escapeLine } from "../terminal.ts";
-import { locateField, parseSource, type SourceDocuments } from "../source_lines.ts";
+import { locateField, parseSource, type SourceDocuments } from "../yaml_text/source_lines.ts";
 /** Annotations GitHub shows per severity and step; more are dropped. */
 export const ANNOTATION_LIMIT = 10;
 

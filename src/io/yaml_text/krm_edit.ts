@@ -22,8 +22,8 @@ import {
   locateFast,
   type Location,
   readFast,
-} from "./krm_reader.ts";
-import { emitEntry } from "./plain_yaml.ts";
+} from "../krm_reader.ts";
+import { emitEntry } from "../plain_yaml.ts";
 import { type Change, diffValues, jsonEqual } from "./value_diff.ts";
 
 interface Splice {

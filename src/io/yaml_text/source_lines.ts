@@ -19,7 +19,7 @@
  * @module
  */
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "./yaml_package.ts";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "../yaml_package.ts";
 
 /** Where a field path was found. */
 export interface FieldLocation {
