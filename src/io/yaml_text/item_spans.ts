@@ -63,7 +63,8 @@ export function findItemSpans(
   }
   if (start === -1) return undefined;
   let end = start;
-  while (end < count && !isTopLevelKey(text, lineStart[end]!, line, end)) end++;
+  const lines: Lines = { text, lineStart, line };
+  while (end < count && !isTopLevelKey(lines, end)) end++;
   // Trailing blank and comment lines before the next key belong to no item.
   let last = end;
   while (last > start && BLANK_OR_COMMENT.test(line(last - 1))) last--;
@@ -99,7 +100,7 @@ export function findItemSpans(
     const from = starts[k]!;
     const to = k + 1 < starts.length ? starts[k + 1]! : last;
     const key = firstKeys[k];
-    if (key !== undefined && !startsWithKey(line, from, to, indent, key)) return undefined;
+    if (key !== undefined && !startsWithKey(line, { from, to, indent }, key)) return undefined;
     // Lines from..to-1 and the "\n" after each (added when the text has none).
     const stop = lineEnd(to - 1);
     spans.push(
@@ -111,12 +112,10 @@ export function findItemSpans(
   return { spans, indent: Math.max(indent, 0) };
 }
 
-/** True when the first content of the entry (after `- ` and comment lines) is `key:`. */
+/** True when the first content of the entry (lines `from` to `to - 1`, after `- ` and comment lines) is `key:`. */
 function startsWithKey(
   line: (i: number) => string,
-  from: number,
-  to: number,
-  indent: number,
+  { from, to, indent }: { from: number; to: number; indent: number },
   key: string,
 ): boolean {
   for (let i = from; i < to; i++) {
@@ -127,14 +126,16 @@ function startsWithKey(
   return false;
 }
 
-/** {@link TOP_LEVEL_KEY}, without materializing indented and `-` lines. */
-function isTopLevelKey(
-  text: string,
-  offset: number,
-  line: (i: number) => string,
-  i: number,
-): boolean {
-  const first = text.charCodeAt(offset);
+/** The text cut into lines by offset: `line(i)` materializes line `i`. */
+interface Lines {
+  text: string;
+  lineStart: readonly number[];
+  line: (i: number) => string;
+}
+
+/** {@link TOP_LEVEL_KEY} on line `i`, without materializing indented and `-` lines. */
+function isTopLevelKey({ text, lineStart, line }: Lines, i: number): boolean {
+  const first = text.charCodeAt(lineStart[i]!);
   return first !== SPACE && first !== DASH && TOP_LEVEL_KEY.test(line(i));
 }
 

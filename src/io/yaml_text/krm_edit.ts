@@ -8,21 +8,15 @@
  * The change is the structural difference of the old and new values
  * (changed, added and removed keys recursively, lists of equal length by
  * index, anything else replaced whole), applied as splices at the positions
- * the fast reader records (src/io/krm_reader.ts); new text comes from the
- * plain emitter (src/io/plain_yaml.ts). The result is read back and must
+ * the fast reader records (`src/io/krm_reader.ts`); new text comes from the
+ * plain emitter (`src/io/plain_yaml.ts`). The result is read back and must
  * equal the new value, else {@link editItemText} returns `undefined` and the
  * caller writes the item whole.
  *
  * @module
  */
 
-import {
-  type EntryLocation,
-  type ItemLocation,
-  locateFast,
-  type Location,
-  readFast,
-} from "../krm_reader.ts";
+import { type EntryLocation, locateFast, type Location, readFast } from "../krm_reader.ts";
 import { emitEntry } from "../plain_yaml.ts";
 import { type Change, diffValues, jsonEqual } from "./value_diff.ts";
 
@@ -40,7 +34,7 @@ const UNSUPPORTED = new Unsupported("unsupported edit");
 
 /**
  * The text of the item entry `span` (a `- ` entry at `indent`, as
- * src/io/item_spans.ts cuts it) changed from `before` to `after`, or
+ * `item_spans.ts` cuts it) changed from `before` to `after`, or
  * `undefined` when it cannot be edited safely.
  */
 export function editItemText(
@@ -57,7 +51,7 @@ export function editItemText(
   try {
     const splices: Splice[] = [];
     for (const change of diffValues(before, after)) {
-      splices.push(spliceOf(span, list[0], located.locations, change));
+      splices.push(spliceOf({ span, root: list[0], locations: located.locations }, change));
     }
     const text = apply(span, splices);
     const check = readFast(text);
@@ -72,12 +66,14 @@ export function editItemText(
   }
 }
 
-function spliceOf(
-  span: string,
-  root: unknown,
-  locations: WeakMap<object, Location>,
-  change: Change,
-): Splice {
+/** The item's text, its parsed value and the positions the fast reader recorded. */
+interface Located {
+  span: string;
+  root: unknown;
+  locations: WeakMap<object, Location>;
+}
+
+function spliceOf({ span, root, locations }: Located, change: Change): Splice {
   if (change.path.length === 0) throw UNSUPPORTED;
   let parent: unknown = root;
   for (const segment of change.path.slice(0, -1)) {
@@ -92,12 +88,12 @@ function spliceOf(
   if ("items" in where) {
     const item = where.items[last as number];
     if (item === undefined || change.op === "delete") throw UNSUPPORTED;
-    return replaceItem(item, where.indent, change.value, depth);
+    return { start: item.start, end: item.end, text: emitEntry(change.value, where.indent), depth };
   }
   const entry = where.entries.get(last as string);
   if (change.op === "delete") {
     if (!entry) throw UNSUPPORTED;
-    return deleteEntry(span, entry, where, depth);
+    return { ...deletion(span, entry, where), depth };
   }
   if (!entry) {
     return {
@@ -121,24 +117,20 @@ function spliceOf(
   };
 }
 
-function replaceItem(item: ItemLocation, indent: number, value: unknown, depth: number): Splice {
-  return { start: item.start, end: item.end, text: emitEntry(value, indent), depth };
-}
-
-function deleteEntry(
+/** The splice that removes `entry` from its map (`where`). */
+function deletion(
   span: string,
   entry: EntryLocation,
   where: { indent: number; entries: Map<string, EntryLocation>; end: number },
-  depth: number,
-): Splice {
+): Omit<Splice, "depth"> {
   const lineStart = entry.keyStart - where.indent;
   const compact = lineStart < 0 || span.slice(lineStart, entry.keyStart).trim() !== "";
-  if (!compact) return { start: lineStart, end: entry.end, text: "", depth };
+  if (!compact) return { start: lineStart, end: entry.end, text: "" };
   // The first key of a map that starts on its list item's "- " line: the next
   // key moves up onto that line.
   const next = [...where.entries.values()].find((e) => e.keyStart >= entry.end);
   if (!next) throw UNSUPPORTED;
-  return { start: entry.keyStart, end: next.keyStart, text: "", depth };
+  return { start: entry.keyStart, end: next.keyStart, text: "" };
 }
 
 /** `key: value` lines for a map at column `indent`, without the first line's indentation. */
