@@ -6,12 +6,17 @@
  * Input items the core rewrites (route and policy references, a Mesh's
  * `meshServices.mode`, reachable-backends annotations) are written back to
  * their files with comments, key order and quoting kept (see
- * {@link editedFiles} and `yaml_edit.ts`, imported only when there is such an
- * item): `render --out OUT` writes the edited file to `OUT/<its path>` (in
- * place when OUT is the input directory), `check` counts it as an expected
- * file, and `render` without `--out` prints the edited document's text.
- * Every text is computed before anything is written; writes are atomic and
- * happen only when the run has no error result.
+ * {@link editedFiles} and `yaml_text/yaml_edit.ts`, imported only when there
+ * is such an item): `render --out OUT` writes the edited file to
+ * `OUT/<its path>` (in place when OUT is the input directory), `check` counts
+ * it as an expected file, and `render` without `--out` prints the edited
+ * document's text. Every text is computed before anything is written; writes
+ * are atomic and happen only when the run has no error result.
+ *
+ * {@link runDirectory} prints its results and output like the other
+ * adapters and returns the exit code with the report and results, so the
+ * GitHub Action and the base-branch comparison use them without reading a
+ * file back.
  *
  * @module
  */

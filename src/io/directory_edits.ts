@@ -1,8 +1,8 @@
 /**
  * Directory mode's surgical edits: the input files whose documents the core
  * rewrote (routes, policies, Meshes, workloads), edited in place by
- * `yaml_edit.ts` so comments, key order and the other documents stay as
- * written, Universal YAML fields included.
+ * `yaml_text/yaml_edit.ts` so comments, key order and the other documents
+ * stay as written, Universal YAML fields included.
  *
  * @module
  */
