@@ -9,6 +9,7 @@
  * @module
  */
 
+import { fieldPath } from "../model/field_path.ts";
 import { isRfc1035Label, isRfc1123Label } from "../model/kuma.ts";
 import { isObject, type Result, stringMap } from "../model/krm.ts";
 import { type Entry, namespaceOf } from "../model/inventory.ts";
@@ -168,7 +169,7 @@ function readPort(
   index: number,
   before: readonly DefaultedPort[],
 ): Read<DefaultedPort> {
-  const at = `spec.ports[${index}]`;
+  const at = fieldPath("spec.ports", index);
   const bad = (field: string, problem: string, currentValue?: unknown) => ({
     unreadable: { field, message: `Cannot read Service port ${index}: ${problem}`, currentValue },
   });
@@ -176,14 +177,14 @@ function readPort(
   const port = raw.port;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
     return bad(
-      `${at}.port`,
+      fieldPath(at, "port"),
       `port must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
       port,
     );
   }
   for (const key of ["name", "protocol", "appProtocol"] as const) {
     if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== "string") {
-      return bad(`${at}.${key}`, `${key} must be a string`, raw[key]);
+      return bad(fieldPath(at, key), `${key} must be a string`, raw[key]);
     }
   }
   const target = raw.targetPort ?? port;
@@ -192,7 +193,7 @@ function readPort(
     (typeof target === "string" && target !== "");
   if (!validTarget) {
     return bad(
-      `${at}.targetPort`,
+      fieldPath(at, "targetPort"),
       `targetPort must be a port number or a port name, got ${JSON.stringify(target)}`,
       target,
     );
@@ -205,7 +206,7 @@ function readPort(
   if (clash) {
     const samePair = clash.port === port && clash.protocol === protocol;
     return bad(
-      samePair ? `${at}.port` : `${at}.name`,
+      samePair ? fieldPath(at, "port") : fieldPath(at, "name"),
       `${
         samePair ? `port ${port}/${protocol}` : `name "${name}"`
       } is already used by port ${clash.index}, so the API server rejects the Service (ports need a unique port/protocol pair and a unique name)`,
@@ -240,7 +241,7 @@ export function meshServicePorts(service: DefaultedService, results: Result[]): 
         message:
           `Ignored port "${name}" of Service "${service.name}": MeshServices support only TCP, the port's protocol is ${port.protocol}`,
         reason: REASON.ignoredUnsupportedPort,
-        field: `spec.ports[${port.index}].protocol`,
+        field: fieldPath("spec.ports", port.index, "protocol"),
         currentValue: port.protocol,
       }));
       continue;

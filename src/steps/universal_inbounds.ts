@@ -104,7 +104,7 @@ export function readDataplane(entry: Entry, results: Result[]): Dataplane | unde
 }
 
 function readInbound(raw: unknown, index: number, dataplane: string): Read<Inbound> {
-  const at = `spec.networking.inbound[${index}]`;
+  const at = fieldPath("spec.networking.inbound", index);
   const bad = (field: string, problem: string) => ({
     field,
     message: `Cannot read Dataplane "${dataplane}" inbound ${index}: ${problem}`,
@@ -113,18 +113,18 @@ function readInbound(raw: unknown, index: number, dataplane: string): Read<Inbou
   const port = raw.port;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
     return bad(
-      `${at}.port`,
+      fieldPath(at, "port"),
       `port must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
     );
   }
   if (raw.tags !== undefined && raw.tags !== null) {
     if (!isObject(raw.tags) || Object.values(raw.tags).some((v) => typeof v !== "string")) {
-      return bad(`${at}.tags`, "tags must be a map of strings");
+      return bad(fieldPath(at, "tags"), "tags must be a map of strings");
     }
   }
   for (const key of ["name", "protocol"] as const) {
     if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== "string") {
-      return bad(`${at}.${key}`, `${key} must be a string`);
+      return bad(fieldPath(at, key), `${key} must be a string`);
     }
   }
   return {
@@ -178,10 +178,17 @@ export function tagCandidates(
             : `kuma.io/service "${service}" ${problem}`
         }`,
         reason: REASON.invalidServiceName,
-        ...service === undefined ? { field: `spec.networking.inbound[${inbound.index}].tags` } : {
-          field: fieldPath("spec.networking.inbound", inbound.index, "tags", mapKey(LABEL.service)),
-          currentValue: service,
-        },
+        ...service === undefined
+          ? { field: fieldPath("spec.networking.inbound", inbound.index, "tags") }
+          : {
+            field: fieldPath(
+              "spec.networking.inbound",
+              inbound.index,
+              "tags",
+              mapKey(LABEL.service),
+            ),
+            currentValue: service,
+          },
       }));
       continue;
     }
