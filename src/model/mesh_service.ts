@@ -50,23 +50,23 @@ export interface StepOutput {
   results: Result[];
 }
 
-/** Options of {@link meshServiceObject}. */
+/** What {@link meshServiceObject} builds a MeshService from. */
 export interface MeshServiceObjectOptions {
+  name: string;
   namespace?: string;
+  labels: Record<string, string>;
   annotations?: Record<string, string>;
+  ports: MeshServicePort[];
+  selector: MeshServiceSelector;
+  /** `status.vips`, written when not empty. */
   vips?: string[];
 }
 
 /** Builds a MeshService object in a fixed key order. */
-export function meshServiceObject(
-  name: string,
-  labels: Record<string, string>,
-  spec: { ports: MeshServicePort[]; selector: MeshServiceSelector },
-  options: MeshServiceObjectOptions = {},
-): KubeObject {
-  const metadata: KubeObject["metadata"] = { name };
+export function meshServiceObject(options: MeshServiceObjectOptions): KubeObject {
+  const metadata: KubeObject["metadata"] = { name: options.name };
   if (options.namespace !== undefined) metadata.namespace = options.namespace;
-  metadata.labels = labels;
+  metadata.labels = options.labels;
   if (options.annotations && Object.keys(options.annotations).length > 0) {
     metadata.annotations = options.annotations;
   }
@@ -74,7 +74,7 @@ export function meshServiceObject(
     apiVersion: KUMA_API_VERSION,
     kind: KIND.meshService,
     metadata,
-    spec: { ports: spec.ports, selector: spec.selector },
+    spec: { ports: options.ports, selector: options.selector },
   };
   if (options.vips && options.vips.length > 0) {
     object.status = { vips: options.vips.map((ip) => ({ ip })) };

@@ -1,23 +1,17 @@
 /**
  * Universal zones: the MeshServices Kuma's generator derives from Dataplane
  * inbounds (`pkg/core/resources/apis/meshservice/generate/generator.go`), in
- * tag mode (`kuma.io/service`) or workload mode (`kuma.io/workload`).
+ * tag mode (`kuma.io/service`) or workload mode (`kuma.io/workload`). The
+ * per-Dataplane rules live in `universal_inbounds.ts`; this file groups
+ * candidates by mesh and name and builds the MeshServices.
  *
  * @module
  */
 
 import type { Config, MeshServiceOutput } from "../config.ts";
-import { ENV, isRfc1035Label, LABEL, MANAGED_BY, ORIGIN } from "../model/kuma.ts";
-import {
-  compareStrings,
-  isObject,
-  refOf,
-  type ResourceRef,
-  type Result,
-  sortedMap,
-  stringMap,
-} from "../model/krm.ts";
-import { dataplaneMesh, type Entry, type Inventory, meshServiceKey } from "../model/inventory.ts";
+import { ENV, LABEL, MANAGED_BY, ORIGIN } from "../model/kuma.ts";
+import { compareStrings, refOf, type ResourceRef, type Result, sortedMap } from "../model/krm.ts";
+import { type Entry, type Inventory, meshServiceKey } from "../model/inventory.ts";
 import {
   meshServiceObject,
   type MeshServicePort,
@@ -35,6 +29,13 @@ import {
   reconcileManaged,
 } from "./generator_managed.ts";
 import { type MeshLookup, meshServicesModeOf, resolveMesh } from "./meshes.ts";
+import {
+  type Dataplane,
+  orderDataplanes,
+  readDataplane,
+  tagCandidates,
+  workloadCandidate,
+} from "./universal_inbounds.ts";
 
 /** What the Universal step needs besides the inventory. */
 export interface UniversalOptions {
@@ -42,23 +43,6 @@ export interface UniversalOptions {
   features: KumaFeatures;
   meshes: MeshLookup;
   output: MeshServiceOutput;
-}
-
-interface Inbound {
-  index: number;
-  port: number;
-  name: string;
-  protocol: string;
-  tags: Record<string, string>;
-}
-
-interface Dataplane {
-  entry: Entry;
-  name: string;
-  mesh: string;
-  labels: Record<string, string>;
-  creationTime: string | undefined;
-  inbounds: Inbound[];
 }
 
 interface Candidate {
@@ -170,8 +154,16 @@ function generateForMesh(
     }
   }
   updateManaged(group, { candidates, byInputOrder, workloadMode, options }, out);
+  const context: MeshContext = {
+    inventory,
+    mesh: meshName,
+    byInputOrder,
+    workloadMode,
+    options,
+    out,
+  };
   for (const [service, list] of [...candidates].sort(([a], [b]) => compareStrings(a, b))) {
-    consolidate(inventory, meshName, service, list, byInputOrder, workloadMode, options, out);
+    consolidate(context, service, list);
   }
 }
 
@@ -243,243 +235,28 @@ export function dataplaneShapeResults(entries: readonly Entry[]): Result[] {
   return results.filter((r) => r.severity === "error");
 }
 
-function readDataplane(entry: Entry, results: Result[]): Dataplane | undefined {
-  const object = entry.object;
-  const bad = (field: string, message: string) => {
-    results.push(
-      resultAt(object, { severity: "error", message, reason: REASON.invalidField, field }),
-    );
-    return undefined;
-  };
-  const name = String(object.metadata?.name);
-  const spec = object.spec;
-  if (!isObject(spec) || !isObject(spec.networking)) {
-    return bad("spec.networking", `Cannot read Dataplane "${name}": networking is required`);
-  }
-  const networking = spec.networking;
-  const rawInbounds = networking.inbound ?? [];
-  if (!Array.isArray(rawInbounds)) {
-    return bad(
-      "spec.networking.inbound",
-      `Cannot read Dataplane "${name}": networking.inbound must be a list`,
-    );
-  }
-  if (rawInbounds.length === 0) {
-    if (networking.gateway !== undefined && networking.gateway !== null) {
-      results.push(
-        resultAt(object, {
-          severity: "info",
-          message: `No MeshService from Dataplane "${name}": it is a gateway and has no inbounds`,
-          reason: REASON.gatewayDataplane,
-        }),
-      );
-      return undefined;
-    }
-    return bad(
-      "spec.networking.inbound",
-      `Cannot use Dataplane "${name}": it has no inbounds and no gateway, which Kuma rejects; add networking.inbound`,
-    );
-  }
-  const inbounds: Inbound[] = [];
-  for (const [index, raw] of rawInbounds.entries()) {
-    const at = `spec.networking.inbound[${index}]`;
-    if (!isObject(raw)) {
-      return bad(at, `Cannot read Dataplane "${name}" inbound ${index}: expected a map`);
-    }
-    const port = raw.port;
-    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
-      return bad(
-        `${at}.port`,
-        `Cannot read Dataplane "${name}" inbound ${index}: port must be an integer from 1 to 65535, got ${
-          JSON.stringify(port)
-        }`,
-      );
-    }
-    if (raw.tags !== undefined && raw.tags !== null) {
-      if (!isObject(raw.tags) || Object.values(raw.tags).some((v) => typeof v !== "string")) {
-        return bad(
-          `${at}.tags`,
-          `Cannot read Dataplane "${name}" inbound ${index}: tags must be a map of strings`,
-        );
-      }
-    }
-    for (const key of ["name", "protocol"] as const) {
-      if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== "string") {
-        return bad(
-          `${at}.${key}`,
-          `Cannot read Dataplane "${name}" inbound ${index}: ${key} must be a string`,
-        );
-      }
-    }
-    inbounds.push({
-      index,
-      port,
-      name: typeof raw.name === "string" ? raw.name : "",
-      protocol: typeof raw.protocol === "string" ? raw.protocol : "",
-      tags: stringMap(raw.tags),
-    });
-  }
-  const created = object.metadata?.creationTimestamp;
-  return {
-    entry,
-    name,
-    mesh: dataplaneMesh(object),
-    labels: stringMap(object.metadata?.labels),
-    creationTime: typeof created === "string" && !Number.isNaN(Date.parse(created))
-      ? created
-      : undefined,
-    inbounds,
-  };
+/** What {@link consolidate} needs about the mesh being generated. */
+interface MeshContext {
+  inventory: Inventory;
+  mesh: string;
+  byInputOrder: boolean;
+  workloadMode: boolean;
+  options: UniversalOptions;
+  out: StepOutput;
 }
 
 /**
- * Kuma orders Dataplanes by creation time, then name. Offline, creation times
- * are known only when every Dataplane carries one; otherwise input order
- * stands in for age.
+ * The candidates of one name become one MeshService (`checkMeshServicesConsistency`):
+ * the oldest Dataplane's ports win, unless a MeshService of that name is in
+ * the input or Kuma's validator refuses it.
  */
-function orderDataplanes(dataplanes: Dataplane[]): { ordered: Dataplane[]; byInputOrder: boolean } {
-  if (dataplanes.every((dp) => dp.creationTime !== undefined)) {
-    const ordered = [...dataplanes].sort((a, b) =>
-      Date.parse(a.creationTime!) - Date.parse(b.creationTime!) || compareStrings(a.name, b.name)
-    );
-    return { ordered, byInputOrder: false };
-  }
-  return { ordered: dataplanes, byInputOrder: true };
-}
-
-function tagCandidates(
-  dataplane: Dataplane,
-  features: KumaFeatures,
-  results: Result[],
-): Map<string, MeshServicePort[]> {
-  const out = new Map<string, MeshServicePort[]>();
-  for (const inbound of dataplane.inbounds) {
-    const service = inbound.tags[LABEL.service];
-    const at = `spec.networking.inbound[${inbound.index}].tags["${LABEL.service}"]`;
-    if (service === undefined) {
-      results.push(resultAt(dataplane.entry.object, {
-        severity: "info",
-        message:
-          `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": it has no kuma.io/service tag`,
-        reason: REASON.invalidServiceName,
-        field: `spec.networking.inbound[${inbound.index}].tags`,
-      }));
-      continue;
-    }
-    const problem = serviceNameProblem(service, features);
-    if (problem) {
-      results.push(
-        resultAt(dataplane.entry.object, {
-          severity: "info",
-          message:
-            `No MeshService from inbound ${inbound.index} of Dataplane "${dataplane.name}": kuma.io/service "${service}" ${problem}`,
-          reason: REASON.invalidServiceName,
-          field: at,
-          currentValue: service,
-        }),
-      );
-      continue;
-    }
-    const protocolSource = features.inboundProtocolField && inbound.protocol !== ""
-      ? inbound.protocol
-      : inbound.tags[LABEL.protocol];
-    const port = portOf(inbound, protocolSource, features);
-    const list = out.get(service);
-    if (list) list.push(port);
-    else out.set(service, [port]);
-  }
-  return out;
-}
-
-function workloadCandidate(
-  dataplane: Dataplane,
-  features: KumaFeatures,
-  results: Result[],
-): Map<string, MeshServicePort[]> {
-  const workload = dataplane.labels[LABEL.workload];
-  if (workload === undefined || workload === "" || !isRfc1035Label(workload)) {
-    // A warning: its inbounds get no MeshService, so nothing can reach them by MeshService.
-    results.push(
-      resultAt(dataplane.entry.object, {
-        severity: "warning",
-        message: workload
-          ? `No MeshService from Dataplane "${dataplane.name}": label ${LABEL.workload} "${workload}" is not an RFC 1035 label, so Kuma ${features.version} skips it; set ${LABEL.workload} to an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)`
-          : `No MeshService from Dataplane "${dataplane.name}": Kuma ${features.version} names MeshServices after the ${LABEL.workload} label, which it lacks; add label ${LABEL.workload} with the workload's name to the Dataplane`,
-        reason: REASON.noWorkloadLabel,
-        field: `metadata.labels["${LABEL.workload}"]`,
-      }),
-    );
-    return new Map();
-  }
-  const ports = dataplane.inbounds.map((inbound) =>
-    portOf(inbound, inbound.protocol === "" ? undefined : inbound.protocol, features)
-  );
-  return new Map([[workload, ports]]);
-}
-
-function serviceNameProblem(service: string, features: KumaFeatures): string | undefined {
-  if (features.universalRfc1035ServiceNames) {
-    return isRfc1035Label(service)
-      ? undefined
-      : "is not an RFC 1035 label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)";
-  }
-  return /^[0-9a-z.\-_]*$/.test(service) ? undefined : "has characters outside [0-9a-z.-_]";
-}
-
-function portOf(
-  inbound: Inbound,
-  protocol: string | undefined,
-  features: KumaFeatures,
-): MeshServicePort {
-  return {
-    name: inbound.name !== "" ? inbound.name : String(inbound.port),
-    port: inbound.port,
-    targetPort: inbound.port,
-    appProtocol: appProtocolOf(protocol, features),
-  };
-}
-
-/** 2.9-2.11 copy the protocol verbatim; later versions lower-case it and fall back to `tcp`. */
-function appProtocolOf(protocol: string | undefined, features: KumaFeatures): string {
-  if (protocol === undefined) return "tcp";
-  if (!features.universalProtocols) return protocol;
-  const lower = protocol.toLowerCase();
-  return features.universalProtocols.includes(lower) ? lower : "tcp";
-}
-
-function consolidate(
-  inventory: Inventory,
-  mesh: string,
-  service: string,
-  candidates: Candidate[],
-  byInputOrder: boolean,
-  workloadMode: boolean,
-  options: UniversalOptions,
-  out: StepOutput,
-): void {
-  const { features, config } = options;
+function consolidate(context: MeshContext, service: string, candidates: Candidate[]): void {
+  const { inventory, mesh, workloadMode, options, out } = context;
+  const { features } = options;
   const winner = candidates[0]!;
   const winnerObject = winner.dataplane.entry.object;
-  for (const other of candidates.slice(1)) {
-    if (samePorts(other.ports, winner.ports)) continue;
-    out.results.push(
-      resultAt(other.dataplane.entry.object, {
-        severity: "warning",
-        message:
-          `Port conflict on MeshService "${service}": Dataplane "${other.dataplane.name}" has ports ${
-            describePorts(other.ports)
-          } but Dataplane "${winner.dataplane.name}" has ${
-            describePorts(winner.ports)
-          }; Kuma keeps the ports of "${winner.dataplane.name}", the oldest Dataplane (${
-            byInputOrder ? "first in input order: creation times are unknown" : "by creation time"
-          }), and traffic to the other ports of "${other.dataplane.name}" fails`,
-        reason: REASON.portConflict,
-        field: "spec.networking.inbound",
-      }),
-    );
-  }
-  const key = meshServiceKey(mesh, service);
-  const existing = inventory.foreignMeshServices.get(key);
+  reportPortConflicts(context, service, candidates);
+  const existing = inventory.foreignMeshServices.get(meshServiceKey(mesh, service));
   if (existing) {
     out.results.push(resultAt(existing.object, {
       severity: "info",
@@ -505,24 +282,18 @@ function consolidate(
     );
     return;
   }
-  const labels: Record<string, string> = {
-    [LABEL.mesh]: mesh,
-    [LABEL.displayName]: service,
-    [LABEL.env]: ENV.universal,
-    [LABEL.origin]: ORIGIN.zone,
-  };
-  if (features.universalZoneLabel) labels[LABEL.zone] = config.zone;
-  // Git-owned MeshServices must not carry the generator's label, or Kuma's generator takes them over.
-  if (options.output !== "apply") labels[LABEL.managedBy] = MANAGED_BY.meshServiceGenerator;
-  const selector = selectorOf(service, workloadMode);
   const annotations = ownedAnnotations(
     `Dataplanes of mesh ${mesh} with ${workloadMode ? LABEL.workload : LABEL.service}=${service}`,
   );
   const format = winnerObject.metadata?.annotations?.[TOOL_ANNOTATION.format];
   if (format !== undefined) annotations[TOOL_ANNOTATION.format] = format;
   out.meshServices.push({
-    object: meshServiceObject(service, sortedMap(labels), { ports: winner.ports, selector }, {
+    object: meshServiceObject({
+      name: service,
+      labels: sortedMap(generatorLabels(context, service)),
       annotations,
+      ports: winner.ports,
+      selector: selectorOf(service, workloadMode),
     }),
     mesh,
     source: {
@@ -531,6 +302,46 @@ function consolidate(
     },
     legacyServices: workloadMode ? [] : winner.ports.map(() => service),
   });
+}
+
+/** The generator's labels (`generate/labels.go`, `desiredLabels`). */
+function generatorLabels(context: MeshContext, service: string): Record<string, string> {
+  const { features, config, output } = context.options;
+  const labels: Record<string, string> = {
+    [LABEL.mesh]: context.mesh,
+    [LABEL.displayName]: service,
+    [LABEL.env]: ENV.universal,
+    [LABEL.origin]: ORIGIN.zone,
+  };
+  if (features.universalZoneLabel) labels[LABEL.zone] = config.zone;
+  // Git-owned MeshServices must not carry the generator's label, or Kuma's generator takes them over.
+  if (output !== "apply") labels[LABEL.managedBy] = MANAGED_BY.meshServiceGenerator;
+  return labels;
+}
+
+/** A warning on each Dataplane whose ports differ from the winner's (`servicesDiffer`). */
+function reportPortConflicts(context: MeshContext, service: string, candidates: Candidate[]): void {
+  const winner = candidates[0]!;
+  for (const other of candidates.slice(1)) {
+    if (samePorts(other.ports, winner.ports)) continue;
+    context.out.results.push(
+      resultAt(other.dataplane.entry.object, {
+        severity: "warning",
+        message:
+          `Port conflict on MeshService "${service}": Dataplane "${other.dataplane.name}" has ports ${
+            describePorts(other.ports)
+          } but Dataplane "${winner.dataplane.name}" has ${
+            describePorts(winner.ports)
+          }; Kuma keeps the ports of "${winner.dataplane.name}", the oldest Dataplane (${
+            context.byInputOrder
+              ? "first in input order: creation times are unknown"
+              : "by creation time"
+          }), and traffic to the other ports of "${other.dataplane.name}" fails`,
+        reason: REASON.portConflict,
+        field: "spec.networking.inbound",
+      }),
+    );
+  }
 }
 
 function samePorts(a: MeshServicePort[], b: MeshServicePort[]): boolean {
