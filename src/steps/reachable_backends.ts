@@ -258,7 +258,12 @@ function existingRefs(object: KubeObject): Record<string, unknown>[] | "invalid"
   return parsed === undefined ? "invalid" : parsed;
 }
 
-/** Reads the annotation's document (JSON, or the YAML this tool writes). */
+/**
+ * Reads the annotation's document (JSON, or the YAML this tool writes, keys
+ * plain or double-quoted). Kuma reads it as YAML (`sigs.k8s.io/yaml`,
+ * `pkg/plugins/runtime/k8s/controllers/pod_converter.go`); other YAML forms
+ * read as invalid here.
+ */
 export function parseReachableBackends(text: string): Record<string, unknown>[] | undefined {
   const trimmed = text.trim();
   if (trimmed === "" || trimmed === "null") return [];
@@ -279,9 +284,11 @@ function parseRefsYaml(text: string): Record<string, unknown>[] | undefined {
   let current: Record<string, unknown> | undefined;
   let labels: Record<string, string> | undefined;
   for (const line of lines.slice(1)) {
-    const match = /^(\s*)(- )?([A-Za-z0-9._\/-]+):\s*(.*)$/.exec(line);
+    // Keys plain or double-quoted (this tool quotes keys that are not plain, like "0").
+    const match = /^(\s*)(- )?([A-Za-z0-9._\/-]+|"(?:[^"\\]|\\.)*"):\s*(.*)$/.exec(line);
     if (!match) return undefined;
-    const [, indent = "", dash, key = "", raw = ""] = match;
+    const [, indent = "", dash, rawKey = "", raw = ""] = match;
+    const key = String(scalar(rawKey));
     const value = raw === "" ? undefined : scalar(raw);
     if (dash) {
       current = {};
