@@ -168,7 +168,7 @@ export function renderResourceList(input: unknown): RenderOutput {
   const style: ReferenceStyle = config.config.referenceStyle ?? (features.v3 ? "labels" : "name");
 
   // The migration stage sets Mesh modes first: generation follows the new mode.
-  const stage = applyMigrationStage(checked.valid, config.config, features, pathOf);
+  const stage = applyMigrationStage(checked.valid, { config: config.config, features, pathOf });
   results.push(...stage.results);
   const replaced = new Map<KubeObject, KubeObject>();
   checked.valid.forEach((item, i) => {
@@ -258,9 +258,7 @@ export function renderResourceList(input: unknown): RenderOutput {
     findings: references.findings,
     referrers,
     destinations,
-    workloads: zones.flatMap((z) =>
-      workloadsOf(z.own, z.name, z.environment, selectorsOf(z), pathOf)
-    ),
+    workloads: zones.flatMap((z) => workloadsOf(z, selectorsOf(z), pathOf)),
     style,
   });
   results.push(...migration.results);

@@ -254,34 +254,3 @@ function sectionFor(input: SectionInput): { value?: string; problem?: string } {
   }
   return { value: String(targetPort) };
 }
-
-/**
- * The decision for a top-level reference whose rewrite would widen the
- * policy: kept as written (2.x, where it still works) or `unsupported` (3.0),
- * with a warning, so a rerun says the same.
- */
-export function widenedDecision(
-  traffic: NonNullable<SectionOutcome["traffic"]>,
-  labels: Readonly<Record<string, string>>,
-  features: KumaFeatures,
-): {
-  status: "kept" | "unsupported";
-  targets: [];
-  message: string;
-  blocking: boolean;
-  severity: "warning";
-  advice: string;
-  traffic: NonNullable<SectionOutcome["traffic"]>;
-} {
-  return {
-    status: features.v3 ? "unsupported" : "kept",
-    targets: [],
-    message: traffic.message,
-    blocking: features.v3,
-    severity: "warning",
-    advice: `write {kind: Dataplane, labels: {${
-      Object.entries(labels).map(([k, v]) => `${k}: ${v}`).join(", ")
-    }}, sectionName: <the inbound's name>} by hand, or give the port its own workload`,
-    traffic,
-  };
-}

@@ -375,7 +375,9 @@ function checkRef(site: RefSite, context: Context): void {
     reject(
       context,
       `${path}.kind`,
-      `kind "${ref.kind}" is rejected: ${by}; ${replacement(site, ref.kind, kuma, version)}`,
+      `kind "${ref.kind}" is rejected: ${by}; ${
+        replacement(site, { kind: ref.kind, allowed: kuma, version })
+      }`,
     );
   }
   // A rejected kind is replaced as a whole: its other fields need no word of their own.
@@ -399,7 +401,11 @@ function checkRef(site: RefSite, context: Context): void {
   }
 }
 
-function replacement(site: RefSite, kind: string, allowed: string[], version: string): string {
+function replacement(
+  site: RefSite,
+  wanted: { kind: string; allowed: string[]; version: string },
+): string {
+  const { kind, allowed, version } = wanted;
   if (site.position === "top") {
     if (kind === KIND.dataplane) {
       return 'write kind "MeshSubset" with the proxies\' tags (top-level Dataplane exists from Kuma 2.10)';

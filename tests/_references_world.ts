@@ -1,0 +1,160 @@
+/**
+ * A small multi-zone world for the reference step's table tests: MeshServices
+ * (and MeshMultiZoneServices) as each zone's store holds them after KDS sync,
+ * the legacy index generation would build for them, and referrers.
+ *
+ * A MeshService created in a zone is stored there under its own name and
+ * namespace, and in every other zone as a synced copy in the system namespace
+ * with `kuma.io/origin: zone` and the `kuma.io/zone` it came from
+ * (kuma-spec §5, KDS sync). A MeshMultiZoneService is created on global and
+ * stored in every zone.
+ */
+
+import { type Config, DEFAULT_CONFIG, type ReferenceStyle } from "../src/config.ts";
+import type { KubeObject } from "../src/model/krm.ts";
+import { KIND, LABEL } from "../src/model/kuma.ts";
+import { buildLegacyIndex, kubernetesServiceTag } from "../src/model/service_identity.ts";
+import { featuresOf, type KumaVersion } from "../src/model/version.ts";
+import { buildDestinations } from "../src/steps/destinations.ts";
+import type { ResourceViews } from "../src/steps/hostname_preview.ts";
+import type { ReferenceContext, Referrer } from "../src/steps/references.ts";
+
+/** A destination of the world. */
+export interface ServiceRow {
+  name: string;
+  /** Default `kuma-demo`. */
+  namespace?: string;
+  /** Zone it is created in (default `east`); MeshMultiZoneServices are created on global. */
+  zone?: string;
+  ports: { name?: string; port: number }[];
+  kind?: typeof KIND.meshService | typeof KIND.meshMultiZoneService;
+  /** `kuma.io/service` values per port; default `<name>_<namespace>_svc_<port>`; `[]`: none (hand-written). */
+  legacy?: string[];
+  /** MeshService `spec.selector.dataplaneTags`. */
+  selector?: Record<string, string>;
+  /** MeshMultiZoneService `spec.selector.meshService.matchLabels`. */
+  matchLabels?: Record<string, string>;
+}
+
+/** Options of {@link world}. */
+export interface WorldOptions {
+  zones?: string[];
+  version?: KumaVersion;
+  style?: ReferenceStyle;
+  config?: Partial<Config>;
+}
+
+const SYSTEM = "kuma-system";
+
+function objectOf(row: ServiceRow, namespace: string): KubeObject {
+  const kind = row.kind ?? KIND.meshService;
+  const spec: Record<string, unknown> = { ports: row.ports };
+  if (row.selector) spec.selector = { dataplaneTags: row.selector };
+  if (row.matchLabels) spec.selector = { meshService: { matchLabels: row.matchLabels } };
+  return {
+    apiVersion: "kuma.io/v1alpha1",
+    kind,
+    metadata: kind === KIND.meshService ? { name: row.name, namespace } : { name: row.name },
+    spec,
+  };
+}
+
+function viewsOf(row: ServiceRow, zones: readonly string[]): ResourceViews {
+  const namespace = row.namespace ?? "kuma-demo";
+  const object = objectOf(row, namespace);
+  if (row.kind === KIND.meshMultiZoneService) {
+    return {
+      kind: KIND.meshMultiZoneService,
+      object,
+      createdIn: "global",
+      views: zones.map((zone) => ({
+        zone,
+        name: `${row.name}-synced`,
+        namespace: SYSTEM,
+        coreName: row.name,
+        origin: "global",
+        mesh: "default",
+        labels: { [LABEL.displayName]: row.name, [LABEL.origin]: "global" },
+        hostnames: [],
+      })),
+    };
+  }
+  const home = row.zone ?? "east";
+  const labels = {
+    [LABEL.displayName]: row.name,
+    [LABEL.namespace]: namespace,
+    [LABEL.zone]: home,
+    [LABEL.origin]: "zone",
+  };
+  return {
+    kind: KIND.meshService,
+    object,
+    createdIn: home,
+    views: zones.map((zone) => ({
+      zone,
+      name: zone === home ? row.name : `${row.name}-synced`,
+      namespace: zone === home ? namespace : SYSTEM,
+      coreName: row.name,
+      origin: "zone",
+      mesh: "default",
+      labels,
+      hostnames: [],
+    })),
+  };
+}
+
+/** The reference step's context for a world of `rows`. */
+export function world(rows: readonly ServiceRow[], options: WorldOptions = {}): ReferenceContext {
+  const zones = options.zones ?? ["east"];
+  const features = featuresOf(options.version ?? "2.14");
+  const config: Config = { ...DEFAULT_CONFIG, ...options.config };
+  const legacy = buildLegacyIndex(
+    rows.filter((r) => (r.kind ?? KIND.meshService) === KIND.meshService).map((row) => {
+      const namespace = row.namespace ?? "kuma-demo";
+      return {
+        zone: row.zone ?? "east",
+        mesh: "default",
+        name: row.name,
+        namespace,
+        displayName: row.name,
+        ports: row.ports,
+        legacyServices: row.legacy ??
+          row.ports.map((p) => kubernetesServiceTag(row.name, namespace, p.port)),
+      };
+    }),
+  );
+  return {
+    features,
+    config,
+    style: options.style ?? (features.v3 ? "labels" : "name"),
+    multizone: zones.length > 1,
+    destinations: buildDestinations(rows.map((r) => viewsOf(r, zones)), zones),
+    legacy,
+  };
+}
+
+/** A policy of kind `kind` with `spec`, created in `zone` (or on global, evaluated in `zones`). */
+export function referrer(
+  kind: string,
+  spec: Record<string, unknown>,
+  where: { zone?: string; zones?: string[]; namespace?: string } = {},
+): Referrer {
+  const zone = where.zone ?? "east";
+  const namespace = where.namespace ?? "kuma-demo";
+  return {
+    object: {
+      apiVersion: "kuma.io/v1alpha1",
+      kind,
+      metadata: { name: "policy", namespace },
+      spec,
+    },
+    createdIn: zone,
+    zones: zone === "global" ? (where.zones ?? ["east"]) : [zone],
+    origin: {
+      mesh: "default",
+      zoneLabel: zone === "global" ? undefined : zone,
+      namespace,
+    },
+    path: undefined,
+  };
+}
