@@ -49,8 +49,10 @@ async function run(job: Run): Promise<void> {
   const dir = `${out}/${job.name}`;
   Deno.mkdirSync(dir, { recursive: true });
   Deno.writeFileSync(`${dir}/stdout`, result.stdout);
-  // Temporary directory names differ between runs; they are the only thing normalised.
-  const stderr = new TextDecoder().decode(result.stderr).replaceAll(job.cwd ?? "\0", "<tmp>");
+  // Temporary directory names and the checkout's own path differ between runs and worktrees; they
+  // are the only things normalised.
+  const stderr = new TextDecoder().decode(result.stderr).replaceAll(job.cwd ?? "\0", "<tmp>")
+    .replaceAll(root, "<root>/");
   Deno.writeTextFileSync(`${dir}/stderr`, stderr);
   Deno.writeTextFileSync(`${dir}/exit`, `${result.code}\n`);
   if (job.keep !== undefined) copyTree(`${job.cwd}/${job.keep}`, `${dir}/files`);
