@@ -8,14 +8,13 @@
  */
 
 import type { KubeObject } from "./model/krm.ts";
-import { CONFIG_API_VERSION, CONFIG_KIND, type ConfigInput } from "./config/parse.ts";
+import { CONFIG_API_VERSION, CONFIG_KIND } from "./config/parse.ts";
+import type { ConfigInput } from "./config/types.ts";
 
 export {
-  type Config,
   CONFIG_API_VERSION,
   CONFIG_KEYS,
   CONFIG_KIND,
-  type ConfigInput,
   type ConfigOutcome,
   DEFAULT_CONFIG,
   parseConfig,
@@ -28,6 +27,8 @@ export {
 } from "./config/keys.ts";
 export type {
   AssumedMesh,
+  Config,
+  ConfigInput,
   CrossZoneChoice,
   Environment,
   HostnameGeneratorRequest,

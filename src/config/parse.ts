@@ -13,6 +13,7 @@ import { fileOf, isObject, type KubeObject, type Result } from "../model/krm.ts"
 import { REASON } from "../results.ts";
 import { CONFIG_KEY_DECLARATIONS, type KeyDeclaration } from "./keys.ts";
 import type { Input, Issue, Output } from "./schema.ts";
+import type { Config, ConfigInput } from "./types.ts";
 
 /** API version of the typed configuration kind. */
 export const CONFIG_API_VERSION = "meshservice-krm/v1alpha1";
@@ -20,36 +21,37 @@ export const CONFIG_API_VERSION = "meshservice-krm/v1alpha1";
 export const CONFIG_KIND = "RenderMeshServices";
 
 /** The declared keys. */
-export type ConfigKeyDeclarations = typeof CONFIG_KEY_DECLARATIONS;
+type ConfigKeyDeclarations = typeof CONFIG_KEY_DECLARATIONS;
 
 /** The resolved value of a declared key: its schema's output, or `undefined` when that is its default. */
-export type ResolvedValue<D extends { schema: unknown; default: unknown }> = undefined extends
-  D["default"] ? Exclude<Output<D["schema"]>, undefined> | undefined
+type ResolvedValue<D extends { schema: unknown; default: unknown }> = undefined extends D["default"]
+  ? Exclude<Output<D["schema"]>, undefined> | undefined
   : Exclude<Output<D["schema"]>, undefined>;
 
 /** What a declared key accepts. */
-export type AcceptedValue<D extends { schema: unknown }> = Input<D["schema"]>;
+type AcceptedValue<D extends { schema: unknown }> = Input<D["schema"]>;
 
-/** Resolved configuration: every key of src/config/keys.ts, set or defaulted. */
-export type ConfigValues = {
-  -readonly [K in keyof ConfigKeyDeclarations]: ResolvedValue<ConfigKeyDeclarations[K]>;
-};
+/** Resolved configuration derived from the declarations: every key, set or defaulted. */
+type DerivedConfig =
+  & {
+    -readonly [K in keyof ConfigKeyDeclarations]: ResolvedValue<ConfigKeyDeclarations[K]>;
+  }
+  & { zoneKnown: boolean };
 
-/** Resolved configuration, every field set. */
-export interface Config extends ConfigValues {
-  /** True when `zone` or `zones` was given: references may pin `kuma.io/zone`. */
-  zoneKnown: boolean;
-}
-
-/**
- * The typed configuration a library caller passes to `render(items, config)`:
- * the fields of the `RenderMeshServices` kind, every one optional. Values are
- * validated exactly as in a functionConfig; an invalid value is an error
- * result, never an exception.
- */
-export type ConfigInput = {
+/** What the declarations accept, key by key. */
+type DerivedInput = {
   [K in keyof ConfigKeyDeclarations]?: AcceptedValue<ConfigKeyDeclarations[K]>;
 };
+
+// Compile-time checks that the public types of types.ts are the declarations':
+// `Config` is exactly the resolved values, and `ConfigInput` has every key and
+// only values the schemas accept.
+const _configIsDerived = (config: Config): DerivedConfig => config;
+const _derivedIsConfig = (config: DerivedConfig): Config => config;
+const _inputIsAccepted = (input: ConfigInput): DerivedInput => input;
+const _sameKeys: [keyof ConfigInput] extends [keyof DerivedInput]
+  ? [keyof DerivedInput] extends [keyof ConfigInput] ? true : false
+  : false = true;
 
 /** Every key a functionConfig may set (Argo CD parameters are checked against it). */
 export const CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(CONFIG_KEY_DECLARATIONS));
