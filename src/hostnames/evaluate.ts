@@ -7,6 +7,7 @@
  * @module
  */
 
+import { dns1123SubdomainViolations } from "../model/dns.ts";
 import type { TargetView } from "../model/hostname_generator.ts";
 import { LABEL } from "../model/kuma.ts";
 import { TOOL_NAME } from "../model/tool.ts";
@@ -31,25 +32,6 @@ export const VALIDATOR_STUB: Readonly<
     Zone: "zone",
   }),
 });
-
-const DNS1123_SUBDOMAIN_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
-const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-
-/**
- * k8s.io/apimachinery `IsDNS1123Subdomain`: the violations, empty when valid.
- */
-export function dns1123SubdomainViolations(value: string): string[] {
-  const violations: string[] = [];
-  if (new TextEncoder().encode(value).length > 253) {
-    violations.push("must be no more than 253 characters");
-  }
-  if (!DNS1123_SUBDOMAIN.test(value)) {
-    violations.push(
-      `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN_FMT}')`,
-    );
-  }
-  return violations;
-}
 
 /** The `.Name`, `.DisplayName`, `.Namespace`, `.Mesh` and `.Zone` a template sees, with Kuma's fallbacks. */
 export function templateFields(target: TargetView, localZone: string): Record<string, string> {

@@ -103,13 +103,6 @@ export const KNOWN_KUMA_KINDS: ReadonlySet<string> = new Set([
   "AccessRoleBinding",
 ]);
 
-/** Kinds a reference can point a policy or route at as a destination. */
-export const DESTINATION_KINDS: ReadonlySet<string> = new Set([
-  KIND.meshService,
-  KIND.meshMultiZoneService,
-  KIND.meshExternalService,
-]);
-
 /** `requestMirror` filter type of MeshHTTPRoute. */
 export const REQUEST_MIRROR = "RequestMirror";
 
@@ -218,18 +211,10 @@ export function parseBoolean(value: string): boolean | undefined {
   return undefined;
 }
 
-/** RFC 1035 label: lowercase, starts with a letter, at most 63 characters. */
-export function isRfc1035Label(value: string): boolean {
-  return value.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value);
-}
-
-/** RFC 1123 label: lowercase alphanumerics and `-`, at most 63 characters. */
-export function isRfc1123Label(value: string): boolean {
-  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
-}
-
-/** RFC 1123 subdomain: dot-separated RFC 1123 labels, at most 253 characters. */
-export function isRfc1123Subdomain(value: string): boolean {
-  return value.length <= 253 &&
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(value);
-}
+// The DNS name rules live in src/model/dns.ts; these names stay for the steps that import them here.
+export {
+  /** DNS-1035 label (a label that starts with a letter), at most 63 characters. */
+  isDns1035Label as isRfc1035Label,
+  /** DNS-1123 label, at most 63 characters. */
+  isDns1123Label as isRfc1123Label,
+} from "./dns.ts";
