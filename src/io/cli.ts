@@ -169,12 +169,7 @@ export async function main(args: string[]): Promise<number> {
   const stdout = (text: string) => writeAll(Deno.stdout.writable, text);
   const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
   if (args.length === 0) {
-    return await runKrmFunction({
-      stdin: Deno.stdin.readable,
-      stdout: Deno.stdout.writable,
-      stderr: Deno.stderr.writable,
-      colour: stderrHasColour(),
-    });
+    return await runKrmFunction({ colour: stderrHasColour() });
   }
   const [first] = args;
   if (first === "--version" || first === "version") {
@@ -248,13 +243,7 @@ export async function main(args: string[]): Promise<number> {
       return 2;
     }
     const { runHelmPostRenderer } = await import("./helm_post_renderer.ts");
-    return await runHelmPostRenderer({
-      config: values.config,
-      colour,
-      stdin: Deno.stdin.readable,
-      stdout: Deno.stdout.writable,
-      stderr: Deno.stderr.writable,
-    });
+    return await runHelmPostRenderer({ config: values.config, colour });
   }
   const allowed: Record<string, readonly string[]> = {
     render: ["out", "config", "report", "summary", "format", "workspace", "quiet"],
