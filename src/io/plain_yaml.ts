@@ -20,7 +20,7 @@ interface Style {
   /** How much deeper than its key a sequence's entries are indented. */
   sequenceIndent: number;
   /** Writes one sequence entry at `indent`. */
-  entry(value: unknown, indent: number, out: string[]): void;
+  entry(value: unknown, indent: number, out: Out): void;
 }
 
 const BLOCK: Style = { scalar, key: keyScalar, sequenceIndent: 2, entry };
@@ -37,12 +37,12 @@ const COMPACT: Style = {
  * where kpt keeps it as the head comment of the file it writes.
  */
 export function emitEntry(value: unknown, indent: number, headComment?: string): string {
-  const out: string[] = [];
+  const out: Out = { s: "" };
   if (headComment !== undefined && isBlock(value) && !Array.isArray(value)) {
-    out.push(" ".repeat(indent), "- # ", headComment.replace(/[\r\n]+/g, " "), "\n");
+    out.s += pad(indent) + "- # " + headComment.replace(/[\r\n]+/g, " ") + "\n";
     mapping(value, out, { indent: indent + 2, first: false, style: BLOCK });
   } else entry(value, indent, out);
-  return out.join("");
+  return out.s;
 }
 
 /**
@@ -53,19 +53,19 @@ export function emitEntry(value: unknown, indent: number, headComment?: string):
  * escapes them.
  */
 export function emitDocument(value: Record<string, unknown>): string {
-  const out: string[] = [];
+  const out: Out = { s: "" };
   if (Object.keys(value).length === 0) return "{}\n";
   mapping(value, out, { indent: 0, first: true, style: COMPACT });
-  return out.join("");
+  return out.s;
 }
 
-function compactEntry(value: unknown, indent: number, out: string[]): void {
-  out.push(pad(indent), "- ");
-  if (!isBlock(value)) out.push(inline(value, COMPACT), "\n");
+function compactEntry(value: unknown, indent: number, out: Out): void {
+  out.s += pad(indent) + "- ";
+  if (!isBlock(value)) out.s += inline(value, COMPACT) + "\n";
   else if (Array.isArray(value)) {
-    const inner: string[] = [];
+    const inner: Out = { s: "" };
     for (const element of value) compactEntry(element, indent + 2, inner);
-    out.push(inner.join("").slice(indent + 2));
+    out.s += inner.s.slice(indent + 2);
   } else mapping(value, out, { indent: indent + 2, first: true, style: COMPACT });
 }
 
@@ -150,6 +150,11 @@ function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
   return false;
 }
 
+/** Where the emitter appends its text. */
+interface Out {
+  s: string;
+}
+
 const PADS: string[] = [];
 
 /** `indent` spaces. */
@@ -170,7 +175,7 @@ interface Place {
   style: Style;
 }
 
-function mapping(value: Record<string, unknown>, out: string[], at: Place): void {
+function mapping(value: Record<string, unknown>, out: Out, at: Place): void {
   const { indent, style } = at;
   const spaces = pad(indent);
   let lead = !at.first;
@@ -178,24 +183,24 @@ function mapping(value: Record<string, unknown>, out: string[], at: Place): void
     if (!Object.hasOwn(value, key)) continue;
     const child = value[key];
     if (child === undefined) continue;
-    out.push(lead ? spaces : "", style.key(key), ":");
+    out.s += (lead ? spaces : "") + style.key(key) + ":";
     lead = true;
-    if (!isBlock(child)) out.push(" ", inline(child, style), "\n");
+    if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
     else if (Array.isArray(child)) {
-      out.push("\n");
+      out.s += "\n";
       for (const element of child) style.entry(element, indent + style.sequenceIndent, out);
     } else {
-      out.push("\n");
+      out.s += "\n";
       mapping(child, out, { indent: indent + 2, first: false, style });
     }
   }
 }
 
-function entry(value: unknown, indent: number, out: string[]): void {
-  out.push(pad(indent), "- ");
-  if (!isBlock(value)) out.push(inline(value, BLOCK), "\n");
+function entry(value: unknown, indent: number, out: Out): void {
+  out.s += pad(indent) + "- ";
+  if (!isBlock(value)) out.s += inline(value, BLOCK) + "\n";
   else if (Array.isArray(value)) {
-    out.push("\n");
+    out.s += "\n";
     for (const element of value) entry(element, indent + 2, out);
   } else mapping(value, out, { indent: indent + 2, first: true, style: BLOCK });
 }
