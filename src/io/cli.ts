@@ -244,13 +244,8 @@ Examples:
         return 2;
       }
       const { runHelmPostRenderer } = await import("./helm_post_renderer.ts");
-      return await runHelmPostRenderer({
-        config: values.config,
-        colour,
-        stdin: Deno.stdin.readable,
-        stdout: Deno.stdout.writable,
-        stderr: Deno.stderr.writable,
-      });
+      // No streams given: the adapter reads and writes stdio synchronously.
+      return await runHelmPostRenderer({ config: values.config, colour });
     },
   },
 ];
@@ -271,12 +266,7 @@ export async function main(args: string[]): Promise<number> {
   const stdout = (text: string) => writeAll(Deno.stdout.writable, text);
   const stderr = (text: string) => writeAll(Deno.stderr.writable, escapeText(text));
   if (args.length === 0) {
-    return await runKrmFunction({
-      stdin: Deno.stdin.readable,
-      stdout: Deno.stdout.writable,
-      stderr: Deno.stderr.writable,
-      colour: stderrHasColour(),
-    });
+    return await runKrmFunction({ colour: stderrHasColour() });
   }
   const [first] = args;
   if (first === "--version" || first === "version") {

@@ -29,18 +29,15 @@ import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
 import { exitCodeOf } from "../results.ts";
 import { renderResourceList } from "../transform.ts";
-import { writeAll } from "./krm_stdio.ts";
+import { type Print, runStream, type StreamIo, type StreamOutcome } from "./stream_adapter.ts";
 import { formatResults } from "./terminal.ts";
-import { parseYaml, parseYamlStream, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
+import { readDocuments, readYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
 
 /** Options of {@link runHelmPostRenderer}. */
-export interface HelmPostRendererOptions {
+export interface HelmPostRendererOptions extends StreamIo {
   /** Function config file; default: a RenderMeshServices object in the stream, else defaults. */
   config?: string | undefined;
   colour?: boolean | undefined;
-  stdin: ReadableStream<Uint8Array>;
-  stdout: WritableStream<Uint8Array>;
-  stderr: WritableStream<Uint8Array>;
 }
 
 /** One document of Helm's stream with the text Helm wrote for it. */
@@ -52,34 +49,36 @@ interface Chunk {
 }
 
 /** Runs the post-renderer once; returns the exit code. */
-export async function runHelmPostRenderer(options: HelmPostRendererOptions): Promise<number> {
-  const stderr = (text: string) => writeAll(options.stderr, text);
-  const fail = async (text: string) => {
-    await stderr(`meshservice-krm helm-post-renderer: ${text}\n`);
-    return 1;
-  };
+export function runHelmPostRenderer(options: HelmPostRendererOptions): Promise<number> {
+  return runStream({ render: (input) => postRendered(input, options) }, options);
+}
+
+/** Helm's manifests in, what the cluster gets out (or a failure on stderr and nothing on stdout). */
+async function postRendered(
+  bytes: Uint8Array,
+  options: HelmPostRendererOptions,
+): Promise<StreamOutcome> {
   let text: string;
   try {
-    const bytes = new Uint8Array(await new Response(options.stdin).arrayBuffer());
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return await fail("cannot read stdin: it is not valid UTF-8");
+    return failure("cannot read stdin: it is not valid UTF-8");
   }
   if (text.trim() === "") {
-    return await fail("Helm piped no manifests on stdin: nothing to render, refusing empty output");
+    return failure("Helm piped no manifests on stdin: nothing to render, refusing empty output");
   }
   let chunks: Chunk[];
   try {
-    chunks = await chunksOf(text);
+    chunks = chunksOf(text);
   } catch (error) {
-    return await fail(`cannot parse the rendered manifests: ${describeError(error)}`);
+    return failure(`cannot parse the rendered manifests: ${describeError(error)}`);
   }
   let functionConfig: unknown;
   if (options.config !== undefined) {
     try {
-      functionConfig = await parseYaml(await Deno.readTextFile(options.config));
+      functionConfig = readYaml(await Deno.readTextFile(options.config));
     } catch (error) {
-      return await fail(`cannot read config "${options.config}": ${describeError(error)}`);
+      return failure(`cannot read config "${options.config}": ${describeError(error)}`);
     }
   }
   const inputs: { item: unknown; chunk: Chunk }[] = [];
@@ -99,11 +98,31 @@ export async function runHelmPostRenderer(options: HelmPostRendererOptions): Pro
     ...(functionConfig !== undefined ? { functionConfig } : {}),
   });
   const results = resourceList.results ?? [];
-  await stderr(formatResults(results, { colour: options.colour ?? false }));
-  if (exitCodeOf(results) === 1) return await fail("rendered nothing: fix the errors above first");
-  const original = new Map(inputs.map((i) => [i.item, i.chunk]));
+  const printed: Print = {
+    to: "stderr",
+    text: formatResults(results, { colour: options.colour ?? false }),
+  };
+  if (exitCodeOf(results) === 1) {
+    return failure("rendered nothing: fix the errors above first", printed);
+  }
+  const docs = clusterDocuments(resourceList.items, new Map(inputs.map((i) => [i.item, i.chunk])));
+  if (docs.length === 0) {
+    return failure(
+      "rendered no resources to apply: refusing empty output, which Helm would install as an empty release",
+      printed,
+    );
+  }
+  return { prints: [printed, { to: "stdout", text: docs.map((d) => `---\n${d}`) }], code: 0 };
+}
+
+/**
+ * The text of every output item the cluster should get: the input text for
+ * unchanged items, the serialized object (with its `# Source:` comment)
+ * for rewritten and generated ones; no local-config item, no build config.
+ */
+function clusterDocuments(items: readonly unknown[], original: Map<unknown, Chunk>): string[] {
   const docs: string[] = [];
-  for (const item of resourceList.items) {
+  for (const item of items) {
     const chunk = original.get(item);
     const localConfig = isObject(item) && isObject(item.metadata) &&
       isObject(item.metadata.annotations) &&
@@ -116,13 +135,14 @@ export async function runHelmPostRenderer(options: HelmPostRendererOptions): Pro
     if (!isObject(item)) continue;
     docs.push(sourceComment(item) + stringifyYaml(withoutReaderAnnotations(item)));
   }
-  if (docs.length === 0) {
-    return await fail(
-      "rendered no resources to apply: refusing empty output, which Helm would install as an empty release",
-    );
-  }
-  await writeAll(options.stdout, docs.map((d) => `---\n${d}`).join(""));
-  return 0;
+  return docs;
+}
+
+/** Exit 1 with `message` on stderr, after what `before` prints. */
+function failure(message: string, before?: Print): StreamOutcome {
+  const prints: Print[] = before ? [before] : [];
+  prints.push({ to: "stderr", text: `meshservice-krm helm-post-renderer: ${message}\n` });
+  return { prints, code: 1 };
 }
 
 /** `# Source:` of a rewritten item (its template) or a generated one (`meshservice-krm/<layout path>`). */
@@ -137,10 +157,10 @@ function sourceComment(item: KubeObject): string {
  * `# Source:` comment. A stream that cannot be split that way (a `---` line
  * with content after it) is parsed as a whole, without texts.
  */
-async function chunksOf(text: string): Promise<Chunk[]> {
+function chunksOf(text: string): Chunk[] {
   const lines = text.split(/(?<=\n)/);
   if (lines.some((line) => /^---[ \t]+[^#\s]/.test(line))) {
-    return (await parseYamlStream(text)).map((doc) => ({
+    return nonEmpty(readDocuments(text)).map((doc) => ({
       doc,
       text: stringifyYaml(doc),
       source: undefined,
@@ -160,7 +180,7 @@ async function chunksOf(text: string): Promise<Chunk[]> {
     const source = /^# Source: (.+)$/m.exec(part)?.[1]?.trim();
     let docs: unknown[];
     try {
-      docs = await parseYamlStream(part);
+      docs = nonEmpty(readDocuments(part));
     } catch (error) {
       throw new Error(`${source ? `"${source}": ` : ""}${describeError(error)}`);
     }
@@ -210,6 +230,10 @@ function withoutReaderAnnotations(item: KubeObject): KubeObject {
   if (Object.keys(annotations).length === 0) delete metadata.annotations;
   else metadata.annotations = annotations;
   return { ...item, metadata } as KubeObject;
+}
+
+function nonEmpty(docs: unknown[]): unknown[] {
+  return docs.filter((doc) => doc !== null && doc !== undefined);
 }
 
 function describeError(error: unknown): string {

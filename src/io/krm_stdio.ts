@@ -22,13 +22,11 @@ import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
 import { formatResultsCapped } from "./stderr_results.ts";
 import { renderResourceList } from "../transform.ts";
-import { parseYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
+import { readYaml, stringifyYaml, YamlSyntaxError } from "./yaml.ts";
+import { type Print, runStream, type StreamCommand, type StreamIo } from "./stream_adapter.ts";
 
-/** Streams a run uses. */
-export interface Streams {
-  stdin: ReadableStream<Uint8Array>;
-  stdout: WritableStream<Uint8Array>;
-  stderr: WritableStream<Uint8Array>;
+/** Streams a run uses; each defaults to the process's own (read and written synchronously). */
+export interface Streams extends StreamIo {
   /** Colour result lines on stderr (a terminal without NO_COLOR). */
   colour?: boolean;
 }
@@ -37,22 +35,33 @@ export interface Streams {
 const KPT_PACKAGE_PATH = "internal.config.kubernetes.io/package-path";
 
 /** Runs the function once; returns the exit code. */
-export async function runKrmFunction(streams: Streams): Promise<number> {
-  const bytes = new Uint8Array(await new Response(streams.stdin).arrayBuffer());
-  const { text, results, kpt } = await processBytes(bytes);
-  await writeAll(streams.stdout, text);
-  // kpt prints the results of the output ResourceList itself: once is enough.
-  const loud = kpt ? [] : results.filter((r) => r.severity !== "info");
-  if (loud.length > 0) {
-    await writeAll(
-      streams.stderr,
-      formatResultsCapped(loud, {
-        colour: streams.colour ?? false,
-        hint: "see the results of the output ResourceList",
-      }),
-    );
-  }
-  return exitCodeOf(results);
+export function runKrmFunction(streams: Streams = {}): Promise<number> {
+  return runStream(krmCommand({ colour: streams.colour ?? false }), streams);
+}
+
+/**
+ * The KRM function as a stream command: the output ResourceList on stdout,
+ * then the results that are not info on stderr (unless kpt sent the input:
+ * kpt prints the results of the output ResourceList itself, once is enough).
+ */
+export function krmCommand(options: { colour: boolean }): StreamCommand {
+  return {
+    render(input) {
+      const { parts, results, kpt } = processInput(input);
+      const loud = kpt ? [] : results.filter((r) => r.severity !== "info");
+      const prints: Print[] = [{ to: "stdout", text: parts }];
+      if (loud.length > 0) {
+        prints.push({
+          to: "stderr",
+          text: formatResultsCapped(loud, {
+            colour: options.colour,
+            hint: "see the results of the output ResourceList",
+          }),
+        });
+      }
+      return { prints, code: exitCodeOf(results) };
+    },
+  };
 }
 
 /** Output of {@link processBytes}: the ResourceList text and its results. */
@@ -64,19 +73,24 @@ export interface ProcessedList {
 }
 
 /** Decodes, parses, renders and serializes; every failure becomes an error result. */
-export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return serialized(failure("Cannot read input: it is not valid UTF-8"));
-  }
-  if (text.trim() === "") {
-    return serialized(failure("Cannot read input: stdin is empty, expected a ResourceList"));
-  }
+export function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
+  const { parts, ...rest } = processInput(bytes);
+  return Promise.resolve({ text: [...parts].join(""), ...rest });
+}
+
+/** {@link processBytes}, with the output text as parts produced while they are printed. */
+interface ProcessedParts {
+  parts: Iterable<string>;
+  results: Result[];
+  kpt?: boolean;
+}
+
+function processInput(bytes: Uint8Array): ProcessedParts {
+  const text = decodeInput(bytes);
+  if (typeof text !== "string") return text;
   let parsed: unknown;
   try {
-    parsed = await parseYaml(text);
+    parsed = readYaml(text);
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
     return serialized(
@@ -92,7 +106,7 @@ export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
     ? parsed.items as unknown[]
     : [];
   return {
-    text: serializeKeepingItems(text, inputItems, output),
+    parts: keptItemParts(text, inputItems, output),
     results: output.results ?? [],
     kpt: inputItems.some((item) =>
       isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
@@ -101,31 +115,48 @@ export async function processBytes(bytes: Uint8Array): Promise<ProcessedList> {
   };
 }
 
+/** The input as text, or the failure to print when it is not UTF-8 or empty. */
+function decodeInput(bytes: Uint8Array): string | ProcessedParts {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return serialized(failure("Cannot read input: it is not valid UTF-8"));
+  }
+  if (text.trim() === "") {
+    return serialized(failure("Cannot read input: stdin is empty, expected a ResourceList"));
+  }
+  return text;
+}
+
 /**
  * Serializes the output, writing every item that passed through unchanged as
  * its original text (quoting, flow style and comments intact), and only
  * generated or replaced items through the YAML serializer.
  */
-function serializeKeepingItems(
+function* keptItemParts(
   text: string,
   inputItems: readonly unknown[],
   output: ResourceList,
-): string {
+): Generator<string> {
   const spans = inputItems.length > 0
     ? findItemSpans(
       text,
       inputItems.map((item) => (isObject(item) ? Object.keys(item)[0] : undefined)),
     )
     : undefined;
-  if (!spans) return stringifyYaml(output);
+  if (!spans) {
+    yield stringifyYaml(output);
+    return;
+  }
   const raw = new Map<unknown, string>(inputItems.map((item, i) => [item, spans.spans[i]!]));
   const edited = rewrittenSources(inputItems, output.items);
-  const parts = [`apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`];
-  parts.push(output.items.length === 0 ? "items: []\n" : "items:\n");
+  yield `apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`;
+  yield output.items.length === 0 ? "items: []\n" : "items:\n";
   for (const item of output.items) {
     const kept = raw.get(item);
     if (kept !== undefined) {
-      parts.push(kept);
+      yield kept;
       continue;
     }
     // A rewritten input item: its text edited, so untouched values stay as written.
@@ -133,12 +164,11 @@ function serializeKeepingItems(
     const text = source === undefined
       ? undefined
       : editItemText(spans.spans[source]!, inputItems[source], item);
-    parts.push(text ?? emitEntry(item, spans.indent, headCommentOf(item)));
+    yield text ?? emitEntry(item, spans.indent, headCommentOf(item));
   }
   if (output.results && output.results.length > 0) {
-    parts.push(stringifyYaml({ results: output.results }));
+    yield stringifyYaml({ results: output.results });
   }
-  return parts.join("");
 }
 
 /** The generated-file comment, on the first item of each generated file (kpt writes it at the top). */
@@ -185,8 +215,8 @@ function identityKey(item: Record<string, unknown>): string {
   return JSON.stringify([item.apiVersion, item.kind, metadata.namespace, metadata.name]);
 }
 
-function serialized(list: ResourceList): ProcessedList {
-  return { text: stringifyYaml(list), results: list.results ?? [] };
+function serialized(list: ResourceList): ProcessedParts {
+  return { parts: [stringifyYaml(list)], results: list.results ?? [] };
 }
 
 function failure(message: string): ResourceList {

@@ -13,16 +13,23 @@ const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /** How maps and sequences are written: {@link emitEntry}'s block style or kpt's compact one. */
 interface Style {
-  /** A scalar or a key, as text. */
+  /** A scalar, as text. */
   scalar(value: unknown): string;
+  /** A map key, as text. */
+  key(key: string): string;
   /** How much deeper than its key a sequence's entries are indented. */
   sequenceIndent: number;
   /** Writes one sequence entry at `indent`. */
-  entry(value: unknown, indent: number, out: string[]): void;
+  entry(value: unknown, indent: number, out: Out): void;
 }
 
-const BLOCK: Style = { scalar, sequenceIndent: 2, entry };
-const COMPACT: Style = { scalar: goScalar, sequenceIndent: 0, entry: compactEntry };
+const BLOCK: Style = { scalar, key: keyScalar, sequenceIndent: 2, entry };
+const COMPACT: Style = {
+  scalar: goScalar,
+  key: goScalar,
+  sequenceIndent: 0,
+  entry: compactEntry,
+};
 
 /**
  * One sequence entry (`- ...`) at `indent`, ending in a newline. A
@@ -30,12 +37,12 @@ const COMPACT: Style = { scalar: goScalar, sequenceIndent: 0, entry: compactEntr
  * where kpt keeps it as the head comment of the file it writes.
  */
 export function emitEntry(value: unknown, indent: number, headComment?: string): string {
-  const out: string[] = [];
+  const out: Out = { s: "" };
   if (headComment !== undefined && isBlock(value) && !Array.isArray(value)) {
-    out.push(" ".repeat(indent), "- # ", headComment.replace(/[\r\n]+/g, " "), "\n");
+    out.s += pad(indent) + "- # " + headComment.replace(/[\r\n]+/g, " ") + "\n";
     mapping(value, out, { indent: indent + 2, first: false, style: BLOCK });
   } else entry(value, indent, out);
-  return out.join("");
+  return out.s;
 }
 
 /**
@@ -46,19 +53,19 @@ export function emitEntry(value: unknown, indent: number, headComment?: string):
  * escapes them.
  */
 export function emitDocument(value: Record<string, unknown>): string {
-  const out: string[] = [];
+  const out: Out = { s: "" };
   if (Object.keys(value).length === 0) return "{}\n";
   mapping(value, out, { indent: 0, first: true, style: COMPACT });
-  return out.join("");
+  return out.s;
 }
 
-function compactEntry(value: unknown, indent: number, out: string[]): void {
-  out.push(" ".repeat(indent), "- ");
-  if (!isBlock(value)) out.push(inline(value, COMPACT), "\n");
+function compactEntry(value: unknown, indent: number, out: Out): void {
+  out.s += pad(indent) + "- ";
+  if (!isBlock(value)) out.s += inline(value, COMPACT) + "\n";
   else if (Array.isArray(value)) {
-    const inner: string[] = [];
+    const inner: Out = { s: "" };
     for (const element of value) compactEntry(element, indent + 2, inner);
-    out.push(inner.join("").slice(indent + 2));
+    out.s += inner.s.slice(indent + 2);
   } else mapping(value, out, { indent: indent + 2, first: true, style: COMPACT });
 }
 
@@ -103,13 +110,31 @@ function goEscape(char: string): string {
 }
 
 function scalar(value: unknown): string {
+  if (typeof value === "string") return stringScalar(value);
   if (value === null || value === undefined) return "null";
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
     return Number.isFinite(value) ? String(value) : JSON.stringify(String(value));
   }
-  const text = String(value);
-  if (PLAIN.test(text) && !RESERVED.test(text)) return text;
+  return stringScalar(String(value));
+}
+
+/** Written keys, by key: the same few keys recur in every generated object. */
+const KEY_TEXT = new Map<string, string>();
+const KEY_CACHE_LIMIT = 10000;
+
+/** {@link scalar} of a map key, remembered. */
+function keyScalar(key: string): string {
+  let text = KEY_TEXT.get(key);
+  if (text === undefined) {
+    text = stringScalar(key);
+    if (KEY_TEXT.size < KEY_CACHE_LIMIT) KEY_TEXT.set(key, text);
+  }
+  return text;
+}
+
+function stringScalar(text: string): string {
+  if (PLAIN.test(text) && (text.length > 5 || !RESERVED.test(text))) return text;
   // JSON leaves DEL, the C1 controls and non-characters raw, which YAML (and kpt's reader)
   // refuses, and NEL and the Unicode line and paragraph separators, which YAML folds as breaks.
   return JSON.stringify(text).replace(
@@ -119,8 +144,22 @@ function scalar(value: unknown): string {
 }
 
 function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value)) return value.length > 0;
-  return typeof value === "object" && value !== null && Object.keys(value).length > 0;
+  for (const key in value) if (Object.hasOwn(value, key)) return true;
+  return false;
+}
+
+/** Where the emitter appends its text. */
+interface Out {
+  s: string;
+}
+
+const PADS: string[] = [];
+
+/** `indent` spaces. */
+function pad(indent: number): string {
+  return PADS[indent] ??= " ".repeat(indent);
 }
 
 function inline(value: unknown, style: Style): string {
@@ -136,30 +175,32 @@ interface Place {
   style: Style;
 }
 
-function mapping(value: Record<string, unknown>, out: string[], at: Place): void {
+function mapping(value: Record<string, unknown>, out: Out, at: Place): void {
   const { indent, style } = at;
-  const pad = " ".repeat(indent);
+  const spaces = pad(indent);
   let lead = !at.first;
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = value[key];
     if (child === undefined) continue;
-    out.push(lead ? pad : "", style.scalar(key), ":");
+    out.s += (lead ? spaces : "") + style.key(key) + ":";
     lead = true;
-    if (!isBlock(child)) out.push(" ", inline(child, style), "\n");
+    if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
     else if (Array.isArray(child)) {
-      out.push("\n");
+      out.s += "\n";
       for (const element of child) style.entry(element, indent + style.sequenceIndent, out);
     } else {
-      out.push("\n");
+      out.s += "\n";
       mapping(child, out, { indent: indent + 2, first: false, style });
     }
   }
 }
 
-function entry(value: unknown, indent: number, out: string[]): void {
-  out.push(" ".repeat(indent), "- ");
-  if (!isBlock(value)) out.push(inline(value, BLOCK), "\n");
+function entry(value: unknown, indent: number, out: Out): void {
+  out.s += pad(indent) + "- ";
+  if (!isBlock(value)) out.s += inline(value, BLOCK) + "\n";
   else if (Array.isArray(value)) {
-    out.push("\n");
+    out.s += "\n";
     for (const element of value) entry(element, indent + 2, out);
   } else mapping(value, out, { indent: indent + 2, first: true, style: BLOCK });
 }

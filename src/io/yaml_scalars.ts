@@ -180,9 +180,15 @@ export function jsonValue(resolved: Resolved): string | number | boolean | null 
   }
 }
 
+/** A decimal integer Go's `ParseInt(s, 0, 64)` reads as itself and a double holds exactly. */
+const SMALL_DECIMAL = /^(?:0|-?[1-9][0-9]{0,14})$/;
+
 /** The JSON value of an untagged plain scalar. */
 export function plainValue(text: string): string | number | boolean | null {
-  return isPlainString(text) ? text : jsonValue(resolvePlain(text));
+  if (isPlainString(text)) return text;
+  // Ports, replicas, indexes: skip the BigInt route of resolvePlain.
+  if (SMALL_DECIMAL.test(text)) return Number(text);
+  return jsonValue(resolvePlain(text));
 }
 
 /** The map key `sigs.k8s.io/yaml` makes of a resolved scalar key. */

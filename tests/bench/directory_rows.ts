@@ -1,0 +1,81 @@
+/**
+ * The directory mode rows: a tree of one file per Service (plus the
+ * Namespace files), at 1,000 and 20,000 Services: `render TREE --out FRESH`
+ * (every MeshService file written) and `check TREE` (on a copy rendered in
+ * place, so up to date), each against the KRM run on the same content (the
+ * ResourceList kpt would send, through `mod.ts`). Target: within 1.5x.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { DENO, MOD_TS } from "../e2e_support.ts";
+import { kubernetesList } from "./inputs.ts";
+import { count, fmtInt, measure, median, runScript, yamlText } from "./measure.ts";
+import { type PipelineRow, writePackage } from "./pipeline_row.ts";
+
+type Obj = Record<string, unknown>;
+
+const TARGET_DIRECTORY_RATIO = 1.5;
+
+async function countFiles(root: string): Promise<number> {
+  let n = 0;
+  for await (const entry of Deno.readDir(root)) {
+    if (entry.isDirectory) n += await countFiles(join(root, entry.name));
+    else if (entry.isFile) n++;
+  }
+  return n;
+}
+
+export async function directoryRuns(dir: string, sizes: number[]): Promise<PipelineRow[]> {
+  const rows: PipelineRow[] = [];
+  for (const n of sizes) {
+    const runs = n <= 1000 ? 5 : 3;
+    const list = kubernetesList(n);
+    const input = join(dir, `dir-${n}.krm.yaml`);
+    const krmOut = join(dir, `dir-${n}.krm.out`);
+    await Deno.writeTextFile(input, yamlText(list));
+    const tree = join(dir, `tree-${n}`);
+    const checked = join(dir, `tree-${n}-checked`);
+    const fresh = join(dir, `tree-${n}-out`);
+    await writePackage(list.items as Obj[], tree);
+    await writePackage(list.items as Obj[], checked);
+    const cli = (flags: string[], args: string[]) =>
+      measure([DENO, "run", "--no-prompt", ...flags, MOD_TS, ...args, "--quiet"]);
+    await cli(["-R", "-W"], ["render", checked, "--out", checked]);
+    const render = async () => {
+      await Deno.remove(fresh, { recursive: true }).catch(() => {});
+      return (await cli(["-R", "-W"], ["render", tree, "--out", fresh])).ms;
+    };
+    const check = async () => (await cli(["-R"], ["check", checked])).ms;
+    const krm = async () => (await runScript(MOD_TS, { input, output: krmOut })).ms;
+
+    // Warm-ups and checks: N MeshServices from the KRM run, N files written.
+    await krm();
+    await render();
+    await check();
+    const generated = count(await Deno.readTextFile(krmOut), /^ {4}kind: MeshService$/gm);
+    const written = await countFiles(join(fresh, "kuma-generated"));
+    if (generated !== n || written !== n) {
+      throw new Error(`directory N=${n}: KRM ${generated} MeshServices, render wrote ${written}`);
+    }
+    const times: number[][] = [[], [], []];
+    for (let r = 0; r < runs; r++) {
+      times[0]!.push(await krm());
+      times[1]!.push(await render());
+      times[2]!.push(await check());
+    }
+    const [krmMs, renderMs, checkMs] = times.map(median) as [number, number, number];
+    console.log(
+      `measured directory N=${n}: KRM ${fmtInt(krmMs)} ms, render --out ${
+        fmtInt(renderMs)
+      } ms, check ${fmtInt(checkMs)} ms`,
+    );
+    const base = { n, runs, baseMs: krmMs, baseline: "KRM run", target: TARGET_DIRECTORY_RATIO };
+    rows.push(
+      { ...base, pipeline: "directory render --out (one file per Service)", fnMs: renderMs },
+      { ...base, pipeline: "directory check (up to date)", fnMs: checkMs },
+    );
+  }
+  return rows;
+}
