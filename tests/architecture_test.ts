@@ -4,7 +4,7 @@ const root = new URL("../", import.meta.url);
 
 async function coreFiles(): Promise<string[]> {
   const files = ["src/transform.ts", "src/config.ts", "src/results.ts", "src/report.ts"];
-  for (const dir of ["src/model", "src/steps", "src/hostnames"]) {
+  for (const dir of ["src/model", "src/steps", "src/phases", "src/hostnames"]) {
     for await (const entry of Deno.readDir(new URL(dir, root))) {
       if (entry.isFile && entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
         files.push(`${dir}/${entry.name}`);

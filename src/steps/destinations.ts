@@ -13,7 +13,7 @@ import { isObject, type KubeObject } from "../model/krm.ts";
 import { KIND, LABEL, TCP_PORT_RESERVED } from "../model/kuma.ts";
 import { parseLegacyServiceName, sectionOf } from "../model/service_identity.ts";
 import type { KumaFeatures } from "../model/version.ts";
-import type { ResourceViews } from "./hostname_preview.ts";
+import type { StoredResource, ZoneStores } from "../phases/zone_stores.ts";
 
 /** A destination in one zone's store. */
 export interface Destination {
@@ -68,22 +68,25 @@ export interface Match {
   section: string | undefined;
 }
 
-/** Builds the index from the hostname preview's per-zone views. */
-export function buildDestinations(
-  resources: readonly ResourceViews[],
-  zones: readonly string[],
-): DestinationIndex {
-  const byZone = new Map<string, Destination[]>(zones.map((z) => [z, []]));
+/**
+ * Builds the index from what every zone's store holds (the zone stores
+ * phase); the global store is left out: references are resolved in zones.
+ */
+export function buildDestinations(stores: ZoneStores): DestinationIndex {
+  const zones = stores.zones.map((z) => z.name);
+  const byZone = new Map<string, Destination[]>();
   const byName = new Map<string, Destination[]>();
   const byStoredName = new Map<string, Destination>();
-  for (const resource of resources) {
-    const ports = portsOf(resource.object);
-    for (const view of resource.views) {
-      const list = byZone.get(view.zone);
-      if (!list) continue; // the global store: references are resolved in zones
+  const portsByResource = new Map<StoredResource, Destination["ports"]>();
+  for (const zone of stores.zones) {
+    const list: Destination[] = [];
+    byZone.set(zone.name, list);
+    for (const { resource, view } of zone.entries) {
+      let ports = portsByResource.get(resource);
+      if (ports === undefined) portsByResource.set(resource, ports = portsOf(resource.object));
       const destination: Destination = {
         kind: resource.kind,
-        zone: view.zone,
+        zone: zone.name,
         createdIn: resource.createdIn,
         name: view.name,
         mesh: view.mesh,
@@ -94,10 +97,9 @@ export function buildDestinations(
       if (view.namespace !== undefined) destination.namespace = view.namespace;
       if (view.creationTime !== undefined) destination.creationTime = view.creationTime;
       list.push(destination);
-      const storedKey = storeKey(view.zone, resource.kind, view.name, view.namespace);
+      const storedKey = storeKey(destination, view.name);
       if (!byStoredName.has(storedKey)) byStoredName.set(storedKey, destination);
-      const display = view.labels[LABEL.displayName] ?? view.name;
-      const key = nameKey(view.zone, resource.kind, view.mesh, display);
+      const key = nameKey(destination, view.labels[LABEL.displayName] ?? view.name);
       const named = byName.get(key);
       if (named) named.push(destination);
       else byName.set(key, [destination]);
@@ -107,18 +109,23 @@ export function buildDestinations(
     zones,
     all: (zone) => byZone.get(zone) ?? [],
     byDisplayName: (zone, kind, mesh, displayName) =>
-      byName.get(nameKey(zone, kind, mesh, displayName)) ?? [],
+      byName.get(nameKey({ zone, kind, mesh }, displayName)) ?? [],
     stored: (zone, kind, name, namespace) =>
-      byStoredName.get(storeKey(zone, kind, name, namespace)),
+      byStoredName.get(storeKey({ zone, kind, namespace }, name)),
   };
 }
 
-function storeKey(zone: string, kind: string, name: string, namespace: string | undefined): string {
-  return `${zone}\u0000${kind}\u0000${namespace ?? ""}\u0000${name}`;
+/** Key of a stored copy: zone, kind, namespace and stored name. */
+function storeKey(
+  at: { zone: string; kind: string; namespace?: string | undefined },
+  name: string,
+): string {
+  return `${at.zone}\u0000${at.kind}\u0000${at.namespace ?? ""}\u0000${name}`;
 }
 
-function nameKey(zone: string, kind: string, mesh: string, display: string): string {
-  return `${zone}\u0000${kind}\u0000${mesh}\u0000${display}`;
+/** Key of a display name: zone, kind, mesh and display name. */
+function nameKey(at: { zone: string; kind: string; mesh: string }, display: string): string {
+  return `${at.zone}\u0000${at.kind}\u0000${at.mesh}\u0000${display}`;
 }
 
 /** Ports of a destination object (MeshService and MeshMultiZoneService `spec.ports`, MeshExternalService `spec.match`). */
@@ -330,9 +337,4 @@ function compareAge(a: Destination, b: Destination): number {
   const ka = `${a.createdIn}\u0000${a.namespace ?? ""}\u0000${a.name}`;
   const kb = `${b.createdIn}\u0000${b.namespace ?? ""}\u0000${b.name}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-/** True when two destinations are copies of the same resource. */
-export function sameResource(a: Destination, b: Destination): boolean {
-  return a.object === b.object;
 }
