@@ -21,12 +21,12 @@ import { configPhase } from "./phases/config.ts";
 import { hostnamesPhase } from "./phases/hostnames.ts";
 import { mergePhase } from "./phases/merge.ts";
 import { migrationPhase } from "./phases/migration.ts";
-import { readPhase } from "./phases/read.ts";
+import { type ReadInput, readPhase } from "./phases/read.ts";
 import { referencesPhase } from "./phases/references.ts";
 import { emptyReport, finalResults, runReport } from "./phases/report.ts";
 import { zoneStoresPhase } from "./phases/zone_stores.ts";
 import { zonesPhase } from "./phases/zones.ts";
-import { holdsPlaceholder } from "./steps/substitution.ts";
+import { holdsPlaceholder, textMayHoldPlaceholder } from "./steps/substitution.ts";
 
 /** Output of {@link render}. */
 export interface RenderOutput {
@@ -94,7 +94,7 @@ export function render(input: unknown, configInput?: ConfigInput): RenderOutput 
  * The phases, in order: read → config → zones → zone stores → hostnames →
  * references → migration → merge → report.
  */
-export function renderResourceList(input: unknown): RenderOutput {
+export function renderResourceList(input: unknown, options: RenderListOptions = {}): RenderOutput {
   const read = readPhase(input);
   if (!read.ok) return failed([], read.results);
   const { items } = read.read;
@@ -121,7 +121,7 @@ export function renderResourceList(input: unknown): RenderOutput {
     zones,
     stores,
     viewsOf: hostnames.viewsOf,
-    placeholders: holdsPlaceholder(items) || holdsPlaceholder(read.read.functionConfig),
+    placeholders: mayHoldPlaceholders(read.read, options.text),
   });
   const results = finalResults([
     ...read.read.results,
@@ -152,6 +152,22 @@ export function renderResourceList(input: unknown): RenderOutput {
       }, results);
     },
   };
+}
+
+/** Options of {@link renderResourceList}. */
+export interface RenderListOptions {
+  /**
+   * The text the input was parsed from, when the caller has it: without `${`
+   * (or an escape) in it, generated items are not searched for Flux
+   * placeholders.
+   */
+  text?: string;
+}
+
+/** True unless the input provably holds no `${` (cheaply: from its text when given). */
+function mayHoldPlaceholders(read: ReadInput, text: string | undefined): boolean {
+  if (text !== undefined && !textMayHoldPlaceholder(text)) return false;
+  return holdsPlaceholder(read.items) || holdsPlaceholder(read.functionConfig);
 }
 
 /** {@link render} without the report: ResourceList in, ResourceList out. */

@@ -71,12 +71,14 @@ export interface Match {
 /**
  * Builds the index from what every zone's store holds (the zone stores
  * phase); the global store is left out: references are resolved in zones.
+ * Lookups go through nested maps (zone, kind, mesh or namespace, name), so
+ * no key string is built per destination; the index by stored name is built
+ * on its first use.
  */
 export function buildDestinations(stores: ZoneStores): DestinationIndex {
   const zones = stores.zones.map((z) => z.name);
   const byZone = new Map<string, Destination[]>();
-  const byName = new Map<string, Destination[]>();
-  const byStoredName = new Map<string, Destination>();
+  const byName: KeyedIndex<Destination[]> = new Map();
   const portsByResource = new Map<StoredResource, Destination["ports"]>();
   for (const zone of stores.zones) {
     const list: Destination[] = [];
@@ -97,35 +99,50 @@ export function buildDestinations(stores: ZoneStores): DestinationIndex {
       if (view.namespace !== undefined) destination.namespace = view.namespace;
       if (view.creationTime !== undefined) destination.creationTime = view.creationTime;
       list.push(destination);
-      const storedKey = storeKey(destination, view.name);
-      if (!byStoredName.has(storedKey)) byStoredName.set(storedKey, destination);
-      const key = nameKey(destination, view.labels[LABEL.displayName] ?? view.name);
-      const named = byName.get(key);
-      if (named) named.push(destination);
-      else byName.set(key, [destination]);
+      const named = slot(byName, { zone: zone.name, kind: resource.kind, scope: view.mesh });
+      const display = view.labels[LABEL.displayName] ?? view.name;
+      const same = named.get(display);
+      if (same) same.push(destination);
+      else named.set(display, [destination]);
     }
   }
+  let byStoredName: KeyedIndex<Destination> | undefined;
+  const storedIndex = (): KeyedIndex<Destination> => {
+    if (byStoredName) return byStoredName;
+    byStoredName = new Map();
+    for (const list of byZone.values()) {
+      for (const d of list) {
+        const names = slot(byStoredName, { zone: d.zone, kind: d.kind, scope: d.namespace ?? "" });
+        if (!names.has(d.name)) names.set(d.name, d);
+      }
+    }
+    return byStoredName;
+  };
   return {
     zones,
     all: (zone) => byZone.get(zone) ?? [],
     byDisplayName: (zone, kind, mesh, displayName) =>
-      byName.get(nameKey({ zone, kind, mesh }, displayName)) ?? [],
+      byName.get(zone)?.get(kind)?.get(mesh)?.get(displayName) ?? [],
     stored: (zone, kind, name, namespace) =>
-      byStoredName.get(storeKey({ zone, kind, namespace }, name)),
+      storedIndex().get(zone)?.get(kind)?.get(namespace ?? "")?.get(name),
   };
 }
 
-/** Key of a stored copy: zone, kind, namespace and stored name. */
-function storeKey(
-  at: { zone: string; kind: string; namespace?: string | undefined },
-  name: string,
-): string {
-  return `${at.zone}\u0000${at.kind}\u0000${at.namespace ?? ""}\u0000${name}`;
-}
+/** Zone, kind, then mesh (display names) or namespace (stored names), then name. */
+type KeyedIndex<T> = Map<string, Map<string, Map<string, Map<string, T>>>>;
 
-/** Key of a display name: zone, kind, mesh and display name. */
-function nameKey(at: { zone: string; kind: string; mesh: string }, display: string): string {
-  return `${at.zone}\u0000${at.kind}\u0000${at.mesh}\u0000${display}`;
+/** The innermost map of `index` for a zone, kind and scope, created when missing. */
+function slot<T>(
+  index: KeyedIndex<T>,
+  at: { zone: string; kind: string; scope: string },
+): Map<string, T> {
+  let kinds = index.get(at.zone);
+  if (!kinds) index.set(at.zone, kinds = new Map());
+  let scopes = kinds.get(at.kind);
+  if (!scopes) kinds.set(at.kind, scopes = new Map());
+  let names = scopes.get(at.scope);
+  if (!names) scopes.set(at.scope, names = new Map());
+  return names;
 }
 
 /** Ports of a destination object (MeshService and MeshMultiZoneService `spec.ports`, MeshExternalService `spec.match`). */

@@ -68,6 +68,15 @@ export function holdsPlaceholder(value: unknown): boolean {
   return false;
 }
 
+/**
+ * False when no value parsed from `text` can hold `${`: the text has no
+ * `${` and no backslash (YAML and JSON escapes such as `\u0024{` are the only
+ * way to write one without spelling it).
+ */
+export function textMayHoldPlaceholder(text: string): boolean {
+  return text.includes(PLACEHOLDER) || text.includes("\\");
+}
+
 /** Most fields one warning lists. */
 const LISTED_FIELDS = 5;
 
