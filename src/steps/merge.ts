@@ -16,7 +16,6 @@ import {
   type KubeObject,
   type Result,
   stringAt,
-  stringMap,
 } from "../model/krm.ts";
 import { hasToolAnnotation, isOwned } from "../model/inventory.ts";
 import { GENERATED_KINDS, TOOL_ANNOTATION, UNIVERSAL_FORMAT } from "../model/tool.ts";
