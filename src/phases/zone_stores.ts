@@ -66,7 +66,7 @@ export interface StoredGenerator {
 export interface ZoneStore {
   name: string;
   environment: Environment;
-  /** Every destination in the store: the zone's own first, then the synced ones, in the run's order. */
+  /** Every destination in the store, in the run's order: zone-created ones (zones in config order), then global-created. */
   entries: StoreEntry[];
   /** The valid HostnameGenerators in the store. */
   generators: StoredGenerator[];
