@@ -25,7 +25,7 @@ import {
   type Referrer,
   rewriteReferences,
 } from "../steps/references.ts";
-import { coreView } from "../steps/sync.ts";
+import { storedIdentity } from "../steps/sync.ts";
 import { podTemplatesOf } from "../steps/top_level_sections.ts";
 import type { ZoneLayout } from "../steps/zones.ts";
 import type { RunConfig } from "./config.ts";
@@ -76,15 +76,14 @@ export function referencesPhase(input: ReferencesInput): ReferencesOutput {
 /** What the legacy-name index needs of a zone's generated MeshServices. */
 function legacySources(zone: DerivedZone): LegacySource[] {
   const managed = [...zone.updates.values()].map((u) => u.record);
-  const options = { kind: "MeshService" as const, environment: zone.environment, meshScoped: true };
   return [...zone.step.meshServices, ...managed].map((ms) => {
     const meta = ms.object.metadata ?? {};
-    const view = coreView(ms.object, options);
+    const view = storedIdentity(ms.object, zone.environment);
     const source: LegacySource = {
       zone: zone.name,
       mesh: ms.mesh,
       name: String(meta.name),
-      displayName: view.labels[LABEL.displayName] ?? String(meta.name),
+      displayName: view.displayName ?? String(meta.name),
       ports: (ms.object.spec as { ports: MeshServicePort[] }).ports,
       legacyServices: ms.legacyServices,
     };

@@ -41,14 +41,8 @@ export function coreView(object: KubeObject, options: CoreViewOptions): StoredVi
   const meta = object.metadata ?? {};
   const name = String(meta.name ?? "");
   const labels = stringMap(meta.labels);
-  const namespace = environment === "kubernetes" && typeof meta.namespace === "string" &&
-      meta.namespace !== ""
-    ? meta.namespace
-    : undefined;
-  if (environment === "kubernetes") {
-    // KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name.
-    labels[LABEL.displayName] = stringAt(meta.annotations, ANNOTATION.displayName) ?? name;
-  }
+  const namespace = storedNamespace(object, environment);
+  if (environment === "kubernetes") labels[LABEL.displayName] = kubernetesDisplayName(object);
   const mesh = options.meshScoped ? meshOf(object, labels) : "";
   // A Universal object's mesh is its `mesh` field; Kuma's labels.Compute records it as
   // kuma.io/mesh when the label is absent (`pkg/core/resources/labels/compute.go`).
@@ -63,6 +57,35 @@ export function coreView(object: KubeObject, options: CoreViewOptions): StoredVi
     labels: sortedInPlace(labels),
     creationTime: creationTimeOf(object),
   };
+}
+
+/**
+ * The `kuma.io/display-name` label and the namespace {@link coreView} records
+ * for an object in a store of `environment`, without building the view.
+ */
+export function storedIdentity(
+  object: KubeObject,
+  environment: Environment,
+): { displayName: string | undefined; namespace: string | undefined } {
+  return {
+    displayName: environment === "kubernetes"
+      ? kubernetesDisplayName(object)
+      : stringAt(object.metadata?.labels, LABEL.displayName),
+    namespace: storedNamespace(object, environment),
+  };
+}
+
+/** KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name. */
+function kubernetesDisplayName(object: KubeObject): string {
+  const meta = object.metadata ?? {};
+  return stringAt(meta.annotations, ANNOTATION.displayName) ?? String(meta.name ?? "");
+}
+
+function storedNamespace(object: KubeObject, environment: Environment): string | undefined {
+  const namespace = object.metadata?.namespace;
+  return environment === "kubernetes" && typeof namespace === "string" && namespace !== ""
+    ? namespace
+    : undefined;
 }
 
 /**
