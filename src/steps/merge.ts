@@ -167,7 +167,7 @@ function placeFresh(
   const { object, zone, source } = g;
   const { merged } = at;
   const path = at.layout(object, zone ?? "");
-  if (path === "" || path.split("/").includes("..")) {
+  if (path === "" || leavesPackage(path)) {
     merged.results.push(resultAt(object, {
       severity: "error",
       message:
@@ -303,6 +303,11 @@ function compileLayout(outputPath: string): (object: KubeObject, zone: string) =
     if (!path.startsWith("/") && !path.endsWith("/") && !path.includes("//")) return path;
     return path.split("/").filter((segment) => segment !== "").join("/");
   };
+}
+
+/** True when a segment of `path` is `..`. */
+function leavesPackage(path: string): boolean {
+  return path === ".." || path.startsWith("../") || path.endsWith("/..") || path.includes("/../");
 }
 
 /** The orchestrator's annotations of an earlier run's item, kept on its replacement. */

@@ -64,3 +64,17 @@ Deno.test("mergeItems: an earlier run's copy is replaced in place and keeps the 
   assert.deepEqual(out.placed.map((p) => p.path), ["old/web.yaml"]);
   assert.deepEqual(out.results, []);
 });
+
+Deno.test("mergeItems: a path with a .. segment is refused, a name merely holding dots is not", () => {
+  const named = (name: string) => ({ ...ms, metadata: { ...ms.metadata, name } });
+  const place = (name: string) =>
+    mergeItems([], [{ object: named(name), output: "apply", zone: undefined, source: ms }], {
+      outputPath: "{namespace}/{name}",
+    });
+  for (const name of ["..", "../x"]) {
+    assert.equal(place(name).items.length, 0, name);
+    assert.equal(place(name).results[0]?.tags?.reason, "PathConflict", name);
+  }
+  assert.deepEqual(place("..web").placed.map((p) => p.path), ["shop/..web"]);
+  assert.deepEqual(place("web..").placed.map((p) => p.path), ["shop/web.."]);
+});
