@@ -16,7 +16,8 @@ import { KIND, LABEL } from "../src/model/kuma.ts";
 import { buildLegacyIndex, kubernetesServiceTag } from "../src/model/service_identity.ts";
 import { featuresOf, type KumaVersion } from "../src/model/version.ts";
 import { buildDestinations } from "../src/steps/destinations.ts";
-import type { ResourceViews } from "../src/steps/hostname_preview.ts";
+import type { StoredResource, ZoneStores } from "../src/phases/zone_stores.ts";
+import type { StoredView } from "../src/steps/sync.ts";
 import type { ReferenceContext, Referrer } from "../src/steps/references.ts";
 
 /** A destination of the world. */
@@ -59,24 +60,28 @@ function objectOf(row: ServiceRow, namespace: string): KubeObject {
   };
 }
 
-function viewsOf(row: ServiceRow, zones: readonly string[]): ResourceViews {
+/** One row as a stored resource and, per zone, the view that zone's store holds of it. */
+function viewsOf(
+  row: ServiceRow,
+  zones: readonly string[],
+): { resource: StoredResource; views: StoredView[] } {
   const namespace = row.namespace ?? "kuma-demo";
   const object = objectOf(row, namespace);
+  const view = (
+    fields: Pick<StoredView, "kind" | "name" | "namespace" | "labels">,
+  ): StoredView => ({
+    ...fields,
+    coreName: row.name,
+    nameExtension: fields.name,
+    mesh: "default",
+    creationTime: undefined,
+  });
   if (row.kind === KIND.meshMultiZoneService) {
+    const kind = KIND.meshMultiZoneService;
+    const labels = { [LABEL.displayName]: row.name, [LABEL.origin]: "global" };
     return {
-      kind: KIND.meshMultiZoneService,
-      object,
-      createdIn: "global",
-      views: zones.map((zone) => ({
-        zone,
-        name: `${row.name}-synced`,
-        namespace: SYSTEM,
-        coreName: row.name,
-        origin: "global",
-        mesh: "default",
-        labels: { [LABEL.displayName]: row.name, [LABEL.origin]: "global" },
-        hostnames: [],
-      })),
+      resource: { kind, object, createdIn: "global" },
+      views: zones.map(() => view({ kind, name: `${row.name}-synced`, namespace: SYSTEM, labels })),
     };
   }
   const home = row.zone ?? "east";
@@ -86,20 +91,33 @@ function viewsOf(row: ServiceRow, zones: readonly string[]): ResourceViews {
     [LABEL.zone]: home,
     [LABEL.origin]: "zone",
   };
+  const kind = KIND.meshService;
   return {
-    kind: KIND.meshService,
-    object,
-    createdIn: home,
-    views: zones.map((zone) => ({
-      zone,
-      name: zone === home ? row.name : `${row.name}-synced`,
-      namespace: zone === home ? namespace : SYSTEM,
-      coreName: row.name,
-      origin: "zone",
-      mesh: "default",
-      labels,
-      hostnames: [],
+    resource: { kind, object, createdIn: home },
+    views: zones.map((zone) =>
+      view({
+        kind,
+        name: zone === home ? row.name : `${row.name}-synced`,
+        namespace: zone === home ? namespace : SYSTEM,
+        labels,
+      })
+    ),
+  };
+}
+
+/** Every zone's store for a world of `rows` (Kubernetes zones, rows in the given order). */
+function storesOf(rows: readonly ServiceRow[], zones: readonly string[]): ZoneStores {
+  const stored = rows.map((row) => viewsOf(row, zones));
+  return {
+    resources: stored.map((s) => s.resource),
+    zones: zones.map((name, z) => ({
+      name,
+      environment: "kubernetes",
+      entries: stored.map(({ resource, views }) => ({ resource, view: views[z]! })),
+      generators: [],
     })),
+    renderedGenerators: [],
+    multiZoneServices: [],
   };
 }
 
@@ -128,7 +146,7 @@ export function world(rows: readonly ServiceRow[], options: WorldOptions = {}): 
     config,
     style: options.style ?? (features.v3 ? "labels" : "name"),
     multizone: zones.length > 1,
-    destinations: buildDestinations(rows.map((r) => viewsOf(r, zones)), zones),
+    destinations: buildDestinations(storesOf(rows, zones)),
     legacy,
   };
 }

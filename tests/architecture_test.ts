@@ -4,7 +4,8 @@ const root = new URL("../", import.meta.url);
 
 async function coreFiles(): Promise<string[]> {
   const files = ["src/transform.ts", "src/config.ts", "src/results.ts", "src/report.ts"];
-  for (const dir of ["src/model", "src/steps", "src/steps/references", "src/hostnames", "src/config"]) {
+  const dirs = ["src/model", "src/steps", "src/steps/references", "src/phases", "src/hostnames"];
+  for (const dir of [...dirs, "src/config"]) {
     for await (const entry of Deno.readDir(new URL(dir, root))) {
       if (entry.isFile && entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
         files.push(`${dir}/${entry.name}`);

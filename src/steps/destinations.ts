@@ -13,7 +13,7 @@ import { isObject, type KubeObject } from "../model/krm.ts";
 import { KIND, LABEL, TCP_PORT_RESERVED } from "../model/kuma.ts";
 import { parseLegacyServiceName, sectionOf } from "../model/service_identity.ts";
 import type { KumaFeatures } from "../model/version.ts";
-import type { ResourceViews } from "./hostname_preview.ts";
+import type { StoredResource, ZoneStores } from "../phases/zone_stores.ts";
 
 /** A destination in one zone's store. */
 export interface Destination {
@@ -68,22 +68,27 @@ export interface Match {
   section: string | undefined;
 }
 
-/** Builds the index from the hostname preview's per-zone views. */
-export function buildDestinations(
-  resources: readonly ResourceViews[],
-  zones: readonly string[],
-): DestinationIndex {
-  const byZone = new Map<string, Destination[]>(zones.map((z) => [z, []]));
-  const byName = new Map<string, Destination[]>();
-  const byStoredName = new Map<string, Destination>();
-  for (const resource of resources) {
-    const ports = portsOf(resource.object);
-    for (const view of resource.views) {
-      const list = byZone.get(view.zone);
-      if (!list) continue; // the global store: references are resolved in zones
+/**
+ * Builds the index from what every zone's store holds (the zone stores
+ * phase); the global store is left out: references are resolved in zones.
+ * Lookups go through nested maps (zone, kind, mesh or namespace, name), so
+ * no key string is built per destination; the index by stored name is built
+ * on its first use.
+ */
+export function buildDestinations(stores: ZoneStores): DestinationIndex {
+  const zones = stores.zones.map((z) => z.name);
+  const byZone = new Map<string, Destination[]>();
+  const byName: KeyedIndex<Destination[]> = new Map();
+  const portsByResource = new Map<StoredResource, Destination["ports"]>();
+  for (const zone of stores.zones) {
+    const list: Destination[] = [];
+    byZone.set(zone.name, list);
+    for (const { resource, view } of zone.entries) {
+      let ports = portsByResource.get(resource);
+      if (ports === undefined) portsByResource.set(resource, ports = portsOf(resource.object));
       const destination: Destination = {
         kind: resource.kind,
-        zone: view.zone,
+        zone: zone.name,
         createdIn: resource.createdIn,
         name: view.name,
         mesh: view.mesh,
@@ -94,31 +99,50 @@ export function buildDestinations(
       if (view.namespace !== undefined) destination.namespace = view.namespace;
       if (view.creationTime !== undefined) destination.creationTime = view.creationTime;
       list.push(destination);
-      const storedKey = storeKey(view.zone, resource.kind, view.name, view.namespace);
-      if (!byStoredName.has(storedKey)) byStoredName.set(storedKey, destination);
+      const named = slot(byName, { zone: zone.name, kind: resource.kind, scope: view.mesh });
       const display = view.labels[LABEL.displayName] ?? view.name;
-      const key = nameKey(view.zone, resource.kind, view.mesh, display);
-      const named = byName.get(key);
-      if (named) named.push(destination);
-      else byName.set(key, [destination]);
+      const same = named.get(display);
+      if (same) same.push(destination);
+      else named.set(display, [destination]);
     }
   }
+  let byStoredName: KeyedIndex<Destination> | undefined;
+  const storedIndex = (): KeyedIndex<Destination> => {
+    if (byStoredName) return byStoredName;
+    byStoredName = new Map();
+    for (const list of byZone.values()) {
+      for (const d of list) {
+        const names = slot(byStoredName, { zone: d.zone, kind: d.kind, scope: d.namespace ?? "" });
+        if (!names.has(d.name)) names.set(d.name, d);
+      }
+    }
+    return byStoredName;
+  };
   return {
     zones,
     all: (zone) => byZone.get(zone) ?? [],
     byDisplayName: (zone, kind, mesh, displayName) =>
-      byName.get(nameKey(zone, kind, mesh, displayName)) ?? [],
+      byName.get(zone)?.get(kind)?.get(mesh)?.get(displayName) ?? [],
     stored: (zone, kind, name, namespace) =>
-      byStoredName.get(storeKey(zone, kind, name, namespace)),
+      storedIndex().get(zone)?.get(kind)?.get(namespace ?? "")?.get(name),
   };
 }
 
-function storeKey(zone: string, kind: string, name: string, namespace: string | undefined): string {
-  return `${zone}\u0000${kind}\u0000${namespace ?? ""}\u0000${name}`;
-}
+/** Zone, kind, then mesh (display names) or namespace (stored names), then name. */
+type KeyedIndex<T> = Map<string, Map<string, Map<string, Map<string, T>>>>;
 
-function nameKey(zone: string, kind: string, mesh: string, display: string): string {
-  return `${zone}\u0000${kind}\u0000${mesh}\u0000${display}`;
+/** The innermost map of `index` for a zone, kind and scope, created when missing. */
+function slot<T>(
+  index: KeyedIndex<T>,
+  at: { zone: string; kind: string; scope: string },
+): Map<string, T> {
+  let kinds = index.get(at.zone);
+  if (!kinds) index.set(at.zone, kinds = new Map());
+  let scopes = kinds.get(at.kind);
+  if (!scopes) kinds.set(at.kind, scopes = new Map());
+  let names = scopes.get(at.scope);
+  if (!names) scopes.set(at.scope, names = new Map());
+  return names;
 }
 
 /** Ports of a destination object (MeshService and MeshMultiZoneService `spec.ports`, MeshExternalService `spec.match`). */
@@ -330,9 +354,4 @@ function compareAge(a: Destination, b: Destination): number {
   const ka = `${a.createdIn}\u0000${a.namespace ?? ""}\u0000${a.name}`;
   const kb = `${b.createdIn}\u0000${b.namespace ?? ""}\u0000${b.name}`;
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-/** True when two destinations are copies of the same resource. */
-export function sameResource(a: Destination, b: Destination): boolean {
-  return a.object === b.object;
 }

@@ -18,6 +18,7 @@ import {
 } from "../model/hostname_generator.ts";
 import { isObject, type KubeObject, type Result, sortedMap, stringAt } from "../model/krm.ts";
 import { KIND, KUMA_API_VERSION, LABEL, ORIGIN } from "../model/kuma.ts";
+import { isOwned } from "../model/inventory.ts";
 import { ownedAnnotations, TOOL_ANNOTATION, TOOL_NAME } from "../model/tool.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { configResultAt, REASON, resultAt } from "../results.ts";
@@ -209,7 +210,7 @@ export function generatorInZone(
   let origin: GeneratorView["origin"];
   if (record.createdIn === "global") {
     const view = globalToZone(
-      globalCreatedView(record.object, "MeshService", global, { meshScoped: false }),
+      globalCreatedView(record.object, global, { kind: "MeshService", meshScoped: false }),
       global,
       store,
     );
@@ -232,4 +233,81 @@ export function generatorInZone(
     source: record.source,
     object: record.object,
   };
+}
+
+/** Where a run's HostnameGenerators come from. */
+export interface GeneratorSources {
+  config: Config;
+  features: KumaFeatures;
+  validateTemplate: TemplateValidator;
+  multizone: boolean;
+  /** HostnameGenerators rendered from config. */
+  rendered: readonly KubeObject[];
+  /** Items the global control plane holds (multizone runs). */
+  global: readonly KubeObject[];
+  /** Each zone's own items. */
+  zones: readonly { name: string; own: readonly KubeObject[] }[];
+}
+
+/** Every generator of the run (Kuma's defaults, rendered, input), validated. */
+export function generatorRecordsOf(
+  sources: GeneratorSources,
+): { records: GeneratorRecord[]; results: Result[] } {
+  const records = kumaDefaultGenerators(sources.config);
+  const results: Result[] = [];
+  const add = (object: KubeObject, source: "config" | "input", createdIn: CreatedIn) => {
+    const problems = validateGenerator(object, sources.features, sources.validateTemplate);
+    results.push(...problems);
+    if (source === "input") results.push(...shadowingResults(object));
+    records.push({
+      object,
+      source,
+      createdIn,
+      environments: undefined,
+      defaultRank: undefined,
+      valid: problems.every((p) => p.severity !== "error"),
+    });
+  };
+  const renderedIn: CreatedIn = sources.multizone ? "global" : { zone: sources.zones[0]!.name };
+  for (const object of sources.rendered) add(object, "config", renderedIn);
+  if (sources.multizone) {
+    for (const object of sources.global) {
+      if (object.kind === KIND.hostnameGenerator && !isOwned(object)) {
+        add(object, "input", "global");
+      }
+    }
+  }
+  for (const zone of sources.zones) {
+    for (const object of zone.own) {
+      if (object.kind !== KIND.hostnameGenerator || isOwned(object)) continue;
+      const origin = stringAt(object.metadata?.labels, LABEL.origin);
+      const global = !sources.multizone && origin === ORIGIN.global;
+      add(object, "input", global ? "global" : { zone: zone.name });
+    }
+  }
+  // A user generator replaces Kuma's default of the same name.
+  const userNames = new Set(
+    records.filter((r) => r.source !== "kuma-default").map((r) => String(r.object.metadata?.name)),
+  );
+  return {
+    records: records.filter((r) =>
+      r.source !== "kuma-default" || !userNames.has(String(r.object.metadata?.name))
+    ),
+    results,
+  };
+}
+
+type CreatedIn = GeneratorRecord["createdIn"];
+
+/** An input generator named like one of Kuma's defaults replaces it. */
+function shadowingResults(object: KubeObject): Result[] {
+  const name = String(object.metadata?.name);
+  if (!KUMA_DEFAULT_GENERATOR_NAMES.has(name)) return [];
+  return [resultAt(object, {
+    severity: "warning",
+    message:
+      `HostnameGenerator "${name}" has the name of one Kuma creates itself: Kuma does not create its default when this one exists first, and never updates this one, so this generator replaces Kuma's default (rename it to add a generator instead)`,
+    reason: REASON.shadowsDefaultGenerator,
+    field: "metadata.name",
+  })];
 }

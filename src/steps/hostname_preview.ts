@@ -1,69 +1,26 @@
 /**
- * Builds every zone's store (its own MeshServices, the ones synced from other
- * zones, MeshMultiZoneServices and MeshExternalServices, and the
- * HostnameGenerators it holds), runs Kuma's hostname generator in each, and
- * returns the hostnames per resource and zone with the results to report.
+ * Kuma's hostname generator run in every zone's store (from the zone stores
+ * phase): the hostnames per resource and zone, `status.meshServices` of
+ * every MeshMultiZoneService there, and the results to report.
  *
  * @module
  */
 
-import type { Config, Environment } from "../config.ts";
-import type { TargetKind, TargetView } from "../model/hostname_generator.ts";
-import {
-  type JsonObject,
-  type KubeObject,
-  type Result,
-  stringAt,
-  stringMap,
-} from "../model/krm.ts";
-import { KIND, LABEL, ORIGIN } from "../model/kuma.ts";
-import { isOwned } from "../model/inventory.ts";
-import type { KumaFeatures } from "../model/version.ts";
+import type { JsonObject, KubeObject, Result } from "../model/krm.ts";
+import { stringMap } from "../model/krm.ts";
+import type { TargetKind } from "../model/hostname_generator.ts";
+import { LABEL } from "../model/kuma.ts";
 import { REASON, resultAt } from "../results.ts";
-import {
-  generatorInZone,
-  type GeneratorRecord,
-  KUMA_DEFAULT_GENERATOR_NAMES,
-  kumaDefaultGenerators,
-  type TemplateValidator,
-  validateGenerator,
-} from "./generators.ts";
+import type { StoredResource, ZoneStore, ZoneStores } from "../phases/zone_stores.ts";
+import type { GeneratorRecord } from "./generators.ts";
 import { assignHostnames, type HostnameOutcome, type TemplateEvaluator } from "./hostnames.ts";
 import { type MatchedMeshService, multiZoneServiceStatus } from "./multizone_services.ts";
-import {
-  coreView,
-  globalCreatedView,
-  globalToZone,
-  kdsSyncDisabled,
-  type StoredView,
-  withZoneCreatedLabels,
-  zoneToGlobal,
-} from "./sync.ts";
-
-/** A zone of the run with what it derived. */
-export interface ZoneInput {
-  name: string;
-  environment: Environment;
-  /** MeshService objects derived in this zone (generation output) and when Kuma would create them. */
-  meshServices: readonly { object: KubeObject; creationTime: string | undefined }[];
-  /** Input items of the zone itself. */
-  own: readonly KubeObject[];
-}
+import type { StoredView } from "./sync.ts";
 
 /** Inputs of {@link previewHostnames}. */
 export interface PreviewInput {
-  config: Config;
-  features: KumaFeatures;
-  multizone: boolean;
-  zones: readonly ZoneInput[];
-  /** Items the global control plane holds (multizone runs). */
-  global: readonly KubeObject[];
-  /** HostnameGenerators rendered from config. */
-  renderedGenerators: readonly KubeObject[];
-  /** MeshMultiZoneServices generated from config. */
-  renderedMultiZoneServices: readonly KubeObject[];
+  stores: ZoneStores;
   evaluate: TemplateEvaluator;
-  validateTemplate: TemplateValidator;
 }
 
 /** A resource as one control plane stores it, and the hostnames it gets there. */
@@ -100,126 +57,85 @@ export interface ResourceViews {
 
 /** Output of {@link previewHostnames}. */
 export interface PreviewOutput {
+  /** Every destination of the run with its views (global first, then zones in config order). */
   resources: ResourceViews[];
   results: Result[];
 }
 
-/** Runs the preview. */
+/** Runs Kuma's hostname generator in every zone's store. */
 export function previewHostnames(input: PreviewInput): PreviewOutput {
-  const { config } = input;
+  const { stores } = input;
   const results: Result[] = [];
-  const global = { environment: config.globalEnvironment, systemNamespace: config.systemNamespace };
-  const records = generatorRecords(input, results);
-
-  // Every destination of the run with where it was created.
-  const resources: ResourceViews[] = [];
-  const locals: { resource: ResourceViews; zone: ZoneInput; view: StoredView }[] = [];
-  for (const zone of input.zones) {
-    const add = (object: KubeObject, kind: TargetKind, userCreated: boolean, time?: string) => {
-      const resource: ResourceViews = { kind, object, createdIn: zone.name, views: [] };
-      resources.push(resource);
-      const view = coreView(object, kind, zone.environment, { meshScoped: true });
-      if (time !== undefined) view.creationTime = time;
-      locals.push({ resource, zone, view: userCreated ? withZoneCreatedLabels(view, zone) : view });
+  const viewsOf = new Map<StoredResource, ResourceViews>();
+  const resources = stores.resources.map((resource) => {
+    const views: ResourceView[] = resource.onGlobal
+      ? [viewOf("global", resource.onGlobal, [])]
+      : [];
+    const out: ResourceViews = {
+      kind: resource.kind,
+      object: resource.object,
+      createdIn: resource.createdIn,
+      views,
     };
-    for (const ms of zone.meshServices) add(ms.object, "MeshService", false, ms.creationTime);
-    for (const item of zone.own) {
-      if (isOwned(item)) continue;
-      const kind = destinationKind(item);
-      if (kind) add(item, kind, true);
-    }
+    viewsOf.set(resource, out);
+    return out;
+  });
+  for (const zone of stores.zones) {
+    results.push(...zoneHostnames(zone, { evaluate: input.evaluate, viewsOf }));
   }
-  const globals: { resource: ResourceViews; view: StoredView }[] = [];
-  const globalObjects = [
-    ...input.renderedMultiZoneServices,
-    ...(input.multizone ? input.global : []),
-  ];
-  for (const object of globalObjects) {
-    if (isOwned(object) && !input.renderedMultiZoneServices.includes(object)) continue;
-    const kind = destinationKind(object);
-    if (!kind || kind === "MeshService") continue;
-    const resource: ResourceViews = { kind, object, createdIn: "global", views: [] };
-    resources.push(resource);
-    globals.push({ resource, view: globalCreatedView(object, kind, global, { meshScoped: true }) });
-  }
-
-  // Global views: zone resources synced up, and global-created ones.
-  const globalViews = new Map<ResourceViews, StoredView>();
-  if (input.multizone) {
-    for (const local of locals) {
-      if (kdsSyncDisabled(local.view)) continue;
-      const up = zoneToGlobal(local.view, local.zone, global);
-      globalViews.set(local.resource, up);
-      local.resource.views.push(viewOf("global", up, []));
-    }
-  }
-  for (const g of globals) globalViews.set(g.resource, g.view);
-
-  for (const zone of input.zones) {
-    const store = { environment: zone.environment, systemNamespace: config.systemNamespace };
-    const targets: { target: TargetView; ref: ResourceViews }[] = [];
-    for (const local of locals) {
-      if (local.zone === zone) {
-        targets.push({ target: local.view, ref: local.resource });
-      } else if (globalViews.has(local.resource)) {
-        targets.push({
-          target: globalToZone(globalViews.get(local.resource)!, global, store),
-          ref: local.resource,
-        });
-      }
-    }
-    for (const g of globals) {
-      if (kdsSyncDisabled(g.view)) continue;
-      targets.push({ target: globalToZone(g.view, global, store), ref: g.resource });
-    }
-    const generators = records
-      .map((r) => generatorInZone(r, zone, config))
-      .filter((g) => g !== undefined);
-    const recordOf = new Map(
-      generators.map((g) => [g.coreName, records.find((r) => r.object === g.object)!]),
-    );
-    const assigned = assignHostnames({
-      zone: zone.name,
-      generators,
-      targets,
-      evaluate: input.evaluate,
-    });
-    const meshServicesInZone = targets.filter((t) => t.target.kind === "MeshService")
-      .map((t) => t.target);
-    for (const a of assigned) {
-      const stored = a.target as StoredView;
-      const view = viewOf(zone.name, stored, a.outcomes);
-      if (a.target.kind === "MeshMultiZoneService") {
-        const matchLabels = stringMap(
-          (a.ref.object.spec as { selector?: { meshService?: { matchLabels?: unknown } } })
-            ?.selector?.meshService?.matchLabels,
-        );
-        const status = multiZoneServiceStatus(matchLabels, meshServicesInZone);
-        view.meshServices = status.meshServices;
-        view.condition = status.condition;
-        if (status.condition.status === "False") {
-          results.push(resultAt(a.ref.object, {
-            severity: "warning",
-            message:
-              `MeshMultiZoneService "${a.ref.object.metadata?.name}" matches no MeshService in zone "${zone.name}": ${status.condition.message}`,
-            reason: REASON.noMatchesFound,
-            field: "spec.selector.meshService.matchLabels",
-          }));
-        }
-      }
-      a.ref.views.push(view);
-      results.push(...outcomeResults(a.ref, zone.name, a.outcomes, recordOf));
-    }
-  }
+  // Every resource gets at most one view per store: ordering by store is deterministic.
+  const order = new Map(stores.zones.map((z, i) => [z.name, i]));
   for (const resource of resources) {
-    resource.views.sort((a, b) => zoneOrder(a.zone, input) - zoneOrder(b.zone, input));
+    if (resource.views.length < 2) continue;
+    const rank = (zone: string) => zone === "global" ? -1 : order.get(zone) ?? -1;
+    resource.views.sort((a, b) => rank(a.zone) - rank(b.zone));
   }
   return { resources, results };
 }
 
-function zoneOrder(zone: string, input: PreviewInput): number {
-  if (zone === "global") return -1;
-  return input.zones.findIndex((z) => z.name === zone);
+/** The hostnames in one zone's store; each view is added to its resource's views. */
+function zoneHostnames(
+  zone: ZoneStore,
+  run: { evaluate: TemplateEvaluator; viewsOf: ReadonlyMap<StoredResource, ResourceViews> },
+): Result[] {
+  const results: Result[] = [];
+  const recordOf = new Map(zone.generators.map((g) => [g.view.coreName, g.record]));
+  const assigned = assignHostnames({
+    zone: zone.name,
+    generators: zone.generators.map((g) => g.view),
+    targets: zone.entries.map((e) => ({ target: e.view, ref: run.viewsOf.get(e.resource)! })),
+    evaluate: run.evaluate,
+  });
+  const meshServicesInZone = zone.entries.filter((e) => e.view.kind === "MeshService")
+    .map((e) => e.view);
+  for (const a of assigned) {
+    const view = viewOf(zone.name, a.target as StoredView, a.outcomes);
+    if (a.target.kind === "MeshMultiZoneService") {
+      const matchLabels = stringMap(
+        (a.ref.object.spec as { selector?: { meshService?: { matchLabels?: unknown } } })
+          ?.selector?.meshService?.matchLabels,
+      );
+      const status = multiZoneServiceStatus(matchLabels, meshServicesInZone);
+      view.meshServices = status.meshServices;
+      view.condition = status.condition;
+      if (status.condition.status === "False") {
+        results.push(noMatchResult(a.ref.object, zone.name, status.condition.message));
+      }
+    }
+    a.ref.views.push(view);
+    results.push(...outcomeResults(a.ref, { zone: zone.name, outcomes: a.outcomes, recordOf }));
+  }
+  return results;
+}
+
+function noMatchResult(object: KubeObject, zone: string, message: string): Result {
+  return resultAt(object, {
+    severity: "warning",
+    message:
+      `MeshMultiZoneService "${object.metadata?.name}" matches no MeshService in zone "${zone}": ${message}`,
+    reason: REASON.noMatchesFound,
+    field: "spec.selector.meshService.matchLabels",
+  });
 }
 
 function viewOf(zone: string, stored: StoredView, outcomes: HostnameOutcome[]): ResourceView {
@@ -237,86 +153,15 @@ function viewOf(zone: string, stored: StoredView, outcomes: HostnameOutcome[]): 
   return view;
 }
 
-/** The destination kind of an input item, or `undefined`. */
-function destinationKind(object: KubeObject): TargetKind | undefined {
-  switch (object.kind) {
-    case KIND.meshService:
-      return "MeshService";
-    case KIND.meshMultiZoneService:
-      return "MeshMultiZoneService";
-    case KIND.meshExternalService:
-      return "MeshExternalService";
-    default:
-      return undefined;
-  }
-}
-
-/** Every generator of the run, validated. */
-function generatorRecords(input: PreviewInput, results: Result[]): GeneratorRecord[] {
-  const records = kumaDefaultGenerators(input.config);
-  const add = (
-    object: KubeObject,
-    source: "config" | "input",
-    createdIn: GeneratorRecord["createdIn"],
-  ) => {
-    const problems = validateGenerator(object, input.features, input.validateTemplate);
-    results.push(...problems);
-    const name = String(object.metadata?.name);
-    if (source === "input" && KUMA_DEFAULT_GENERATOR_NAMES.has(name)) {
-      results.push(resultAt(object, {
-        severity: "warning",
-        message:
-          `HostnameGenerator "${name}" has the name of one Kuma creates itself: Kuma does not create its default when this one exists first, and never updates this one, so this generator replaces Kuma's default (rename it to add a generator instead)`,
-        reason: REASON.shadowsDefaultGenerator,
-        field: "metadata.name",
-      }));
-    }
-    records.push({
-      object,
-      source,
-      createdIn,
-      environments: undefined,
-      defaultRank: undefined,
-      valid: problems.every((p) => p.severity !== "error"),
-    });
-  };
-  const createdInForRendered: GeneratorRecord["createdIn"] = input.multizone
-    ? "global"
-    : { zone: input.zones[0]!.name };
-  for (const object of input.renderedGenerators) add(object, "config", createdInForRendered);
-  if (input.multizone) {
-    for (const object of input.global) {
-      if (object.kind === KIND.hostnameGenerator && !isOwned(object)) {
-        add(object, "input", "global");
-      }
-    }
-  }
-  for (const zone of input.zones) {
-    for (const object of zone.own) {
-      if (object.kind !== KIND.hostnameGenerator || isOwned(object)) continue;
-      const origin = stringAt(object.metadata?.labels, LABEL.origin);
-      add(
-        object,
-        "input",
-        !input.multizone && origin === ORIGIN.global ? "global" : { zone: zone.name },
-      );
-    }
-  }
-  // A user generator replaces Kuma's default of the same name.
-  const userNames = new Set(
-    records.filter((r) => r.source !== "kuma-default").map((r) => String(r.object.metadata?.name)),
-  );
-  return records.filter((r) =>
-    r.source !== "kuma-default" || !userNames.has(String(r.object.metadata?.name))
-  );
-}
-
 function outcomeResults(
   resource: ResourceViews,
-  zone: string,
-  outcomes: readonly HostnameOutcome[],
-  recordOf: ReadonlyMap<string, GeneratorRecord>,
+  zoneOutcomes: {
+    zone: string;
+    outcomes: readonly HostnameOutcome[];
+    recordOf: ReadonlyMap<string, GeneratorRecord>;
+  },
 ): Result[] {
+  const { zone, outcomes, recordOf } = zoneOutcomes;
   const results: Result[] = [];
   for (const outcome of outcomes) {
     if (outcome.reason === "Generated") continue;

@@ -87,93 +87,36 @@ export function assignHostnames<T>(input: ZoneHostnameInput<T>): TargetHostnames
   for (const kind of TARGET_KINDS) {
     const targets = input.targets.filter((t) => t.target.kind === kind)
       .sort((a, b) => compareTargets(a.target, b.target));
-    out.push(...assignKind(kind, generators, targets, input));
+    out.push(...assignKind(kind, generators, { targets, input }));
   }
   return out;
+}
+
+/** One destination kind's run in a zone. */
+interface KindRun<T> {
+  kind: TargetKind;
+  generators: readonly GeneratorView[];
+  targets: readonly { target: TargetView; ref: T }[];
+  input: ZoneHostnameInput<T>;
+  /** The outcomes of a target, by generator core name. */
+  outcomesOf: (target: number) => Map<string, HostnameOutcome>;
 }
 
 function assignKind<T>(
   kind: TargetKind,
   generators: readonly GeneratorView[],
-  targets: readonly { target: TargetView; ref: T }[],
-  input: ZoneHostnameInput<T>,
+  context: { targets: readonly { target: TargetView; ref: T }[]; input: ZoneHostnameInput<T> },
 ): TargetHostnames<T>[] {
-  const selector = SELECTOR_OF[kind];
+  const { targets } = context;
   const outcomes: (Map<string, HostnameOutcome> | undefined)[] = new Array(targets.length);
-  const outcomesOf = (t: number) => (outcomes[t] ??= new Map<string, HostnameOutcome>());
-  // Claims per mesh and hostname, in Kuma's loop order.
-  const claims = new Map<string, Claim[]>();
-  generators.forEach((generator, g) => {
-    if (generator.kind !== selector) return;
-    targets.forEach(({ target }, t) => {
-      if (!matchesLabels(generator.matchLabels, target.labels)) return;
-      const evaluated = input.evaluate(generator.template, target, input.zone);
-      if (!evaluated.ok) {
-        outcomesOf(t).set(generator.coreName, {
-          generator: generator.coreName,
-          reason: "TemplateError",
-          message: evaluated.message,
-        });
-        return;
-      }
-      if (evaluated.hostname === "") return; // Kuma records nothing for an empty result.
-      const key = `${target.mesh}\u0000${evaluated.hostname}`;
-      const list = claims.get(key) ?? [];
-      list.push({ generator: g, target: t, hostname: evaluated.hostname });
-      claims.set(key, list);
-      outcomesOf(t).set(generator.coreName, {
-        generator: generator.coreName,
-        reason: "Generated",
-        hostname: evaluated.hostname,
-        message: "",
-      });
-    });
-  });
-
-  for (const list of claims.values()) {
-    const winner = list[0]!;
-    const others = list.filter((c) => c.target !== winner.target);
-    if (others.length === 0) continue;
-    const contested = new Set(
-      others.filter((c) => !certainlyBefore(winner, c, generators, targets)),
-    );
-    for (const claim of others) {
-      if (contested.has(claim)) continue;
-      const name = targets[claim.target]!.target.coreName;
-      const generator = generators[claim.generator]!.coreName;
-      outcomesOf(claim.target).set(generator, {
-        generator,
-        reason: "Collision",
-        hostname: claim.hostname,
-        message: `Hostname collision with ${kind}: ${name}`,
-        contenders: [targets[winner.target]!.target.coreName],
-      });
-    }
-    if (contested.size === 0) continue;
-    const involved = [winner, ...contested];
-    const names = [...new Set(involved.map((c) => targets[c.target]!.target.coreName))];
-    // One message per hostname and mesh (every claim in the list shares both),
-    // naming a fixed number of contenders: linear in the number of claims.
-    const message = `Hostname "${winner.hostname}" is claimed by ${kind}s ${
-      namedList(names)
-    } in mesh "${
-      targets[winner.target]!.target.mesh
-    }"; Kuma gives it to the one created first, and creation times are unknown`;
-    for (const claim of involved) {
-      const name = targets[claim.target]!.target.coreName;
-      const generator = generators[claim.generator]!.coreName;
-      const contenders = firstOthers(names, name);
-      outcomesOf(claim.target).set(generator, {
-        generator,
-        reason: "Contested",
-        hostname: claim.hostname,
-        message,
-        contenders,
-        ...(names.length - 1 > contenders.length ? { contenderCount: names.length - 1 } : {}),
-      });
-    }
-  }
-
+  const run: KindRun<T> = {
+    kind,
+    generators,
+    targets,
+    input: context.input,
+    outcomesOf: (t) => (outcomes[t] ??= new Map<string, HostnameOutcome>()),
+  };
+  for (const list of claimHostnames(run)) settleClaims(list, run);
   return targets.map(({ target, ref }, t) => ({
     target,
     ref,
@@ -181,6 +124,88 @@ function assignKind<T>(
       ? [...outcomes[t].values()].sort((a, b) => compareStrings(a.generator, b.generator))
       : [],
   }));
+}
+
+/** Every generator over every target it selects: the claims per mesh and hostname, in Kuma's loop order. */
+function claimHostnames<T>(run: KindRun<T>): Claim[][] {
+  const selector = SELECTOR_OF[run.kind];
+  const byMesh = new Map<string, Map<string, Claim[]>>();
+  const lists: Claim[][] = [];
+  run.generators.forEach((generator, g) => {
+    if (generator.kind !== selector) return;
+    run.targets.forEach(({ target }, t) => {
+      if (!matchesLabels(generator.matchLabels, target.labels)) return;
+      const evaluated = run.input.evaluate(generator.template, target, run.input.zone);
+      if (!evaluated.ok) {
+        run.outcomesOf(t).set(generator.coreName, {
+          generator: generator.coreName,
+          reason: "TemplateError",
+          message: evaluated.message,
+        });
+        return;
+      }
+      if (evaluated.hostname === "") return; // Kuma records nothing for an empty result.
+      let hostnames = byMesh.get(target.mesh);
+      if (!hostnames) byMesh.set(target.mesh, hostnames = new Map());
+      let list = hostnames.get(evaluated.hostname);
+      if (!list) {
+        hostnames.set(evaluated.hostname, list = []);
+        lists.push(list);
+      }
+      list.push({ generator: g, target: t, hostname: evaluated.hostname });
+      run.outcomesOf(t).set(generator.coreName, {
+        generator: generator.coreName,
+        reason: "Generated",
+        hostname: evaluated.hostname,
+        message: "",
+      });
+    });
+  });
+  return lists;
+}
+
+/** The first claim of a hostname keeps it; later ones collide, or are contested when the order is unknown. */
+function settleClaims<T>(list: readonly Claim[], run: KindRun<T>): void {
+  const { kind, generators, targets } = run;
+  const winner = list[0]!;
+  const others = list.filter((c) => c.target !== winner.target);
+  if (others.length === 0) return;
+  const contested = new Set(others.filter((c) => !certainlyBefore(winner, c, run)));
+  for (const claim of others) {
+    if (contested.has(claim)) continue;
+    const name = targets[claim.target]!.target.coreName;
+    const generator = generators[claim.generator]!.coreName;
+    run.outcomesOf(claim.target).set(generator, {
+      generator,
+      reason: "Collision",
+      hostname: claim.hostname,
+      message: `Hostname collision with ${kind}: ${name}`,
+      contenders: [targets[winner.target]!.target.coreName],
+    });
+  }
+  if (contested.size === 0) return;
+  const involved = [winner, ...contested];
+  const names = [...new Set(involved.map((c) => targets[c.target]!.target.coreName))];
+  // One message per hostname and mesh (every claim in the list shares both),
+  // naming a fixed number of contenders: linear in the number of claims.
+  const message = `Hostname "${winner.hostname}" is claimed by ${kind}s ${
+    namedList(names)
+  } in mesh "${
+    targets[winner.target]!.target.mesh
+  }"; Kuma gives it to the one created first, and creation times are unknown`;
+  for (const claim of involved) {
+    const name = targets[claim.target]!.target.coreName;
+    const generator = generators[claim.generator]!.coreName;
+    const contenders = firstOthers(names, name);
+    run.outcomesOf(claim.target).set(generator, {
+      generator,
+      reason: "Contested",
+      hostname: claim.hostname,
+      message,
+      contenders,
+      ...(names.length - 1 > contenders.length ? { contenderCount: names.length - 1 } : {}),
+    });
+  }
 }
 
 /** `"a" and "b"`, or `"a", "b", "c" and 8,998 more`: at most {@link MAX_NAMED_CONTENDERS} names. */
@@ -244,9 +269,9 @@ function compareTimes(a: string, b: string): number {
 function certainlyBefore(
   first: Claim,
   later: Claim,
-  generators: readonly GeneratorView[],
-  targets: readonly { target: TargetView }[],
+  run: { generators: readonly GeneratorView[]; targets: readonly { target: TargetView }[] },
 ): boolean {
+  const { generators, targets } = run;
   if (first.generator !== later.generator) {
     const a = generators[first.generator]!;
     const b = generators[later.generator]!;

@@ -375,7 +375,7 @@ function run(row: Row, existing: boolean) {
   items.push(...row.extra ?? []);
   if (existing) items.push(EXISTING);
   const inventory = buildInventory(items);
-  const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features), []);
+  const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features)).lookup;
   return generateKubernetesMeshServices(inventory, { config, features, meshes });
 }
 
@@ -423,7 +423,7 @@ for (const row of ROWS) {
 Deno.test("kubernetes skip rules: decideService returns the first matching rule and only that", () => {
   const features = featuresOf("2.14");
   const inventory = buildInventory([]);
-  const meshes = buildMeshLookup(inventory, [{ name: "default", mode: "Everywhere" }], []);
+  const meshes = buildMeshLookup(inventory, [{ name: "default", mode: "Everywhere" }]).lookup;
   const entry = {
     object: service({
       name: "",

@@ -16,7 +16,6 @@ import {
   type KubeObject,
   type Result,
   stringAt,
-  stringMap,
 } from "../model/krm.ts";
 import { hasToolAnnotation, isOwned } from "../model/inventory.ts";
 import { GENERATED_KINDS, TOOL_ANNOTATION, UNIVERSAL_FORMAT } from "../model/tool.ts";
@@ -71,94 +70,136 @@ export function identityOf(object: KubeObject): string {
   ].join("|");
 }
 
+/** A generated item to emit, with its identity computed once. */
+interface Emitted extends Generated {
+  identity: string;
+}
+
+/** What the merge has produced so far. */
+interface Merged {
+  out: KubeObject[];
+  placed: Placed[];
+  results: Result[];
+  /** Paths of input files (generated items are never written there). */
+  inputPaths: Set<string>;
+  /** Next document index per path. */
+  nextIndex: Map<string, number>;
+  /** Identities replaced in place. */
+  replaced: Set<string>;
+}
+
 /** Merges `generated` into `items`. */
 export function mergeItems(
   items: readonly KubeObject[],
   generated: readonly Generated[],
   options: MergeOptions,
 ): MergeOutput {
-  const results: Result[] = [];
-  const emitted = generated.filter((g) => g.output !== "none")
-    .map((g) => ({ ...g, object: finish(g.object, g.output) }));
-  const byIdentity = new Map(emitted.map((g) => [identityOf(g.object), g]));
+  const emitted: Emitted[] = [];
+  for (const g of generated) {
+    if (g.output !== "none") emitted.push({ ...g, identity: identityOf(g.object) });
+  }
+  const byIdentity = new Map(emitted.map((g) => [g.identity, g]));
+  const merged: Merged = {
+    out: [],
+    placed: [],
+    results: [],
+    inputPaths: new Set(),
+    nextIndex: new Map(),
+    replaced: new Set(),
+  };
+  for (const item of items) mergeInputItem(item, byIdentity, merged);
+  const fresh = emitted.filter((g) => !merged.replaced.has(g.identity))
+    .map((g) => ({ g, key: sortKey(g.object) }))
+    .sort((a, b) => compareStrings(a.key, b.key))
+    .map(({ g }) => g);
   const usesLegacyPaths = items.some((item) =>
     isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
     KRM_ANNOTATION.legacyPath in item.metadata.annotations
   );
+  const layout = compileLayout(options.outputPath);
+  for (const g of fresh) placeFresh(g, { layout, usesLegacyPaths, merged });
+  return { items: merged.out, placed: merged.placed, results: merged.results };
+}
 
-  const out: KubeObject[] = [];
-  const placed: Placed[] = [];
-  const inputPaths = new Set<string>();
-  const nextIndex = new Map<string, number>();
-  const replaced = new Set<string>();
-  for (const item of items) {
-    if (!isOwned(item)) {
-      if (hasToolAnnotation(item)) results.push(foreignAnnotationResult(item));
-      out.push(item);
-      const path = pathOf(item);
-      if (path !== undefined) inputPaths.add(path);
-      continue;
-    }
-    const identity = identityOf(item);
-    const next = byIdentity.get(identity);
-    if (!next || replaced.has(identity)) {
-      // No longer generated (or a second copy): dropped, and said so.
-      results.push(droppedResult(item, next !== undefined));
-      continue;
-    }
-    replaced.add(identity);
-    const kept = withOrchestratorAnnotations(next.object, item);
-    out.push(kept);
+/** An input item: kept as is, replaced by this run's copy (an earlier run's item), or dropped. */
+function mergeInputItem(
+  item: KubeObject,
+  byIdentity: ReadonlyMap<string, Emitted>,
+  merged: Merged,
+): void {
+  if (!isOwned(item)) {
+    if (hasToolAnnotation(item)) merged.results.push(foreignAnnotationResult(item));
+    merged.out.push(item);
     const path = pathOf(item);
-    if (path !== undefined) {
-      placed.push({ object: kept, path, source: next.source });
-      const index = Number.parseInt(annotationOf(item, KRM_ANNOTATION.index) ?? "0", 10) || 0;
-      nextIndex.set(path, Math.max(nextIndex.get(path) ?? 0, index + 1));
-    }
+    if (path !== undefined) merged.inputPaths.add(path);
+    return;
   }
-  const fresh = emitted.filter((g) => !replaced.has(identityOf(g.object)))
-    .map((g) => ({ g, key: sortKey(g.object) }))
-    .sort((a, b) => compareStrings(a.key, b.key))
-    .map(({ g }) => g);
-  for (const { object, zone, source } of fresh) {
-    const path = layoutPath(object, { outputPath: options.outputPath, zone: zone ?? "" });
-    if (path === "" || path.split("/").includes("..")) {
-      results.push(resultAt(object, {
-        severity: "error",
-        message:
-          `Cannot place ${object.kind} "${object.metadata?.name}": config outputPath expands to "${path}", which leaves the package (a mesh, namespace or name holds ".."); rename it or change outputPath`,
-        reason: REASON.pathConflict,
-        field: "metadata.name",
-      }));
-      continue;
-    }
-    if (inputPaths.has(path)) {
-      results.push(
-        resultAt(object, {
-          severity: "error",
-          message:
-            `Cannot write ${object.kind} "${object.metadata?.name}" to "${path}": that file holds input resources; change config outputPath`,
-          reason: REASON.pathConflict,
-        }),
-      );
-      continue;
-    }
-    const index = nextIndex.get(path) ?? 0;
-    nextIndex.set(path, index + 1);
-    const annotations: Record<string, string> = {
-      ...(object.metadata?.annotations ?? {}),
-      [KRM_ANNOTATION.path]: path,
-      [KRM_ANNOTATION.index]: String(index),
-    };
-    if (usesLegacyPaths) {
-      annotations[KRM_ANNOTATION.legacyPath] = path;
-      annotations[KRM_ANNOTATION.legacyIndex] = String(index);
-    }
-    const withPath = { ...object, metadata: { ...object.metadata, annotations } };
-    out.push(withPath);
-    placed.push({ object: withPath, path, source });
+  const identity = identityOf(item);
+  const next = byIdentity.get(identity);
+  if (!next || merged.replaced.has(identity)) {
+    // No longer generated (or a second copy): dropped, and said so.
+    merged.results.push(droppedResult(item, next !== undefined));
+    return;
   }
-  return { items: out, placed, results };
+  merged.replaced.add(identity);
+  const kept = withAnnotations(next.object, {
+    ...previewAnnotation(next.output),
+    ...orchestratorAnnotations(item),
+  });
+  merged.out.push(kept);
+  const path = pathOf(item);
+  if (path !== undefined) {
+    merged.placed.push({ object: kept, path, source: next.source });
+    const index = Number.parseInt(annotationOf(item, KRM_ANNOTATION.index) ?? "0", 10) || 0;
+    merged.nextIndex.set(path, Math.max(merged.nextIndex.get(path) ?? 0, index + 1));
+  }
+}
+
+/** A newly generated item, placed by the `outputPath` pattern. */
+function placeFresh(
+  g: Emitted,
+  at: {
+    layout: (object: KubeObject, zone: string) => string;
+    usesLegacyPaths: boolean;
+    merged: Merged;
+  },
+): void {
+  const { object, zone, source } = g;
+  const { merged } = at;
+  const path = at.layout(object, zone ?? "");
+  if (path === "" || leavesPackage(path)) {
+    merged.results.push(resultAt(object, {
+      severity: "error",
+      message:
+        `Cannot place ${object.kind} "${object.metadata?.name}": config outputPath expands to "${path}", which leaves the package (a mesh, namespace or name holds ".."); rename it or change outputPath`,
+      reason: REASON.pathConflict,
+      field: "metadata.name",
+    }));
+    return;
+  }
+  if (merged.inputPaths.has(path)) {
+    merged.results.push(resultAt(object, {
+      severity: "error",
+      message:
+        `Cannot write ${object.kind} "${object.metadata?.name}" to "${path}": that file holds input resources; change config outputPath`,
+      reason: REASON.pathConflict,
+    }));
+    return;
+  }
+  const index = merged.nextIndex.get(path) ?? 0;
+  merged.nextIndex.set(path, index + 1);
+  const annotations: Record<string, string> = {
+    ...previewAnnotation(g.output),
+    [KRM_ANNOTATION.path]: path,
+    [KRM_ANNOTATION.index]: String(index),
+  };
+  if (at.usesLegacyPaths) {
+    annotations[KRM_ANNOTATION.legacyPath] = path;
+    annotations[KRM_ANNOTATION.legacyIndex] = String(index);
+  }
+  const withPath = withAnnotations(object, annotations);
+  merged.out.push(withPath);
+  merged.placed.push({ object: withPath, path, source });
 }
 
 /** A foreign item carrying the tool's annotation: it passes through, and the annotation is named. */
@@ -201,17 +242,18 @@ function identityName(item: KubeObject): string {
   return `${scope ? `${scope}/` : ""}${meta.name}`;
 }
 
-/** Marks previews local-config so kustomize and Argo CD never apply them. */
-function finish(object: KubeObject, output: MeshServiceOutput): KubeObject {
-  if (output !== "preview") return object;
+/** Previews are marked local-config so kustomize and Argo CD never apply them. */
+function previewAnnotation(output: MeshServiceOutput): Record<string, string> {
+  return output === "preview" ? { [KRM_ANNOTATION.localConfig]: "true" } : {};
+}
+
+/** `object` with `added` set on its annotations: one copy of the object, its metadata and annotations. */
+function withAnnotations(object: KubeObject, added: Record<string, string>): KubeObject {
   return {
     ...object,
     metadata: {
       ...object.metadata,
-      annotations: {
-        ...(object.metadata?.annotations ?? {}),
-        [KRM_ANNOTATION.localConfig]: "true",
-      },
+      annotations: { ...(object.metadata?.annotations ?? {}), ...added },
     },
   };
 }
@@ -221,34 +263,68 @@ export function layoutPath(
   object: KubeObject,
   options: { outputPath: string; zone: string },
 ): string {
-  const meta = object.metadata ?? {};
-  const values: Record<string, string> = {
-    mesh: stringAt(meta.labels, LABEL.mesh) ?? "",
-    namespace: meta.namespace ?? "",
-    kind: String(object.kind ?? "").toLowerCase(),
-    name: meta.name ?? "",
-    zone: options.zone,
-  };
-  return options.outputPath
-    .replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? "")
-    .split("/")
-    .filter((segment) => segment !== "")
-    .join("/");
+  return compileLayout(options.outputPath)(object, options.zone);
 }
 
-function withOrchestratorAnnotations(next: KubeObject, previous: KubeObject): KubeObject {
+/** The placeholders of an `outputPath` pattern. */
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/** Values of the placeholders for one object. */
+const LAYOUT_VALUES: Record<string, (object: KubeObject, zone: string) => string> = {
+  mesh: (object) => stringAt(object.metadata?.labels, LABEL.mesh) ?? "",
+  namespace: (object) => object.metadata?.namespace ?? "",
+  kind: (object) => String(object.kind ?? "").toLowerCase(),
+  name: (object) => object.metadata?.name ?? "",
+  zone: (_, zone) => zone,
+};
+
+/**
+ * The `outputPath` pattern parsed once: literal parts and placeholders, then
+ * empty segments dropped (only when the expansion has any).
+ */
+function compileLayout(outputPath: string): (object: KubeObject, zone: string) => string {
+  const parts: (string | ((object: KubeObject, zone: string) => string))[] = [];
+  let last = 0;
+  for (const match of outputPath.matchAll(PLACEHOLDER)) {
+    parts.push(outputPath.slice(last, match.index));
+    const key = match[1]!;
+    // An unknown key expands as a plain object's property would (nothing, for a valid config).
+    parts.push(
+      Object.hasOwn(LAYOUT_VALUES, key)
+        ? LAYOUT_VALUES[key]!
+        : String(({} as Record<string, unknown>)[key] ?? ""),
+    );
+    last = match.index + match[0].length;
+  }
+  parts.push(outputPath.slice(last));
+  return (object, zone) => {
+    let path = "";
+    for (const part of parts) path += typeof part === "string" ? part : part(object, zone);
+    if (!path.startsWith("/") && !path.endsWith("/") && !path.includes("//")) return path;
+    return path.split("/").filter((segment) => segment !== "").join("/");
+  };
+}
+
+/** True when a segment of `path` is `..`. */
+function leavesPackage(path: string): boolean {
+  return path === ".." || path.startsWith("../") || path.endsWith("/..") || path.includes("/../");
+}
+
+/** The orchestrator's annotations of an earlier run's item, kept on its replacement. */
+function orchestratorAnnotations(previous: KubeObject): Record<string, string> {
   const kept: Record<string, string> = {};
-  for (const [key, value] of Object.entries(stringMap(previous.metadata?.annotations))) {
+  const annotations = previous.metadata?.annotations;
+  if (!isObject(annotations)) return kept;
+  for (const key of Object.keys(annotations)) {
+    const value = annotations[key];
+    if (typeof value !== "string") continue;
     if (
       ORCHESTRATOR_KEYS.has(key as never) || ORCHESTRATOR_PREFIXES.some((p) => key.startsWith(p))
     ) {
       kept[key] = value;
     }
   }
-  return {
-    ...next,
-    metadata: { ...next.metadata, annotations: { ...(next.metadata?.annotations ?? {}), ...kept } },
-  };
+  return kept;
 }
 
 function pathOf(object: KubeObject): string | undefined {

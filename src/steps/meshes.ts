@@ -49,12 +49,12 @@ export function assumedMeshesOf(config: Config, features: KumaFeatures): StagedA
   );
 }
 
-/** Indexes the input's Meshes and the assumed ones; reports invalid modes. */
+/** Indexes the input's Meshes and the assumed ones, with a result for every invalid mode. */
 export function buildMeshLookup(
   inventory: Inventory,
   assumed: readonly StagedAssumedMesh[],
-  results: Result[],
-): MeshLookup {
+): { lookup: MeshLookup; results: Result[] } {
+  const results: Result[] = [];
   const meshes = new Map<string, MeshView>();
   for (const [name, entry] of inventory.meshes) {
     const spec = entry.object.spec;
@@ -101,7 +101,12 @@ export function buildMeshLookup(
     }
     meshes.set(name, { name, mode, object: entry.object });
   }
-  return { meshes, assumed: new Map(assumed.map((m) => [m.name, m])), used: new Set() };
+  const lookup = {
+    meshes,
+    assumed: new Map(assumed.map((m) => [m.name, m])),
+    used: new Set<string>(),
+  };
+  return { lookup, results };
 }
 
 /** The Mesh of that name: from the input, else assumed by config, else `undefined`. */

@@ -32,13 +32,21 @@ export interface MatchedMeshService {
   mesh: string;
 }
 
+/** Inputs of {@link generateMultiZoneServices}. */
+export interface MultiZoneServiceInput {
+  config: Config;
+  features: KumaFeatures;
+  /** Every zone's MeshServices (for config `multiZoneServicesFromZones`). */
+  zoneServices: readonly ZoneMeshService[];
+  /** `functionConfig`, for results at config keys. */
+  configObject: KubeObject | undefined;
+}
+
 /** Builds the MeshMultiZoneServices the config asks for. */
 export function generateMultiZoneServices(
-  config: Config,
-  features: KumaFeatures,
-  zoneServices: readonly ZoneMeshService[],
-  configObject: KubeObject | undefined,
+  input: MultiZoneServiceInput,
 ): { objects: KubeObject[]; results: Result[] } {
+  const { config, features, zoneServices, configObject } = input;
   const requests: { request: MeshMultiZoneServiceRequest; from: string }[] = config
     .meshMultiZoneServices.map((request, i) => ({ request, from: `meshMultiZoneServices[${i}]` }));
   if (config.multiZoneServicesFromZones !== undefined) {

@@ -62,7 +62,7 @@ export function multiZoneServiceProblems(
   const problems: MultiZoneServiceProblem[] = [];
   const kuma = `Kuma ${features.version} rejects`;
   const name = displayNameOf(
-    coreView(object, "MeshMultiZoneService", environment, { meshScoped: true }),
+    coreView(object, { kind: "MeshMultiZoneService", environment, meshScoped: true }),
   );
   if (features.rfc1035MultiZoneServiceNames && name !== "" && !isRfc1035Label(name)) {
     problems.push({

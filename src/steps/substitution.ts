@@ -47,6 +47,36 @@ export function substitutable(value: string, valid: (value: string) => boolean):
   return hasPlaceholder(value) && valid(value.replace(PLACEHOLDERS, "a"));
 }
 
+/**
+ * True when some string or key anywhere in `value` holds `${`: the cheap
+ * test before {@link substitutionResults}. Every generated item copies its
+ * text from the input or the config, so without a placeholder there none
+ * holds one.
+ */
+export function holdsPlaceholder(value: unknown): boolean {
+  if (typeof value === "string") return value.includes(PLACEHOLDER);
+  if (Array.isArray(value)) {
+    for (const child of value) if (holdsPlaceholder(child)) return true;
+    return false;
+  }
+  if (value === null || typeof value !== "object") return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key.includes(PLACEHOLDER)) return true;
+    if (holdsPlaceholder((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/**
+ * False when no value parsed from `text` can hold `${`: the text has no
+ * `${` and no backslash (YAML and JSON escapes such as `\u0024{` are the only
+ * way to write one without spelling it).
+ */
+export function textMayHoldPlaceholder(text: string): boolean {
+  return text.includes(PLACEHOLDER) || text.includes("\\");
+}
+
 /** Most fields one warning lists. */
 const LISTED_FIELDS = 5;
 

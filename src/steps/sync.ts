@@ -26,24 +26,23 @@ export interface StoredView extends TargetView {
   namespace: string | undefined;
 }
 
-/** The core view of an object in the store of a control plane with `environment`. */
-export function coreView(
-  object: KubeObject,
-  kind: TargetKind,
-  environment: Environment,
-  options: { meshScoped: boolean },
-): StoredView {
+/** Which store a core view is of, and how to read the object there. */
+export interface CoreViewOptions {
+  kind: TargetKind;
+  /** Environment of the control plane whose store holds the object. */
+  environment: Environment;
+  /** True for mesh-scoped kinds: the view records the object's Mesh. */
+  meshScoped: boolean;
+}
+
+/** The core view of an object in the store of a control plane with `options.environment`. */
+export function coreView(object: KubeObject, options: CoreViewOptions): StoredView {
+  const { kind, environment } = options;
   const meta = object.metadata ?? {};
   const name = String(meta.name ?? "");
   const labels = stringMap(meta.labels);
-  const namespace = environment === "kubernetes" && typeof meta.namespace === "string" &&
-      meta.namespace !== ""
-    ? meta.namespace
-    : undefined;
-  if (environment === "kubernetes") {
-    // KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name.
-    labels[LABEL.displayName] = stringAt(meta.annotations, ANNOTATION.displayName) ?? name;
-  }
+  const namespace = storedNamespace(object, environment);
+  if (environment === "kubernetes") labels[LABEL.displayName] = kubernetesDisplayName(object);
   const mesh = options.meshScoped ? meshOf(object, labels) : "";
   // A Universal object's mesh is its `mesh` field; Kuma's labels.Compute records it as
   // kuma.io/mesh when the label is absent (`pkg/core/resources/labels/compute.go`).
@@ -55,9 +54,38 @@ export function coreView(
     coreName: namespace !== undefined ? `${name}.${namespace}` : name,
     nameExtension: environment === "kubernetes" ? name : undefined,
     mesh,
-    labels: sortedMap(labels),
+    labels: sortedInPlace(labels),
     creationTime: creationTimeOf(object),
   };
+}
+
+/**
+ * The `kuma.io/display-name` label and the namespace {@link coreView} records
+ * for an object in a store of `environment`, without building the view.
+ */
+export function storedIdentity(
+  object: KubeObject,
+  environment: Environment,
+): { displayName: string | undefined; namespace: string | undefined } {
+  return {
+    displayName: environment === "kubernetes"
+      ? kubernetesDisplayName(object)
+      : stringAt(object.metadata?.labels, LABEL.displayName),
+    namespace: storedNamespace(object, environment),
+  };
+}
+
+/** KubernetesMetaAdapter.GetLabels: the display name comes from the annotation, else the name. */
+function kubernetesDisplayName(object: KubeObject): string {
+  const meta = object.metadata ?? {};
+  return stringAt(meta.annotations, ANNOTATION.displayName) ?? String(meta.name ?? "");
+}
+
+function storedNamespace(object: KubeObject, environment: Environment): string | undefined {
+  const namespace = object.metadata?.namespace;
+  return environment === "kubernetes" && typeof namespace === "string" && namespace !== ""
+    ? namespace
+    : undefined;
 }
 
 /**
@@ -97,7 +125,7 @@ export function withZoneCreatedLabels(
   ) {
     labels[LABEL.namespace] ??= view.namespace;
   }
-  return { ...view, labels: sortedMap(labels) };
+  return { ...view, labels: sortedInPlace(labels) };
 }
 
 /** True when `kuma.io/kds-sync: disabled` keeps the resource in its control plane. */
@@ -146,16 +174,15 @@ export function globalToZone(
  */
 export function globalCreatedView(
   object: KubeObject,
-  kind: TargetKind,
   global: { environment: Environment; systemNamespace: string },
-  options: { meshScoped: boolean },
+  options: { kind: TargetKind; meshScoped: boolean },
 ): StoredView {
   const placed: KubeObject = global.environment === "kubernetes"
     ? { ...object, metadata: { ...object.metadata, namespace: global.systemNamespace } }
     : object;
-  const view = coreView(placed, kind, global.environment, options);
+  const view = coreView(placed, { ...options, environment: global.environment });
   if (global.environment === "kubernetes" && view.labels[LABEL.origin] === undefined) {
-    view.labels = sortedMap({ ...view.labels, [LABEL.namespace]: global.systemNamespace });
+    view.labels = sortedInPlace({ ...view.labels, [LABEL.namespace]: global.systemNamespace });
   }
   return view;
 }
@@ -171,7 +198,7 @@ function renamed(
 ): StoredView {
   const name = hashed({ ...base, labels });
   if (!labels[LABEL.displayName]) labels[LABEL.displayName] = base.coreName;
-  return stored(base.kind, name, labels, base.mesh, store, undefined);
+  return stored({ kind: base.kind, name, labels, mesh: base.mesh }, store);
 }
 
 function hashed(view: StoredView): string {
@@ -187,24 +214,34 @@ function stripSuffix(view: StoredView, environment: Environment, systemNamespace
 }
 
 function stored(
-  kind: TargetKind,
-  name: string,
-  labels: Record<string, string>,
-  mesh: string,
+  view: { kind: TargetKind; name: string; labels: Record<string, string>; mesh: string },
   store: { environment: Environment; systemNamespace: string },
-  creationTime: string | undefined,
 ): StoredView {
+  const { name } = view;
   const kubernetes = store.environment === "kubernetes";
   return {
-    kind,
+    kind: view.kind,
     name,
     namespace: kubernetes ? store.systemNamespace : undefined,
     coreName: kubernetes ? `${name}.${store.systemNamespace}` : name,
     nameExtension: kubernetes ? name : undefined,
-    mesh,
-    labels: sortedMap(labels),
-    creationTime,
+    mesh: view.mesh,
+    labels: sortedInPlace(view.labels),
+    creationTime: undefined,
   };
+}
+
+/**
+ * `map` with its keys in sorted order, reusing `map` when they already are
+ * (a fresh map the caller owns): the views' labels are stable without a copy
+ * per view.
+ */
+function sortedInPlace(map: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(map);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) return sortedMap(map);
+  }
+  return map;
 }
 
 /** `metadata.creationTimestamp` (Kubernetes) or `creationTime` (Universal), when present. */

@@ -23,7 +23,11 @@ const redis = {
 };
 
 Deno.test("a kubernetes MeshService synced from east keeps the name HashedName(mesh, name, zone, namespace) everywhere (spec 7.4)", () => {
-  const local = coreView(redis, "MeshService", "kubernetes", { meshScoped: true });
+  const local = coreView(redis, {
+    kind: "MeshService",
+    environment: "kubernetes",
+    meshScoped: true,
+  });
   assert.equal(local.coreName, "redis.redis-system");
   assert.equal(local.labels["kuma.io/display-name"], "redis");
   const onGlobal = zoneToGlobal(
@@ -50,14 +54,14 @@ Deno.test("a generator created on a kubernetes global is hashed with the system 
     metadata: { name: "foo" },
   };
   const universal = globalToZone(
-    globalCreatedView(hg, "MeshService", UNIVERSAL_GLOBAL, { meshScoped: false }),
+    globalCreatedView(hg, UNIVERSAL_GLOBAL, { kind: "MeshService", meshScoped: false }),
     UNIVERSAL_GLOBAL,
     K8S_ZONE,
   );
   assert.equal(universal.coreName, "foo-zxw6c95d42zfz9cc.kuma-system"); // HashedName("", "foo")
   const k8sGlobal = { environment: "kubernetes" as const, systemNamespace: "kuma-system" };
   const kubernetes = globalToZone(
-    globalCreatedView(hg, "MeshService", k8sGlobal, { meshScoped: false }),
+    globalCreatedView(hg, k8sGlobal, { kind: "MeshService", meshScoped: false }),
     k8sGlobal,
     UNIVERSAL_GLOBAL,
   );
@@ -72,7 +76,11 @@ Deno.test("a Universal YAML MeshService keeps its mesh field through sync: KDS h
     mesh: "mesh-1",
     metadata: { name: "billing", annotations: { "meshservice-krm/format": "universal" } },
   };
-  const local = coreView(billing, "MeshService", "universal", { meshScoped: true });
+  const local = coreView(billing, {
+    kind: "MeshService",
+    environment: "universal",
+    meshScoped: true,
+  });
   assert.equal(local.mesh, "mesh-1");
   assert.equal(local.labels["kuma.io/mesh"], "mesh-1"); // labels.Compute: setIfNotExist(kuma.io/mesh)
   const onGlobal = zoneToGlobal(
@@ -87,7 +95,11 @@ Deno.test("a Universal YAML MeshService keeps its mesh field through sync: KDS h
     metadata: { ...billing.metadata, labels: { "kuma.io/mesh": "x" } },
   };
   // GetMesh() is the field; an explicit label is kept as written.
-  const view = coreView(labelled, "MeshService", "universal", { meshScoped: true });
+  const view = coreView(labelled, {
+    kind: "MeshService",
+    environment: "universal",
+    meshScoped: true,
+  });
   assert.equal(view.mesh, "mesh-1");
   assert.equal(view.labels["kuma.io/mesh"], "x");
 });

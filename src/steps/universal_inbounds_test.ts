@@ -300,7 +300,7 @@ function run(row: Row) {
     },
   }));
   const inventory = buildInventory([...dataplanes, ...row.extra ?? []]);
-  const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features), []);
+  const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features)).lookup;
   return generateUniversalMeshServices(inventory, { config, features, meshes, output: "preview" });
 }
 
