@@ -9,8 +9,8 @@
  * holds a lock file there while the run compares, writes and removes.
  *
  * File system calls are synchronous (an awaited call costs about 50 µs, a
- * synchronous one 2-4 µs) and each folder is `lstat`ed once per run
- * ({@link TreeView}), not once per file below it.
+ * synchronous one 2-4 µs); each folder is `lstat`ed once per run and listed
+ * once when its files are compared ({@link TreeView}), not once per file.
  *
  * @module
  */
@@ -64,6 +64,7 @@ export class TreeView {
   readonly #root: string;
   readonly #folders = new Map<string, Entry>();
   readonly #texts = new Map<string, string | undefined>();
+  readonly #listings = new Map<string, ReadonlyMap<string, Deno.DirEntry> | undefined>();
 
   /** A view of the files under `root`. */
   constructor(root: string) {
@@ -94,16 +95,45 @@ export class TreeView {
    */
   read(path: string): string | undefined {
     if (this.#texts.has(path)) return this.#texts.get(path);
-    const problem = this.problem(path);
-    if (problem !== undefined) throw new Error(`Cannot read "${displayPath(path)}": ${problem}`);
-    let text: string | undefined;
-    try {
-      text = Deno.readTextFileSync(`${this.#root}/${path}`);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
+    const text = this.#readOnce(path);
     this.#texts.set(path, text);
     return text;
+  }
+
+  #readOnce(path: string): string | undefined {
+    const where = this.#locate(path);
+    if (typeof where === "string") throw new Error(`Cannot read "${displayPath(path)}": ${where}`);
+    if (where.missing) return undefined; // A folder on the way does not exist: nothing to read.
+    // The folder is listed once: an absent file costs no failed read, a present one no lstat.
+    const slash = path.lastIndexOf("/");
+    const listing = this.#listing(slash < 0 ? "" : path.slice(0, slash));
+    const entry = listing?.get(path.slice(slash + 1));
+    if (listing !== undefined && entry === undefined) return undefined;
+    const problem = entry === undefined ? this.problem(path) : entryProblem(path, entry);
+    if (problem !== undefined) throw new Error(`Cannot read "${displayPath(path)}": ${problem}`);
+    try {
+      return Deno.readTextFileSync(`${this.#root}/${path}`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      return undefined;
+    }
+  }
+
+  /** The entries of one existing folder by name, read once; `undefined` when it cannot be listed. */
+  #listing(folder: string): ReadonlyMap<string, Deno.DirEntry> | undefined {
+    if (this.#listings.has(folder)) return this.#listings.get(folder);
+    let entries: Map<string, Deno.DirEntry> | undefined = new Map();
+    try {
+      for (
+        const entry of Deno.readDirSync(folder === "" ? this.#root : `${this.#root}/${folder}`)
+      ) {
+        entries.set(entry.name, entry);
+      }
+    } catch {
+      entries = undefined; // Unreadable: each file is then checked on its own, as before.
+    }
+    this.#listings.set(folder, entries);
+    return entries;
   }
 
   /** The folders of `path` that do not exist yet, outermost first (relative to the root). */
@@ -162,6 +192,14 @@ export class TreeView {
     this.#folders.set(folder, entry);
     return entry;
   }
+}
+
+/** Why a listed entry cannot be read as a file, or `undefined`. */
+function entryProblem(path: string, entry: Deno.DirEntry): string | undefined {
+  if (entry.isSymlink) {
+    return `"${displayPath(path)}" is a symlink, and files are never written through symlinks`;
+  }
+  return entry.isFile ? undefined : "it exists and is not a regular file";
 }
 
 /** Why a path under the root cannot be used, or `undefined`. */
