@@ -49,7 +49,8 @@ export interface OutputContext {
 /** `check`: a diff of every stale file on stdout; exit 1 when there is one. */
 export async function checkOutput(output: Output, context: OutputContext): Promise<number> {
   const { failed, stderr } = context;
-  const view = new TreeView(output.root);
+  // `check` only reads: the texts the run read from the tree are the files it compares with.
+  const view = new TreeView(output.root, output.texts);
   const found = await staleFiles(output, view);
   if (typeof found === "string") {
     await stderr(`Cannot check "${displayPath(output.root)}": ${found}\n`);

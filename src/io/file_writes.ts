@@ -66,9 +66,13 @@ export class TreeView {
   readonly #texts = new Map<string, string | undefined>();
   readonly #listings = new Map<string, ReadonlyMap<string, Deno.DirEntry> | undefined>();
 
-  /** A view of the files under `root`. */
-  constructor(root: string) {
+  /**
+   * A view of the files under `root`; `known` holds texts this run has already read from it
+   * (regular files, read with the same checks), which are then not read again.
+   */
+  constructor(root: string, known?: ReadonlyMap<string, string>) {
     this.#root = root;
+    if (known !== undefined) { for (const [path, text] of known) this.#texts.set(path, text); }
   }
 
   /** Why a path under the root cannot be used, or `undefined` (also when it does not exist yet). */
