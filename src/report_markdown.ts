@@ -303,7 +303,7 @@ function referencesSection(references: readonly ReportReference[], maxRows: numb
   ]);
   const body = [
     table(["Where", "Before → after", "Status"], rows),
-    ...leftOut(sorted.length, rows.length, "reference", "references"),
+    ...leftOut(sorted.length, rows.length, ["reference", "references"]),
   ].join("\n");
   return details(`<b>All references (${references.length})</b>`, body);
 }
@@ -346,7 +346,7 @@ function meshesSection(meshes: readonly ReportMesh[], maxRows: number): string {
   ]);
   const body = [
     table(["Mesh", "meshServices.mode (before → after)", "File"], rows),
-    ...leftOut(meshes.length, rows.length, "Mesh", "Meshes"),
+    ...leftOut(meshes.length, rows.length, ["Mesh", "Meshes"]),
   ].join("\n");
   return details(`<b>Meshes (${meshes.length})</b>`, body);
 }
@@ -361,7 +361,7 @@ function reachableSection(workloads: readonly ReportReachableBackends[], maxRows
   ]);
   const body = [
     table(["Workload", "Reachable backends"], rows),
-    ...leftOut(workloads.length, rows.length, "workload", "workloads"),
+    ...leftOut(workloads.length, rows.length, ["workload", "workloads"]),
   ].join("\n");
   return details(`<b>Reachable backends (${workloads.length})</b>`, body);
 }
@@ -379,7 +379,7 @@ function infosSection(results: readonly Result[], maxRows: number): string {
   ]);
   const body = [
     table(["Where", "Info"], rows),
-    ...leftOut(infos.length, rows.length, "info", "infos"),
+    ...leftOut(infos.length, rows.length, ["info", "infos"]),
   ].join("\n");
   return details(`<b>Infos (${infos.length})</b>`, body);
 }

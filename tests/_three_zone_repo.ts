@@ -18,7 +18,13 @@ const at = (path: string) => ({
   "internal.config.kubernetes.io/path": path,
 });
 
-function service(name: string, namespace: string, zone: string, ports: number[]): Obj {
+/** Where an item lives: its namespace and the zone directory it is filed under. */
+interface Place {
+  namespace: string;
+  zone: string;
+}
+
+function service(name: string, { namespace, zone }: Place, ports: number[]): Obj {
   return {
     apiVersion: "v1",
     kind: "Service",
@@ -42,7 +48,7 @@ function namespace(name: string, zone: string): Obj {
   };
 }
 
-function route(name: string, ns: string, zone: string, backends: string[]): Obj {
+function route(name: string, { namespace: ns, zone }: Place, backends: string[]): Obj {
   return {
     apiVersion: "kuma.io/v1alpha1",
     kind: "MeshHTTPRoute",
@@ -78,20 +84,25 @@ export function threeZoneRepo(extraRoutes: number): { items: Obj[]; functionConf
   for (const zone of ["east", "west", "north"]) {
     for (const ns of ["commerce-production", "platform-shared-services"]) {
       items.push(namespace(ns, zone));
-      for (const app of apps) items.push(service(`${app}-${zone}`, ns, zone, [8080, 9090]));
+      for (const app of apps) {
+        items.push(service(`${app}-${zone}`, { namespace: ns, zone }, [8080, 9090]));
+      }
     }
   }
-  const legacy = (app: string, zone: string, ns = "commerce-production", port = 8080) =>
-    `${app}-${zone}_${ns}_svc_${port}`;
+  const legacy = (
+    app: string,
+    zone: string,
+    { ns = "commerce-production", port = 8080 }: { ns?: string; port?: number } = {},
+  ) => `${app}-${zone}_${ns}_svc_${port}`;
   for (const zone of ["east", "west", "north"]) {
     for (let r = 0; r < 3 + extraRoutes; r++) {
       const app = apps[r % apps.length]!;
       const backends = [
         legacy(app, zone),
-        legacy(apps[(r + 1) % apps.length]!, zone, "platform-shared-services", 9090),
+        legacy(apps[(r + 1) % apps.length]!, zone, { ns: "platform-shared-services", port: 9090 }),
       ];
       if (r === 2) backends.push(`decommissioned-legacy-billing_commerce-production_svc_8080`);
-      items.push(route(`route-${app}-${r}`, "commerce-production", zone, backends));
+      items.push(route(`route-${app}-${r}`, { namespace: "commerce-production", zone }, backends));
     }
   }
   for (let p = 0; p < 3; p++) {

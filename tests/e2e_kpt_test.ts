@@ -146,7 +146,8 @@ function assertInputsUnchanged(after: Map<string, string>, before: Map<string, s
   assert.match(after.get("app/service.yaml") ?? "", /# Selector comment\./);
 }
 
-testsNeeding(KPT, "kpt", () => {
+/** fn eval and fn render on a small package: the MeshService written, inputs kept, idempotent. */
+function packageTests(): void {
   Deno.test("kpt fn eval --exec writes the MeshService to the default path, inputs untouched", async () => {
     const { parent, pkg } = await makePackage();
     try {
@@ -188,7 +189,10 @@ testsNeeding(KPT, "kpt", () => {
       await Deno.remove(parent, { recursive: true });
     }
   });
+}
 
+/** fn render replaces and deletes the MeshService; fn eval with an unknown kumaVersion fails. */
+function updateAndFailureTests(): void {
   Deno.test("kpt fn render updates the MeshService in place and deletes it with its Service", async () => {
     const { parent, pkg } = await makePackage(pipelineWith({}));
     try {
@@ -247,7 +251,10 @@ testsNeeding(KPT, "kpt", () => {
       await Deno.remove(parent, { recursive: true });
     }
   });
+}
 
+/** An unknown kumaVersion under fn render fails cleanly; pass-through files keep their style. */
+function renderFailureAndStyleTests(): void {
   Deno.test("kpt fn render with an unknown kumaVersion fails and leaves the package unchanged", async () => {
     const { parent, pkg } = await makePackage(pipelineWith({ kumaVersion: "9.9" }));
     try {
@@ -287,6 +294,12 @@ data:
       }
     },
   });
+}
+
+testsNeeding(KPT, "kpt", () => {
+  packageTests();
+  updateAndFailureTests();
+  renderFailureAndStyleTests();
 });
 
 const ROUTE_YAML = `# Traffic to web, still by kuma.io/service.
@@ -317,7 +330,46 @@ spec:
                 weight: 100 # everything
 `;
 
-testsNeeding(KPT, "kpt", () => {
+// The documented setup: the release bundle installed on PATH as
+// `meshservice-krm`, templates/kpt/Kptfile beside the example repo's files.
+const EXAMPLE = join(REPO_ROOT, "templates", "example-repo", "kubernetes");
+
+async function examplePackage(): Promise<{ parent: string; pkg: string }> {
+  const parent = await Deno.makeTempDir({ prefix: "meshservice-krm-kpt-example-" });
+  const pkg = join(parent, "east");
+  await copyTree(EXAMPLE, pkg);
+  await Deno.copyFile(join(REPO_ROOT, "templates", "kpt", "Kptfile"), join(pkg, "Kptfile"));
+  return { parent, pkg };
+}
+
+/** What directory mode writes for the same files: the reference for kpt's result. */
+async function directoryModeTree(): Promise<Map<string, string>> {
+  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-kpt-reference-" });
+  try {
+    await copyTree(EXAMPLE, dir);
+    const rendered = await run(DENO, [
+      "run",
+      "--no-prompt",
+      `--allow-read=${dir}`,
+      `--allow-write=${dir}`,
+      MOD_TS,
+      "render",
+      dir,
+      "--out",
+      dir,
+    ]);
+    assert.equal(rendered.code, 0, describeRun(rendered));
+    return await snapshotTree(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * kpt keeps a rewritten route's comments; the documented setup on the example repo
+ * (templates/kpt/Kptfile, the bundle on PATH) renders what directory mode renders.
+ */
+function routeAndExampleTests(): void {
   Deno.test("kpt fn eval rewrites a route's references and kpt keeps its comments", async () => {
     const { parent, pkg } = await makePackage();
     try {
@@ -356,41 +408,6 @@ testsNeeding(KPT, "kpt", () => {
     }
   });
 
-  // The documented setup: the release bundle installed on PATH as
-  // `meshservice-krm`, templates/kpt/Kptfile beside the example repo's files.
-  const EXAMPLE = join(REPO_ROOT, "templates", "example-repo", "kubernetes");
-
-  async function examplePackage(): Promise<{ parent: string; pkg: string }> {
-    const parent = await Deno.makeTempDir({ prefix: "meshservice-krm-kpt-example-" });
-    const pkg = join(parent, "east");
-    await copyTree(EXAMPLE, pkg);
-    await Deno.copyFile(join(REPO_ROOT, "templates", "kpt", "Kptfile"), join(pkg, "Kptfile"));
-    return { parent, pkg };
-  }
-
-  /** What directory mode writes for the same files: the reference for kpt's result. */
-  async function directoryModeTree(): Promise<Map<string, string>> {
-    const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-kpt-reference-" });
-    try {
-      await copyTree(EXAMPLE, dir);
-      const rendered = await run(DENO, [
-        "run",
-        "--no-prompt",
-        `--allow-read=${dir}`,
-        `--allow-write=${dir}`,
-        MOD_TS,
-        "render",
-        dir,
-        "--out",
-        dir,
-      ]);
-      assert.equal(rendered.code, 0, describeRun(rendered));
-      return await snapshotTree(dir);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  }
-
   Deno.test("kpt fn render: template Kptfile on the example repo, bundle from PATH, idempotent", async () => {
     const { parent, pkg } = await examplePackage();
     try {
@@ -427,7 +444,10 @@ testsNeeding(KPT, "kpt", () => {
       await Deno.remove(parent, { recursive: true });
     }
   });
+}
 
+/** fn eval with --fn-config on the example repo; a failing render writes nothing. */
+function exampleEvalAndFailureTests(): void {
   Deno.test("kpt fn eval: --exec meshservice-krm with --fn-config on the example repo", async () => {
     const { parent, pkg } = await examplePackage();
     try {
@@ -470,4 +490,9 @@ testsNeeding(KPT, "kpt", () => {
       await Deno.remove(parent, { recursive: true });
     }
   });
+}
+
+testsNeeding(KPT, "kpt", () => {
+  routeAndExampleTests();
+  exampleEvalAndFailureTests();
 });

@@ -166,7 +166,8 @@ function assertInputsPassThrough(docs: Doc[]): void {
   }
 }
 
-testsNeeding(KUSTOMIZE, "kustomize", () => {
+/** The function config as an exec transformer on three inputs: previews, apply, an invalid config. */
+function functionConfigTests(): void {
   Deno.test("kustomize: default preview output keeps the MeshService out of the build", async () => {
     const { output, docs, calls } = await build("ConfigMap", { kumaVersion: "2.12" });
     assert.equal(output.code, 0, describeRun(output));
@@ -218,7 +219,10 @@ testsNeeding(KUSTOMIZE, "kustomize", () => {
       describeRun(output),
     );
   });
+}
 
+/** templates/kustomize beside the example repo's manifests, the release bundle on PATH. */
+function templateTests(): void {
   // The documented setup: templates/kustomize beside the example repo's
   // manifests, the release bundle on PATH as `meshservice-krm` (as on an Argo
   // CD repo-server with kustomize.buildOptions --enable-alpha-plugins --enable-exec).
@@ -258,6 +262,11 @@ testsNeeding(KUSTOMIZE, "kustomize", () => {
     assert.equal(output.stdout.trim(), "");
     assert.match(output.stderr, /Unknown Kuma version "9\.9"/, describeRun(output));
   });
+}
+
+testsNeeding(KUSTOMIZE, "kustomize", () => {
+  functionConfigTests();
+  templateTests();
 });
 
 const KUBECTL = await findTool("kubectl", ["version", "--client"]);

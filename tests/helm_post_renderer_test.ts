@@ -30,15 +30,18 @@ interface Doc {
   spec?: unknown;
 }
 
-/** Helm's side of the contract: run, pipe the manifests in, fail on a non-zero exit with its stderr. */
+/**
+ * Helm's side of the contract: run `command` (the post-renderer and its arguments), pipe the
+ * manifests in, fail on a non-zero exit with its stderr.
+ */
 async function postRender(
-  executable: string,
-  args: string[],
+  command: readonly [executable: string, ...args: string[]],
   manifests: string,
   env: Record<string, string> = {},
 ): Promise<
   { ok: true; docs: Doc[]; run: RunOutput } | { ok: false; error: string; run: RunOutput }
 > {
+  const [executable, ...args] = command;
   const output = await run(executable, args, {
     stdin: manifests,
     env: { PATH: `${dirname(DENO)}:${Deno.env.get("PATH") ?? ""}`, ...env },
@@ -59,7 +62,7 @@ async function postRender(
 }
 
 Deno.test("helm post-renderer: the chart's manifests come back with the retry rewritten, previews left out", async () => {
-  const result = await postRender(WRAPPER, ["helm-post-renderer"], RENDERED);
+  const result = await postRender([WRAPPER, "helm-post-renderer"], RENDERED);
   assert.ok(result.ok, describeRun(result.run));
   const kinds = result.docs.map((d) => `${d.kind}/${d.metadata?.name}`);
   assert.deepEqual(kinds, [
@@ -90,8 +93,7 @@ Deno.test("helm post-renderer: meshServiceOutput apply from --config adds the Me
       'apiVersion: meshservice-krm/v1alpha1\nkind: RenderMeshServices\nmetadata:\n  name: helm\nkumaVersion: "2.14"\nzone: east\nmeshServiceOutput: apply\n',
     );
     const result = await postRender(
-      join(REPO_ROOT, "templates", "helm", "meshservice-krm-helm"),
-      [],
+      [join(REPO_ROOT, "templates", "helm", "meshservice-krm-helm")],
       RENDERED,
       {
         MESHSERVICE_KRM: join(REPO_ROOT, "mod.ts"),
@@ -126,7 +128,8 @@ Deno.test("helm post-renderer: a failing render fails Helm loudly and prints not
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  kumaVersion: "9.9"\n',
     );
     const failures = [
-      await postRender(DENO, [
+      await postRender([
+        DENO,
         "run",
         "--no-prompt",
         `-R=${config}`,
@@ -136,19 +139,16 @@ Deno.test("helm post-renderer: a failing render fails Helm loudly and prints not
         config,
       ], RENDERED),
       await postRender(
-        WRAPPER,
-        ["helm-post-renderer"],
+        [WRAPPER, "helm-post-renderer"],
         RENDERED.replace("port: 8443", 'port: "8443"'),
       ),
-      await postRender(WRAPPER, ["helm-post-renderer"], ""),
+      await postRender([WRAPPER, "helm-post-renderer"], ""),
       await postRender(
-        WRAPPER,
-        ["helm-post-renderer"],
+        [WRAPPER, "helm-post-renderer"],
         "---\n# Source: x/templates/a.yaml\nkind: [\n",
       ),
       await postRender(
-        WRAPPER,
-        ["helm-post-renderer"],
+        [WRAPPER, "helm-post-renderer"],
         '---\n# Source: x/templates/preview.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: only-local\n  annotations:\n    config.kubernetes.io/local-config: "true"\n',
       ),
     ];

@@ -1,18 +1,21 @@
 /**
  * KRM mode needs no Deno permission at all, and nothing in the tool can
- * reach the network: every golden input runs through `deno run --no-prompt
- * mod.ts` with zero permission flags (any file, env, net or run access would
- * throw) and gives byte-for-byte the text the in-process adapter gives; and
- * no source file under `src/` or `mod.ts` uses a network API.
+ * reach the network: every golden input runs through KRM function mode in a
+ * `deno run --no-prompt` process with zero permission flags (any file, env,
+ * net or run access would throw) and gives byte-for-byte the text the
+ * in-process adapter gives; all inputs share one such process
+ * (tests/tools/zero_permission_krm.ts), and `mod.ts` itself runs on two of
+ * them; and no source file under `src/` or `mod.ts` uses a network API.
  *
  * @module
  */
 
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import { processBytes } from "../src/io/krm_stdio.ts";
+import { processBytes, type ProcessedList } from "../src/io/krm_stdio.ts";
 import { exitCodeOf } from "../src/results.ts";
-import { DENO, MOD_TS, REPO_ROOT, run } from "./e2e_support.ts";
+import { DENO, describeRun, MOD_TS, REPO_ROOT, run } from "./e2e_support.ts";
+import type { BatchOutput, Outcome } from "./tools/zero_permission_krm.ts";
 
 const GOLDEN = join(REPO_ROOT, "tests", "golden");
 
@@ -29,26 +32,63 @@ async function goldenInputs(): Promise<string[]> {
   return found.sort();
 }
 
+const BATCH = join(REPO_ROOT, "tests", "tools", "zero_permission_krm.ts");
+
+/** An empty environment and a cwd outside the repo: nothing to lean on. */
+function bare(cwd: string) {
+  return { cwd, env: { PATH: Deno.env.get("PATH") ?? "", HOME: "/nonexistent" }, clearEnv: true };
+}
+
+function base64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+function assertSameOutcome(name: string, actual: Outcome, expected: ProcessedList): void {
+  assert.doesNotMatch(actual.stderr, /NotCapable|Requires \w+ access|Uncaught/, name);
+  assert.equal(actual.code, exitCodeOf(expected.results), `${name}: exit code`);
+  assert.equal(actual.stdout, expected.text, `${name}: stdout`);
+}
+
 Deno.test("permissions: every golden input renders in KRM mode with zero permissions, as in process", async () => {
   const inputs = await goldenInputs();
   assert.ok(inputs.length >= 50, `${inputs.length} golden inputs`);
-  const cwd = await Deno.makeTempDir();
-  for (const input of inputs) {
+  const cases = await Promise.all(inputs.map(async (input) => {
     const bytes = await Deno.readFile(input);
-    const expected = await processBytes(bytes);
-    // An empty environment and cwd outside the repo: nothing to lean on.
-    const output = await run(DENO, ["run", "--no-prompt", MOD_TS], {
-      stdin: bytes,
-      cwd,
-      env: { PATH: Deno.env.get("PATH") ?? "", HOME: "/nonexistent" },
-      clearEnv: true,
+    return { name: relative(GOLDEN, input), bytes, expected: await processBytes(bytes) };
+  }));
+  const cwd = await Deno.makeTempDir();
+  try {
+    // All inputs through one zero-permission process (one start instead of one per input),
+    // each through the function mod.ts runs with no arguments.
+    const batch = run(DENO, ["run", "--no-prompt", BATCH], {
+      ...bare(cwd),
+      stdin: JSON.stringify({ inputs: cases.map((c) => base64(c.bytes)) }),
     });
-    const name = relative(GOLDEN, input);
-    assert.doesNotMatch(output.stderr, /NotCapable|Requires \w+ access|Uncaught/, name);
-    assert.equal(output.code, exitCodeOf(expected.results), `${name}: exit code`);
-    assert.equal(output.stdout, expected.text, `${name}: stdout`);
+    // And mod.ts itself, the real entry and its exit, on one passing and one failing input.
+    const passing = cases.find((c) => exitCodeOf(c.expected.results) === 0)!;
+    const failing = cases.find((c) => exitCodeOf(c.expected.results) === 1)!;
+    const direct = [passing, failing].map((c) =>
+      run(DENO, ["run", "--no-prompt", MOD_TS], { ...bare(cwd), stdin: c.bytes })
+    );
+    const output = await batch;
+    assert.equal(output.code, 0, describeRun(output));
+    const answer = JSON.parse(output.stdout) as BatchOutput;
+    for (const [permission, state] of Object.entries(answer.permissions)) {
+      assert.notEqual(state, "granted", `${permission} permission`);
+    }
+    assert.ok(Object.keys(answer.permissions).length >= 7);
+    assert.equal(answer.outcomes.length, cases.length);
+    cases.forEach((c, i) => assertSameOutcome(c.name, answer.outcomes[i]!, c.expected));
+    for (const [i, c] of [passing, failing].entries()) {
+      assertSameOutcome(`mod.ts: ${c.name}`, await direct[i]!, c.expected);
+    }
+  } finally {
+    await Deno.remove(cwd);
   }
-  await Deno.remove(cwd);
 });
 
 Deno.test("permissions: the KRM path still fails closed if it ever asked for a permission", async () => {

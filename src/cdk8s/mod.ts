@@ -238,13 +238,12 @@ export class MeshServiceMigration extends Construct {
 
     const sortKeys = !process.env.CDK8S_DISABLE_SORT;
     rendered.objects.forEach((object, i) => {
-      this.#patch(
-        object,
-        rendered.current[i]!,
-        rendered.inputs[i]!,
-        rendered.updates[i]!,
+      this.#patch(object, {
+        current: rendered.current[i]!,
+        input: rendered.inputs[i]!,
+        update: rendered.updates[i]!,
         sortKeys,
-      );
+      });
     });
     this.#addGenerated(
       rendered.fresh.filter((item) => !isPreview(item)).map(withoutOrchestratorAnnotations),
@@ -270,13 +269,18 @@ export class MeshServiceMigration extends Construct {
     return { objects, current, inputs, output, ...matchOutputs(inputs, output.resourceList.items) };
   }
 
-  /** Patches `object` from its current manifest to `update`, remembering what it was. */
+  /**
+   * Patches `object` from its `current` manifest to `update` (keys sorted when `sortKeys`),
+   * remembering `input`, what it was.
+   */
   #patch(
     object: ApiObject,
-    current: Record<string, JsonValue>,
-    input: KubeObject,
-    update: KubeObject,
-    sortKeys: boolean,
+    { current, input, update, sortKeys }: {
+      current: Record<string, JsonValue>;
+      input: KubeObject;
+      update: KubeObject;
+      sortKeys: boolean;
+    },
   ): void {
     const target = asManifest(update, sortKeys) as Record<string, JsonValue>;
     const ops = diffManifest(current, target);

@@ -42,13 +42,11 @@ export function runTemplate(
   data: { typeName: string; fields: Record<string, string> },
   options: { label: GoFunction; budget?: TemplateBudget | undefined },
 ): { ok: true; output: string } | { ok: false; error: TemplateError } {
-  return executeGoTemplate(
-    template,
-    data,
-    { label: options.label },
-    DEFAULT_LIMITS,
-    options.budget,
-  );
+  return executeGoTemplate(template, data, {
+    funcs: { label: options.label },
+    limits: DEFAULT_LIMITS,
+    budget: options.budget,
+  });
 }
 
 /**

@@ -661,7 +661,14 @@ function roundDecimal(a: Decimal, nd: number): Decimal {
   return trimDecimal(a.d.slice(0, i) + String.fromCharCode(a.d.charCodeAt(i) + 1), a.dp);
 }
 
-function fmtE(neg: boolean, d: Decimal, prec: number, fmt: string): string {
+/** Go's `fmt byte, prec int` pair of strconv's float formatting. */
+interface FloatFormat {
+  fmt: string;
+  prec: number;
+}
+
+/** Go's strconv `fmtE(dst, neg, d, prec, fmt)`. */
+function fmtE(neg: boolean, d: Decimal, { fmt, prec }: FloatFormat): string {
   let out = neg ? "-" : "";
   out += d.d.length !== 0 ? d.d[0] : "0";
   if (prec > 0) {
@@ -699,8 +706,14 @@ function fmtF(neg: boolean, d: Decimal, prec: number): string {
   return out;
 }
 
-function fmtX(prec: number, fmt: string, neg: boolean, mant: bigint, exp: number): string {
+/** Go's strconv `fmtX(dst, prec, fmt, neg, mant, exp, flt)` for float64. */
+function fmtX(
+  { fmt, prec }: FloatFormat,
+  bits: { neg: boolean; mant: bigint; exp: number },
+): string {
   const MASK64 = (1n << 64n) - 1n;
+  const { neg } = bits;
+  let { mant, exp } = bits;
   if (mant === 0n) exp = 0;
   mant <<= 8n;
   while (mant !== 0n && (mant & (1n << 60n)) === 0n) {
@@ -750,7 +763,7 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
     const e = exp - 52;
     return (neg ? "-" : "") + mant.toString() + "p" + (e >= 0 ? "+" : "") + String(e);
   }
-  if (fmt === "x" || fmt === "X") return fmtX(prec, fmt, neg, mant, exp);
+  if (fmt === "x" || fmt === "X") return fmtX({ fmt, prec }, { neg, mant, exp });
   const shortest = prec < 0;
   let digs: Decimal;
   if (shortest) {
@@ -767,7 +780,7 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
       digs = roundDecimal(exact, prec);
     }
   }
-  if (fmt === "e" || fmt === "E") return fmtE(neg, digs, prec, fmt);
+  if (fmt === "e" || fmt === "E") return fmtE(neg, digs, { fmt, prec });
   if (fmt === "f") return fmtF(neg, digs, prec);
   // g, G
   let eprec = prec;
@@ -776,7 +789,7 @@ export function formatFloat(x: number, fmt: string, prec: number): string {
   const e = digs.dp - 1;
   if (e < -4 || e >= eprec) {
     if (prec > digs.d.length) prec = digs.d.length;
-    return fmtE(neg, digs, prec - 1, fmt === "g" ? "e" : "E");
+    return fmtE(neg, digs, { fmt: fmt === "g" ? "e" : "E", prec: prec - 1 });
   }
   if (prec > digs.dp) prec = digs.d.length;
   return fmtF(neg, digs, Math.max(prec - digs.dp, 0));
@@ -831,6 +844,13 @@ export interface FmtLimits {
 }
 
 const TOO_LARGE = 1e6;
+
+/** doPrintf's loop variables: the format index, the next argument, and whether an index was read. */
+interface PrintfState {
+  i: number;
+  argNum: number;
+  afterIndex: boolean;
+}
 
 class Printer {
   private parts: string[] = [];
@@ -923,7 +943,12 @@ class Printer {
     this.zero = oldZero;
   }
 
-  fmtInteger(v: bigint, base: number, isSigned: boolean, verb: string, upper: boolean): void {
+  /** Go's `fmtInteger(u, base, isSigned, verb, digits)`; `upper` stands for udigits. */
+  fmtInteger(
+    v: bigint,
+    base: number,
+    { isSigned, verb, upper }: { isSigned: boolean; verb: string; upper: boolean },
+  ): void {
     const negative = isSigned && v < 0n;
     const u = negative ? -v : v;
     let prec = 0;
@@ -1107,21 +1132,21 @@ class Printer {
         if (this.sharpV && !isSigned) {
           const sharp = this.sharp;
           this.sharp = true;
-          this.fmtInteger(v, 16, false, "v", false);
+          this.fmtInteger(v, 16, { isSigned: false, verb: "v", upper: false });
           this.sharp = sharp;
-        } else this.fmtInteger(v, 10, isSigned, verb, false);
+        } else this.fmtInteger(v, 10, { isSigned, verb, upper: false });
         return;
       case "d":
-        return this.fmtInteger(v, 10, isSigned, verb, false);
+        return this.fmtInteger(v, 10, { isSigned, verb, upper: false });
       case "b":
-        return this.fmtInteger(v, 2, isSigned, verb, false);
+        return this.fmtInteger(v, 2, { isSigned, verb, upper: false });
       case "o":
       case "O":
-        return this.fmtInteger(v, 8, isSigned, verb, false);
+        return this.fmtInteger(v, 8, { isSigned, verb, upper: false });
       case "x":
-        return this.fmtInteger(v, 16, isSigned, verb, false);
+        return this.fmtInteger(v, 16, { isSigned, verb, upper: false });
       case "X":
-        return this.fmtInteger(v, 16, isSigned, verb, true);
+        return this.fmtInteger(v, 16, { isSigned, verb, upper: true });
       case "c":
         return this.fmtC(asUint);
       case "q":
@@ -1244,8 +1269,12 @@ class Printer {
     }
   }
 
-  /** parsenum with the limit check applied before Go's own overflow handling. */
-  private parsenum(s: Bytes, start: number, end: number, what: string): [number, boolean, number] {
+  /**
+   * Go's `parsenum(s, start, end)` with the limit check applied before Go's own overflow handling;
+   * `end` is always `len(s)` in Go's calls, so it is not passed.
+   */
+  private parsenum(s: Bytes, start: number, what: string): [number, boolean, number] {
+    const end = s.length;
     if (start >= end) return [0, false, end];
     let num = 0;
     let isnum = false;
@@ -1281,12 +1310,13 @@ class Printer {
     return [num, isInt, newArgNum];
   }
 
+  /** Go's `argNumber(argNum, format, i, numArgs)`, with argNum and i read from `at`. */
   private argNumber(
-    argNum: number,
+    at: { argNum: number; i: number },
     format: Bytes,
-    i: number,
     numArgs: number,
   ): [number, number, boolean] {
+    const { argNum, i } = at;
     if (format.length <= i || format[i] !== "[") return [argNum, i, false];
     this.reordered = true;
     // parseArgNumber
@@ -1327,132 +1357,156 @@ class Printer {
     return [argNum, i + wid, ok];
   }
 
+  /** Go's doPrintf; its loop variables live in `st` so the steps below can share them. */
   doPrintf(format: Bytes, a: readonly Val[]): void {
     const end = format.length;
-    let argNum = 0;
-    let afterIndex = false;
+    const st: PrintfState = { i: 0, argNum: 0, afterIndex: false };
     this.reordered = false;
-    formatLoop: for (let i = 0; i < end;) {
+    while (st.i < end) {
       this.goodArgNum = true;
-      const lasti = i;
-      while (i < end && format[i] !== "%") i++;
-      if (i > lasti) this.write(format.slice(lasti, i));
-      if (i >= end) break;
-      i++;
+      const lasti = st.i;
+      while (st.i < end && format[st.i] !== "%") st.i++;
+      if (st.i > lasti) this.write(format.slice(lasti, st.i));
+      if (st.i >= end) break;
+      st.i++;
       this.clearflags();
-      simpleFormat: for (; i < end; i++) {
-        const c = format[i]!;
-        switch (c) {
-          case "#":
-            this.sharp = true;
-            break;
-          case "0":
-            this.zero = true;
-            break;
-          case "+":
-            this.plus = true;
-            break;
-          case "-":
-            this.minus = true;
-            break;
-          case " ":
-            this.space = true;
-            break;
-          default:
-            if (c >= "a" && c <= "z" && argNum < a.length) {
-              if (c === "v" || c === "w") {
-                this.sharpV = this.sharp;
-                this.sharp = false;
-                this.plusV = this.plus;
-                this.plus = false;
-              }
-              this.printArg(a[argNum]!, c);
-              argNum++;
-              i++;
-              continue formatLoop;
-            }
-            break simpleFormat;
-        }
-      }
-      [argNum, i, afterIndex] = this.argNumber(argNum, format, i, a.length);
-      if (i < end && format[i] === "*") {
-        i++;
-        [this.wid, this.widPresent, argNum] = this.intFromArg(a, argNum, "width");
-        if (!this.widPresent) this.write("%!(BADWIDTH)");
-        if (this.wid < 0) {
-          this.wid = -this.wid;
-          this.minus = true;
-          this.zero = false;
-        }
-        afterIndex = false;
-      } else {
-        [this.wid, this.widPresent, i] = this.parsenum(format, i, end, "width");
-        if (afterIndex && this.widPresent) this.goodArgNum = false;
-      }
-      if (i + 1 < end && format[i] === ".") {
-        i++;
-        if (afterIndex) this.goodArgNum = false;
-        [argNum, i, afterIndex] = this.argNumber(argNum, format, i, a.length);
-        if (i < end && format[i] === "*") {
-          i++;
-          [this.prec, this.precPresent, argNum] = this.intFromArg(a, argNum, "precision");
-          if (this.prec < 0) {
-            this.prec = 0;
-            this.precPresent = false;
-          }
-          if (!this.precPresent) this.write("%!(BADPREC)");
-          afterIndex = false;
-        } else {
-          [this.prec, this.precPresent, i] = this.parsenum(format, i, end, "precision");
-          if (!this.precPresent) {
-            this.prec = 0;
-            this.precPresent = true;
-          }
-        }
-      }
-      if (!afterIndex) [argNum, i, afterIndex] = this.argNumber(argNum, format, i, a.length);
-      if (i >= end) {
+      if (this.simpleFormat(format, a, st)) continue;
+      this.widthAndPrecision(format, a, st);
+      if (!st.afterIndex) [st.argNum, st.i, st.afterIndex] = this.argNumber(st, format, a.length);
+      if (st.i >= end) {
         this.write("%!(NOVERB)");
         break;
       }
-      let verb = format[i]!;
-      let size = 1;
-      if (format.charCodeAt(i) >= 0x80) {
-        const [r, w] = decodeRune(format, i);
-        verb = runeBytes(r);
-        size = w;
+      this.printVerb(format, a, st);
+    }
+    if (!this.reordered && st.argNum < a.length) this.printExtra(a.slice(st.argNum));
+  }
+
+  /**
+   * doPrintf's `simpleFormat` loop: the flags, then Go's fast path for a verb that follows them
+   * directly; true when that fast path printed the argument.
+   */
+  private simpleFormat(format: Bytes, a: readonly Val[], st: PrintfState): boolean {
+    const end = format.length;
+    for (; st.i < end; st.i++) {
+      const c = format[st.i]!;
+      switch (c) {
+        case "#":
+          this.sharp = true;
+          break;
+        case "0":
+          this.zero = true;
+          break;
+        case "+":
+          this.plus = true;
+          break;
+        case "-":
+          this.minus = true;
+          break;
+        case " ":
+          this.space = true;
+          break;
+        default:
+          if (c >= "a" && c <= "z" && st.argNum < a.length) {
+            if (c === "v" || c === "w") {
+              this.sharpV = this.sharp;
+              this.sharp = false;
+              this.plusV = this.plus;
+              this.plus = false;
+            }
+            this.printArg(a[st.argNum]!, c);
+            st.argNum++;
+            st.i++;
+            return true;
+          }
+          return false;
       }
-      i += size;
-      if (verb === "%") {
-        this.write("%");
-      } else if (!this.goodArgNum) {
-        this.write("%!" + verb + "(BADINDEX)");
-      } else if (argNum >= a.length) {
-        this.write("%!" + verb + "(MISSING)");
+    }
+    return false;
+  }
+
+  /** doPrintf's argument index, width (`*` or digits) and precision (`.` then `*` or digits). */
+  private widthAndPrecision(format: Bytes, a: readonly Val[], st: PrintfState): void {
+    const end = format.length;
+    [st.argNum, st.i, st.afterIndex] = this.argNumber(st, format, a.length);
+    if (st.i < end && format[st.i] === "*") {
+      st.i++;
+      [this.wid, this.widPresent, st.argNum] = this.intFromArg(a, st.argNum, "width");
+      if (!this.widPresent) this.write("%!(BADWIDTH)");
+      if (this.wid < 0) {
+        this.wid = -this.wid;
+        this.minus = true;
+        this.zero = false;
+      }
+      st.afterIndex = false;
+    } else {
+      [this.wid, this.widPresent, st.i] = this.parsenum(format, st.i, "width");
+      if (st.afterIndex && this.widPresent) this.goodArgNum = false;
+    }
+    if (st.i + 1 < end && format[st.i] === ".") {
+      st.i++;
+      if (st.afterIndex) this.goodArgNum = false;
+      [st.argNum, st.i, st.afterIndex] = this.argNumber(st, format, a.length);
+      if (st.i < end && format[st.i] === "*") {
+        st.i++;
+        [this.prec, this.precPresent, st.argNum] = this.intFromArg(a, st.argNum, "precision");
+        if (this.prec < 0) {
+          this.prec = 0;
+          this.precPresent = false;
+        }
+        if (!this.precPresent) this.write("%!(BADPREC)");
+        st.afterIndex = false;
       } else {
-        if (verb === "v" || verb === "w") {
-          this.sharpV = this.sharp;
-          this.sharp = false;
-          this.plusV = this.plus;
-          this.plus = false;
+        [this.prec, this.precPresent, st.i] = this.parsenum(format, st.i, "precision");
+        if (!this.precPresent) {
+          this.prec = 0;
+          this.precPresent = true;
         }
-        this.printArg(a[argNum]!, verb);
-        argNum++;
       }
     }
-    if (!this.reordered && argNum < a.length) {
-      this.clearflags();
-      this.write("%!(EXTRA ");
-      a.slice(argNum).forEach((arg, i) => {
-        if (i > 0) this.write(", ");
-        if (arg.k === "nil" || arg.k === "invalid") this.write("<nil>");
-        else {
-          this.write(typeName(arg) + "=");
-          this.printArg(arg, "v");
-        }
-      });
-      this.write(")");
+  }
+
+  /** doPrintf's verb: `%%`, a bad index, a missing argument, or the argument printed. */
+  private printVerb(format: Bytes, a: readonly Val[], st: PrintfState): void {
+    let verb = format[st.i]!;
+    let size = 1;
+    if (format.charCodeAt(st.i) >= 0x80) {
+      const [r, w] = decodeRune(format, st.i);
+      verb = runeBytes(r);
+      size = w;
     }
+    st.i += size;
+    if (verb === "%") {
+      this.write("%");
+    } else if (!this.goodArgNum) {
+      this.write("%!" + verb + "(BADINDEX)");
+    } else if (st.argNum >= a.length) {
+      this.write("%!" + verb + "(MISSING)");
+    } else {
+      if (verb === "v" || verb === "w") {
+        this.sharpV = this.sharp;
+        this.sharp = false;
+        this.plusV = this.plus;
+        this.plus = false;
+      }
+      this.printArg(a[st.argNum]!, verb);
+      st.argNum++;
+    }
+  }
+
+  /** doPrintf's `%!(EXTRA ...)` for arguments no verb used. */
+  private printExtra(extra: readonly Val[]): void {
+    this.clearflags();
+    this.write("%!(EXTRA ");
+    extra.forEach((arg, i) => {
+      if (i > 0) this.write(", ");
+      if (arg.k === "nil" || arg.k === "invalid") this.write("<nil>");
+      else {
+        this.write(typeName(arg) + "=");
+        this.printArg(arg, "v");
+      }
+    });
+    this.write(")");
   }
 }
 

@@ -26,10 +26,10 @@
  *
  * const parsed = parseGoTemplate('{{ label "k8s.kuma.io/service-name" }}.{{ .Zone }}', ["label"]);
  * if (!parsed.ok) throw new Error(parsed.error.message);
- * const hit = executeGoTemplate(parsed.template, data, { label });
+ * const hit = executeGoTemplate(parsed.template, data, { funcs: { label } });
  * if (!hit.ok || hit.output !== "redis.east") throw new Error("unexpected result");
  *
- * const miss = executeGoTemplate(parseOk('{{ label "app" }}'), data, { label });
+ * const miss = executeGoTemplate(parseOk('{{ label "app" }}'), data, { funcs: { label } });
  * if (miss.ok || miss.error.message !== 'template: :1:3: executing "" at <label "app">: ' +
  *     "error calling label: label app not found") throw new Error("unexpected error");
  *
@@ -259,24 +259,31 @@ export function parseGoTemplate(
   }
 }
 
+/** How {@link executeGoTemplate} runs a template. */
+export interface ExecuteOptions {
+  /** Every custom function named when parsing (Go's `tmpl.Funcs`). */
+  funcs: Readonly<Record<string, GoFunction>>;
+  /** Steps, nesting, widths and lengths; {@link DEFAULT_LIMITS} when left out. */
+  limits?: GoTemplateLimits;
+  /** A budget shared with other executions, counted down by this one. */
+  budget?: TemplateBudget | undefined;
+}
+
 /**
  * Executes the main template of `t` with `data` as dot, as Go's
- * `tmpl.Execute(&sb, data)` does. `funcs` must provide every custom
- * function named when parsing.
+ * `tmpl.Execute(&sb, data)` does, with the custom functions of `options`.
  */
 export function executeGoTemplate(
   t: ParsedTemplate,
   data: DataStruct,
-  funcs: Readonly<Record<string, GoFunction>>,
-  limits: GoTemplateLimits = DEFAULT_LIMITS,
-  budget?: TemplateBudget,
+  { funcs, limits = DEFAULT_LIMITS, budget }: ExecuteOptions,
 ): { ok: true; output: string } | { ok: false; error: TemplateError } {
   const internals = parsedInternals.get(t);
   if (internals === undefined) {
     throw new TypeError("executeGoTemplate needs a template returned by parseGoTemplate");
   }
   try {
-    const exec = new Executor(internals.text, internals.trees, funcs, limits, budget);
+    const exec = new Executor(internals, { funcs, limits, budget });
     const out = exec.run(structVal(data));
     const output = utf8Decode(out);
     if (output === null) {
@@ -1658,6 +1665,25 @@ function structVal(data: DataStruct): Val {
   };
 }
 
+/**
+ * Go's `args []parse.Node, final reflect.Value` pair that the eval methods pass along: the words of
+ * the command (the first is the field, variable or function itself) and the value piped into it,
+ * or MISSING.
+ */
+interface Operands {
+  readonly args: readonly ArgNode[] | null;
+  readonly final: Val;
+}
+
+/** No arguments and nothing piped in. */
+const NO_OPERANDS: Operands = { args: null, final: MISSING };
+
+/** A field chain to evaluate (`.A.B`, `$x.A`, `(pipe).A`): its node, the field names, the operands. */
+interface FieldChain extends Operands {
+  readonly node: Node;
+  readonly ident: readonly Bytes[];
+}
+
 class Executor {
   private tmplName: Bytes = "";
   private vars: { name: Bytes; value: Val }[] = [];
@@ -1670,13 +1696,19 @@ class Executor {
   private readonly funcs = new Map<Bytes, Func>();
   readonly fmtLimits: { maxWidth: number; maxLength: number };
 
+  private readonly text: Bytes;
+  private readonly trees: ReadonlyMap<Bytes, ListNode>;
+  readonly limits: GoTemplateLimits;
+  private readonly budget: TemplateBudget | undefined;
+
   constructor(
-    private readonly text: Bytes,
-    private readonly trees: ReadonlyMap<Bytes, ListNode>,
-    custom: Readonly<Record<string, GoFunction>>,
-    readonly limits: GoTemplateLimits,
-    private readonly budget: TemplateBudget | undefined = undefined,
+    parsed: { text: Bytes; trees: ReadonlyMap<Bytes, ListNode> },
+    { funcs: custom, limits, budget }: ExecuteOptions & { limits: GoTemplateLimits },
   ) {
+    this.text = parsed.text;
+    this.trees = parsed.trees;
+    this.limits = limits;
+    this.budget = budget;
     this.fmtLimits = { maxWidth: limits.maxFormatWidth, maxLength: limits.maxOutputLength };
     for (const [name, f] of BUILTINS) this.funcs.set(name, f);
     for (const [name, f] of Object.entries(custom)) this.funcs.set(utf8Encode(name), customFunc(f));
@@ -1944,16 +1976,16 @@ class Executor {
     const firstWord = cmd.args[0]!;
     switch (firstWord.t) {
       case "field":
-        return this.evalFieldNode(dot, firstWord, cmd.args, final);
+        return this.evalFieldNode(dot, firstWord, { args: cmd.args, final });
       case "chain":
-        return this.evalChainNode(dot, firstWord, cmd.args, final);
+        return this.evalChainNode(dot, firstWord, { args: cmd.args, final });
       case "identifier":
-        return this.evalFunction(dot, firstWord, cmd, cmd.args, final);
+        return this.evalFunction(dot, firstWord, { cmd, args: cmd.args, final });
       case "pipe":
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, firstWord);
       case "variable":
-        return this.evalVariableNode(dot, firstWord, cmd.args, final);
+        return this.evalVariableNode(dot, firstWord, { args: cmd.args, final });
     }
     this.at(firstWord);
     this.notAFunction(cmd.args, final);
@@ -1990,82 +2022,61 @@ class Executor {
     return INVALID;
   }
 
-  private evalFieldNode(
-    dot: Val,
-    field: FieldNode,
-    args: readonly ArgNode[] | null,
-    final: Val,
-  ): Val {
+  private evalFieldNode(dot: Val, field: FieldNode, operands: Operands): Val {
     this.at(field);
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final);
+    return this.evalFieldChain(dot, { node: field, ident: field.ident, ...operands });
   }
 
-  private evalChainNode(
-    dot: Val,
-    chain: ChainNode,
-    args: readonly ArgNode[] | null,
-    final: Val,
-  ): Val {
+  private evalChainNode(dot: Val, chain: ChainNode, operands: Operands): Val {
     this.at(chain);
     if (chain.node.t === "nil") {
       this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     }
     const pipe = this.evalArg(dot, null, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
+    return this.evalFieldChain(pipe, { node: chain, ident: chain.field, ...operands });
   }
 
-  private evalVariableNode(
-    dot: Val,
-    variable: VariableNode,
-    args: readonly ArgNode[] | null,
-    final: Val,
-  ): Val {
+  private evalVariableNode(_dot: Val, variable: VariableNode, operands: Operands): Val {
     this.at(variable);
     const value = this.varValue(variable.ident[0]!);
     if (variable.ident.length === 1) {
-      this.notAFunction(args, final);
+      this.notAFunction(operands.args, operands.final);
       return value;
     }
-    return this.evalFieldChain(dot, value, variable, variable.ident.slice(1), args, final);
+    return this.evalFieldChain(value, {
+      node: variable,
+      ident: variable.ident.slice(1),
+      ...operands,
+    });
   }
 
-  private evalFieldChain(
-    dot: Val,
-    receiver: Val,
-    node: Node,
-    ident: readonly Bytes[],
-    args: readonly ArgNode[] | null,
-    final: Val,
-  ): Val {
+  /**
+   * Go's `evalFieldChain(dot, receiver, node, ident, args, final)`; dot and node only matter to
+   * Go for method calls, and these structs have none.
+   */
+  private evalFieldChain(receiver: Val, chain: FieldChain): Val {
+    const { ident } = chain;
     const n = ident.length;
     for (let i = 0; i < n - 1; i++) {
-      receiver = this.evalField(dot, ident[i]!, node, null, MISSING, receiver);
+      receiver = this.evalField(receiver, ident[i]!, NO_OPERANDS);
     }
-    return this.evalField(dot, ident[n - 1]!, node, args, final, receiver);
+    return this.evalField(receiver, ident[n - 1]!, chain);
   }
 
-  private evalFunction(
-    dot: Val,
-    node: IdentifierNode,
-    cmd: Node,
-    args: readonly ArgNode[] | null,
-    final: Val,
-  ): Val {
+  /** Go's `evalFunction(dot, node, cmd, args, final)`. */
+  private evalFunction(dot: Val, node: IdentifierNode, call: Operands & { cmd: Node }): Val {
     this.at(node);
     const name = node.ident;
     const fn = this.funcs.get(name);
     if (fn === undefined) this.errorf(`${quote(name)} is not a defined function`);
-    return this.evalCall(dot, fn, cmd, name, args, final);
+    return this.evalCall(dot, fn, { node: call.cmd, name, args: call.args, final: call.final });
   }
 
-  private evalField(
-    _dot: Val,
-    fieldName: Bytes,
-    _node: Node,
-    args: readonly ArgNode[] | null,
-    final: Val,
-    receiver: Val,
-  ): Val {
+  /**
+   * Go's `evalField(dot, fieldName, node, args, final, receiver)`, the receiver first; dot and
+   * node only matter to Go for method calls.
+   */
+  private evalField(receiver: Val, fieldName: Bytes, { args, final }: Operands): Val {
     if (receiver.k === "invalid") return INVALID;
     const typ = typeName(receiver);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
@@ -2082,14 +2093,9 @@ class Executor {
     this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
   }
 
-  private evalCall(
-    dot: Val,
-    fn: Func,
-    node: Node,
-    name: Bytes,
-    argNodes: readonly ArgNode[] | null,
-    final: Val,
-  ): Val {
+  /** Go's `evalCall(dot, fun, isBuiltin, node, name, args, final)`; `fn` knows if it is builtin. */
+  private evalCall(dot: Val, fn: Func, call: Operands & { node: Node; name: Bytes }): Val {
+    const { node, name, args: argNodes, final } = call;
     const args = argNodes !== null ? argNodes.slice(1) : [];
     const { fixed, variadic } = fn.sig;
     const numIn = args.length + (final !== MISSING ? 1 : 0);
@@ -2174,15 +2180,15 @@ class Executor {
         this.errorf(`cannot assign nil to ${typ === null ? "<nil>" : PARAM_TYPE_NAMES[typ]}`);
         break;
       case "field":
-        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ);
+        return this.validateType(this.evalFieldNode(dot, n, { args: [n], final: MISSING }), typ);
       case "variable":
-        return this.validateType(this.evalVariableNode(dot, n, null, MISSING), typ);
+        return this.validateType(this.evalVariableNode(dot, n, NO_OPERANDS), typ);
       case "pipe":
         return this.validateType(this.evalPipeline(dot, n), typ);
       case "identifier":
-        return this.validateType(this.evalFunction(dot, n, n, null, MISSING), typ);
+        return this.validateType(this.evalFunction(dot, n, { cmd: n, ...NO_OPERANDS }), typ);
       case "chain":
-        return this.validateType(this.evalChainNode(dot, n, null, MISSING), typ);
+        return this.validateType(this.evalChainNode(dot, n, NO_OPERANDS), typ);
     }
     switch (typ) {
       case "bool":
@@ -2219,9 +2225,9 @@ class Executor {
       case "dot":
         return dot;
       case "field":
-        return this.evalFieldNode(dot, n, null, MISSING);
+        return this.evalFieldNode(dot, n, NO_OPERANDS);
       case "identifier":
-        return this.evalFunction(dot, n, n, null, MISSING);
+        return this.evalFunction(dot, n, { cmd: n, ...NO_OPERANDS });
       case "nil":
         this.errorf("evalEmptyInterface: nil (can't happen)");
         break;
@@ -2230,7 +2236,7 @@ class Executor {
       case "string":
         return { k: "string", s: n.text };
       case "variable":
-        return this.evalVariableNode(dot, n, null, MISSING);
+        return this.evalVariableNode(dot, n, NO_OPERANDS);
       case "pipe":
         return this.evalPipeline(dot, n);
     }

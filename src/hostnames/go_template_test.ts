@@ -161,7 +161,9 @@ type Outcome = { output: string } | { error: TemplateError };
 function runCase(c: OracleCase): Outcome {
   const parsed = parseGoTemplate(c.template, ["label"]);
   if (!parsed.ok) return { error: parsed.error };
-  const r = executeGoTemplate(parsed.template, oracleData(c), { label: labelFunction(c) });
+  const r = executeGoTemplate(parsed.template, oracleData(c), {
+    funcs: { label: labelFunction(c) },
+  });
   return r.ok ? { output: r.output } : { error: r.error };
 }
 
@@ -255,7 +257,7 @@ Deno.test("Kuma's default templates", () => {
     "k8s.kuma.io/service-name": "redis",
   });
   const byName = parseOk("{{ .DisplayName }}.{{ .Namespace }}.svc.{{ .Zone }}.mesh.local");
-  assert.deepEqual(executeGoTemplate(byName, KUMA_DATA, { label: labels }), {
+  assert.deepEqual(executeGoTemplate(byName, KUMA_DATA, { funcs: { label: labels } }), {
     ok: true,
     output: "redis.kuma-demo.svc.east.mesh.local",
   });
@@ -263,11 +265,11 @@ Deno.test("Kuma's default templates", () => {
     '{{ label "statefulset.kubernetes.io/pod-name" }}.{{ label "k8s.kuma.io/service-name" }}.' +
       "{{ .Namespace }}.svc.{{ .Zone }}.mesh.local",
   );
-  assert.deepEqual(executeGoTemplate(byLabel, KUMA_DATA, { label: labels }), {
+  assert.deepEqual(executeGoTemplate(byLabel, KUMA_DATA, { funcs: { label: labels } }), {
     ok: true,
     output: "redis-0.redis.kuma-demo.svc.east.mesh.local",
   });
-  assert.deepEqual(executeGoTemplate(byLabel, KUMA_DATA, { label: kumaLabel({}) }), {
+  assert.deepEqual(executeGoTemplate(byLabel, KUMA_DATA, { funcs: { label: kumaLabel({}) } }), {
     ok: false,
     error: {
       kind: "exec",
@@ -276,7 +278,7 @@ Deno.test("Kuma's default templates", () => {
     },
   });
   const stub = stringFunction(() => "label", () => "");
-  assert.deepEqual(executeGoTemplate(byLabel, VALIDATOR_DATA, { label: stub }), {
+  assert.deepEqual(executeGoTemplate(byLabel, VALIDATOR_DATA, { funcs: { label: stub } }), {
     ok: true,
     output: "label.label.namespace.svc.zone.mesh.local",
   });
@@ -296,7 +298,7 @@ Deno.test("custom function parameters are checked like Go's reflection does", ()
   const run = (text: string) => {
     const p = parseGoTemplate(text, ["f"]);
     assert.ok(p.ok);
-    return executeGoTemplate(p.template, KUMA_DATA, { f });
+    return executeGoTemplate(p.template, KUMA_DATA, { funcs: { f } });
   };
   assert.deepEqual(run("{{ f 1 nil }}"), { ok: true, output: "ok" });
   assert.deepEqual(calls[0], [{ kind: "int", value: 1n }, { kind: "nil" }]);
@@ -318,14 +320,14 @@ Deno.test("custom function parameters are checked like Go's reflection does", ()
   assert.equal(calls.at(-1)?.[1]?.kind, "struct");
   // A string argument that is not UTF-8 cannot cross into JavaScript.
   const bad = executeGoTemplate(parseOk('{{ label "\\xff" }}'), KUMA_DATA, {
-    label: kumaLabel({}),
+    funcs: { label: kumaLabel({}) },
   });
   assert.equal(!bad.ok && bad.error.kind, "unsupported");
 });
 
 Deno.test("executeGoTemplate refuses templates it did not parse", () => {
   assert.throws(
-    () => executeGoTemplate({ source: "", templateNames: [""] }, KUMA_DATA, {}),
+    () => executeGoTemplate({ source: "", templateNames: [""] }, KUMA_DATA, { funcs: {} }),
     TypeError,
   );
 });
@@ -351,7 +353,7 @@ function errorOf(
 function execute(text: string, limits: GoTemplateLimits = DEFAULT_LIMITS) {
   const p = parseGoTemplate(text, ["label"], limits);
   if (!p.ok) return p;
-  return executeGoTemplate(p.template, KUMA_DATA, { label: kumaLabel({}) }, limits);
+  return executeGoTemplate(p.template, KUMA_DATA, { funcs: { label: kumaLabel({}) }, limits });
 }
 
 Deno.test("a 100,000-character template is rejected at once", () => {
@@ -466,7 +468,7 @@ Deno.test("a maximal template of ordinary actions parses and runs quickly", () =
   assert.ok(parseMs < 50, `${parseMs} ms`);
   const [r, ms] = timed(() =>
     executeGoTemplate(p.template, KUMA_DATA, {
-      label: stringFunction(() => "abc", () => ""),
+      funcs: { label: stringFunction(() => "abc", () => "") },
     })
   );
   assert.ok(r.ok);

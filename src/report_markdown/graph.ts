@@ -124,7 +124,7 @@ function zoneGraph(zone: string, references: readonly ReportReference[]): ZoneGr
       add(to, target.section);
     }
   }
-  return render(zone, references.length, nodes, [...edges.values()]);
+  return render({ zone, references: references.length, nodes, edges: [...edges.values()] });
 }
 
 function addEdge(
@@ -156,12 +156,15 @@ function addEdge(
   edges.set(id, edge);
 }
 
-function render(
-  zone: string,
-  references: number,
-  nodes: Map<string, Node>,
-  all: Edge[],
-): ZoneGraph {
+/** A zone's collected graph, before drawing: its nodes and edges, and how many references made it. */
+interface CollectedGraph {
+  zone: string;
+  references: number;
+  nodes: Map<string, Node>;
+  edges: Edge[];
+}
+
+function render({ zone, references, nodes, edges: all }: CollectedGraph): ZoneGraph {
   // Problems first, then the canonical order the edges were built in.
   const ordered = [...all.filter((e) => e.problem), ...all.filter((e) => !e.problem)];
   const drawn = ordered.slice(0, MAX_EDGES);

@@ -104,7 +104,7 @@ export function reviewSection(
       ["Where", "Problem", "Details"],
       shown.map((row) => [row.where, row.problem, row.details.join("<br>")]),
     ),
-    ...leftOut(sorted.length, shown.length, "row", "rows"),
+    ...leftOut(sorted.length, shown.length, ["row", "rows"]),
   ].join("\n");
   return { markdown, rows: sorted.length };
 }

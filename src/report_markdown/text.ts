@@ -121,8 +121,13 @@ export function details(summary: string, body: string, open = false): string {
     .join("\n");
 }
 
-/** The line under a capped table. */
-export function leftOut(total: number, shown: number, one: string, many: string): string[] {
+/** The line under a capped table; `nouns` names one row and many (`["row", "rows"]`). */
+export function leftOut(
+  total: number,
+  shown: number,
+  nouns: readonly [one: string, many: string],
+): string[] {
+  const [one, many] = nouns;
   const rest = total - shown;
   if (rest <= 0) return [];
   return [

@@ -31,6 +31,6 @@ export function trafficChangesSection(
     "Differences between traffic under `kuma.io/service` and under MeshService that nobody asked for.",
     "",
     table(["Where", "Change (under kuma.io/service → under MeshService)", "Details"], rows),
-    ...leftOut(changes.length, rows.length, "traffic change", "traffic changes"),
+    ...leftOut(changes.length, rows.length, ["traffic change", "traffic changes"]),
   ].join("\n");
 }

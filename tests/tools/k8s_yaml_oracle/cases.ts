@@ -313,7 +313,8 @@ function mergeCases(): OracleCase[] {
   ].map(([name, yaml]) => ({ name: name!, yaml: yaml! }));
 }
 
-function structureCases(): OracleCase[] {
+/** Documents, keys, anchors and block scalars. */
+function documentCases(): [string, string][] {
   return [
     ["empty document", ""],
     ["comment only", "# nothing\n"],
@@ -343,34 +344,44 @@ function structureCases(): OracleCase[] {
     ["block indent indicator", "v: |2\n   a\n  b\n"],
     ["multi-line plain", "v: a\n  b\n  c\n"],
     ["multi-line double", 'v: "a\n  b"\n'],
-    ...[
-      "x41",
-      "u263A",
-      "U0001F600",
-      "t",
-      "/",
-      "e",
-      "0",
-      "a",
-      "b",
-      "v",
-      "f",
-      "r",
-      "n",
-      "N",
-      "_",
-      "L",
-      "P",
-      " ",
-      '"',
-      "\\",
-      "\t",
-      "'",
-      "q",
-      "x4",
-      "uD800",
-      "\n  b",
-    ].map((e) => [`escape \\${e}`, `v: "a\\${e}z"\n`]),
+  ];
+}
+
+/** Every escape of a double-quoted scalar, valid or not. */
+function escapeCases(): [string, string][] {
+  return [
+    "x41",
+    "u263A",
+    "U0001F600",
+    "t",
+    "/",
+    "e",
+    "0",
+    "a",
+    "b",
+    "v",
+    "f",
+    "r",
+    "n",
+    "N",
+    "_",
+    "L",
+    "P",
+    " ",
+    '"',
+    "\\",
+    "\t",
+    "'",
+    "q",
+    "x4",
+    "uD800",
+    "\n  b",
+  ].map((e): [string, string] => [`escape \\${e}`, `v: "a\\${e}z"\n`]);
+}
+
+/** Comments, flow collections, directives, indentation and errors, odd values. */
+function syntaxCases(): [string, string][] {
+  return [
     ["single quote escape", "v: 'it''s'\n"],
     ["comment after value", "v: a # c\n"],
     ["hash in value", "v: a#b\n"],
@@ -406,7 +417,14 @@ function structureCases(): OracleCase[] {
     ["nan in list", "a: [.nan]\n"],
     ["negative infinity value", "a: -.inf\n"],
     ["many infinities, sorted keys", "b: .nan\na: .inf\n"],
-  ].map(([name, yaml]) => ({ name: name!, yaml: yaml! }));
+  ];
+}
+
+function structureCases(): OracleCase[] {
+  return [...documentCases(), ...escapeCases(), ...syntaxCases()].map(([name, yaml]) => ({
+    name,
+    yaml,
+  }));
 }
 
 function typedCases(): OracleCase[] {
