@@ -85,13 +85,13 @@ Deno.test("truncateMarkdown() cuts at a line, never inside a fence, within the b
   const text = `## Title\n\nintro ✅\n\n${graph}\n### Results\n\n${"| é | row |\n".repeat(100)}`;
   const note = "_cut_";
   for (const max of [40, 200, 700, 1500]) {
-    const cut = truncateMarkdown(text, max, note, utf8Length);
+    const cut = truncateMarkdown(text, { max, note, size: utf8Length });
     assert.ok(utf8Length(cut) <= max, `${max}: ${utf8Length(cut)}`);
     assert.ok(cut.endsWith(`\n${note}\n`));
     assert.equal((cut.match(/^```/gm) ?? []).length % 2, 0, cut);
   }
-  assert.ok(!truncateMarkdown(text, 300, note, utf8Length).includes("```"));
-  assert.equal(truncateMarkdown(text, utf8Length(text), note, utf8Length), text);
+  assert.ok(!truncateMarkdown(text, { max: 300, note, size: utf8Length }).includes("```"));
+  assert.equal(truncateMarkdown(text, { max: utf8Length(text), note, size: utf8Length }), text);
 });
 
 Deno.test("commentBody() stays under GitHub's comment limit and links to the run", () => {

@@ -104,6 +104,6 @@ Deno.test("directory mode can edit a file holding YAML 1.1 values: its editor re
     name: "old",
   });
   const after = { spec: { ...before.spec, name: "new" } };
-  const edited = editDocument(text, 0, before, after);
+  const edited = editDocument(text, { index: 0, before, after });
   assert.equal(edited, text.replace("name: old", "name: new"));
 });

@@ -430,7 +430,7 @@ async function appendStepSummary(
     "the full report is in the JSON report (output `report`)._";
   await Deno.writeTextFile(
     file,
-    truncateMarkdown(summary, STEP_SUMMARY_LIMIT - 1024, note, utf8Length),
+    truncateMarkdown(summary, { max: STEP_SUMMARY_LIMIT - 1024, note, size: utf8Length }),
     { append: true },
   );
 }

@@ -140,7 +140,7 @@ Deno.test("yaml_edit: property: random edits of random documents read back exact
     const before = docs(text)[1];
     const changes = randomChanges(source, before);
     const after = applyChanges(before, changes);
-    const out = editDocument(text, 1, before, after);
+    const out = editDocument(text, { index: 1, before, after });
     const reread = docs(out);
     assert.ok(jsonEqual(reread[1], after), `run ${run}:\n${text}\n=>\n${out}`);
     assert.deepEqual([reread[0], reread[2]], [{ x: 1 }, { y: [2] }]);

@@ -36,7 +36,7 @@ function segments(path: string): PathSegment[] {
 function edit(text: string, index: number, ...changes: Change[]): string {
   const before = docs(text)[index];
   const after = applyChanges(before, changes);
-  const out = editDocument(text, index, before, after);
+  const out = editDocument(text, { index, before, after });
   const reread = docs(out);
   assert.deepEqual(reread[index], after, `document ${index} must read back as the new value`);
   assert.equal(reread.length, docs(text).length, "same number of documents");
@@ -272,11 +272,14 @@ Deno.test("yaml_edit: flow-style maps stay flow-style", () => {
 Deno.test("yaml_edit: idempotent, and unchanged values return the very same text", () => {
   const before = docs(ROUTE)[0];
   const after = applyChanges(before, [set("spec.to.0.targetRef", NEW_REF)]);
-  const once = editDocument(ROUTE, 0, before, after);
+  const once = editDocument(ROUTE, { index: 0, before, after });
   assert.notEqual(once, ROUTE);
-  assert.equal(editDocument(once, 0, after, structuredClone(after)), once);
+  assert.equal(
+    editDocument(once, { index: 0, before: after, after: structuredClone(after) }),
+    once,
+  );
   assert.deepEqual(diffValues(docs(once)[0], after), [], "the edited file reads as the new value");
-  assert.equal(editDocument(ROUTE, 0, before, structuredClone(before)), ROUTE);
+  assert.equal(editDocument(ROUTE, { index: 0, before, after: structuredClone(before) }), ROUTE);
   assert.equal(editDocuments(ROUTE, []), ROUTE);
 });
 
@@ -328,7 +331,7 @@ Deno.test("yaml_edit: anchors, aliases and merge keys on a changed path are refu
     const before = readYaml(text);
     const after = applyChanges(before, [change]);
     assert.throws(
-      () => editDocument(text, 0, before, after),
+      () => editDocument(text, { index: 0, before, after }),
       (error: unknown) => {
         assert.ok(error instanceof YamlEditError, String(error));
         assert.equal(error.kind, kind);
@@ -367,7 +370,7 @@ spec:
   const merged = "base: &b {x: 1}\nspec:\n  <<: *b\n  y: 2\n";
   const mergedBefore = readYaml(merged);
   const mergedAfter = applyChanges(mergedBefore, [set("spec.x", 3)]);
-  const mergedText = editDocument(merged, 0, mergedBefore, mergedAfter);
+  const mergedText = editDocument(merged, { index: 0, before: mergedBefore, after: mergedAfter });
   assert.deepEqual(readYaml(mergedText), mergedAfter);
   assert.ok(mergedText.startsWith("base: &b {x: 1}\nspec:\n  <<: *b\n  y: 2\n"), mergedText);
   refused(
@@ -390,15 +393,15 @@ d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
 e: 1
 `;
   assert.throws(
-    () => editDocument(bomb, 0, { e: 1 }, { e: 2 }),
+    () => editDocument(bomb, { index: 0, before: { e: 1 }, after: { e: 2 } }),
     (error: unknown) => error instanceof YamlEditError && /cannot be read/.test(error.message),
   );
   assert.throws(
-    () => editDocument("a: 1\n", 0, { a: 2 }, { a: 3 }),
+    () => editDocument("a: 1\n", { index: 0, before: { a: 2 }, after: { a: 3 } }),
     (error: unknown) => error instanceof YamlEditError && error.kind === "mismatch",
   );
   assert.throws(
-    () => editDocument("a: 1\n", 1, { a: 1 }, { a: 3 }),
+    () => editDocument("a: 1\n", { index: 1, before: { a: 1 }, after: { a: 3 } }),
     (error: unknown) => error instanceof YamlEditError && error.kind === "mismatch",
   );
 });

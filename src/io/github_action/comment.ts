@@ -63,7 +63,7 @@ export function commentBody(input: {
     ? "_The report is cut here: the full report is in the job summary._"
     : `_The report is cut here: the full report is in the [job summary](${input.runUrl})._`;
   const room = max - head.length - link.length;
-  return `${head}${truncateMarkdown(input.markdown, room, note)}${link}`;
+  return `${head}${truncateMarkdown(input.markdown, { max: room, note })}${link}`;
 }
 
 /**

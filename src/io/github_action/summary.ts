@@ -215,6 +215,16 @@ export function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
+/** How {@link truncateMarkdown} cuts. */
+export interface TruncateOptions {
+  /** The most the text may measure. */
+  max: number;
+  /** Appended where the text was cut. */
+  note: string;
+  /** How text is measured (default: UTF-16 length; GitHub's limits are UTF-8 bytes). */
+  size?: (text: string) => number;
+}
+
 /**
  * Cuts Markdown to at most `max` (measured by `size`, UTF-16 code units by
  * default) at a line boundary and appends `note`; a cut inside a code fence
@@ -227,16 +237,12 @@ export function utf8Length(text: string): number {
  *
  * const fence = "`".repeat(3);
  * const text = `intro\n${fence}mermaid\nflowchart LR\n  a --> b\n${fence}\nend\n`;
- * assert.equal(truncateMarkdown(text, 30, "_cut_"), "intro\n\n_cut_\n");
- * assert.equal(truncateMarkdown(text, 1000, "_cut_"), text);
+ * assert.equal(truncateMarkdown(text, { max: 30, note: "_cut_" }), "intro\n\n_cut_\n");
+ * assert.equal(truncateMarkdown(text, { max: 1000, note: "_cut_" }), text);
  * ```
  */
-export function truncateMarkdown(
-  text: string,
-  max: number,
-  note: string,
-  size: (text: string) => number = (t) => t.length,
-): string {
+export function truncateMarkdown(text: string, options: TruncateOptions): string {
+  const { max, note, size = (t: string) => t.length } = options;
   if (size(text) <= max) return text;
   const budget = max - size(`\n${note}\n`);
   const lines = text.split("\n");

@@ -66,13 +66,8 @@ export interface DocumentEdit {
 }
 
 /** Applies one document's change; see {@link editDocuments}. */
-export function editDocument(
-  fileText: string,
-  index: number,
-  before: unknown,
-  after: unknown,
-): string {
-  return editDocuments(fileText, [{ index, before, after }]);
+export function editDocument(fileText: string, edit: DocumentEdit): string {
+  return editDocuments(fileText, [edit]);
 }
 
 /**
