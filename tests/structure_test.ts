@@ -136,3 +136,18 @@ Deno.test("structure lint: deno lint reports 81-line functions, 4 positional par
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("structure lint: the repository itself keeps the size rules (no function over 80 lines or 3 positional parameters, no file over 600 lines)", async () => {
+  const output = await run(DENO, ["lint", "--json"], {
+    cwd: REPO_ROOT,
+    env: { ...Deno.env.toObject(), NO_COLOR: "1" },
+  });
+  const report = JSON.parse(output.stdout) as { diagnostics: Diagnostic[]; errors: unknown[] };
+  assert.deepEqual(report.errors, []);
+  const breaches = report.diagnostics
+    .filter((d) => d.code.startsWith("structure/"))
+    .map((d) => `${relative(REPO_ROOT, fileURLToPath(d.filename))}: ${d.message}`);
+  assert.deepEqual(breaches, []);
+  // The plugin really ran over the tree: deno lint checked the source files.
+  assert.match(output.stderr, /Checked \d{3,} files/, describeRun(output));
+});
