@@ -1,5 +1,7 @@
 /**
- * KRM shapes (kpt/kustomize functions spec): objects, ResourceList, results.
+ * KRM shapes (kpt/kustomize functions spec): objects, ResourceList, results,
+ * and the one home of the path annotations orchestrators set (read, written,
+ * stripped).
  *
  * @module
  */
@@ -206,6 +208,18 @@ export function sourceAnnotations(
  * A copy of `object` with the path annotations of `source`
  * ({@link sourceAnnotations}) set and its other annotations kept; a
  * `metadata` or `annotations` that is not a map is replaced.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sourceOf, withSource } from "./krm.ts";
+ *
+ * const object = { kind: "Service", metadata: { name: "web", annotations: { a: "b" } } };
+ * const placed = withSource(object, { path: "web.yaml", index: 2 });
+ * assert.deepEqual(sourceOf(placed), { path: "web.yaml", index: 2 });
+ * assert.equal(placed.metadata.annotations.a, "b");
+ * assert.deepEqual(object.metadata.annotations, { a: "b" });
+ * ```
  */
 export function withSource<T extends Record<string, unknown>>(
   object: T,
@@ -222,6 +236,25 @@ export function withSource<T extends Record<string, unknown>>(
 /**
  * A copy of `object` without its path annotations ({@link isPathAnnotation});
  * `metadata.annotations` is left out when nothing else remains.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutPathAnnotations } from "./krm.ts";
+ *
+ * const annotations = {
+ *   "internal.config.kubernetes.io/path": "a.yaml",
+ *   "config.kubernetes.io/index": "0",
+ *   keep: "me",
+ * };
+ * assert.deepEqual(withoutPathAnnotations({ metadata: { name: "a", annotations } }), {
+ *   metadata: { name: "a", annotations: { keep: "me" } },
+ * });
+ * const only = { "config.kubernetes.io/path": "a.yaml" };
+ * assert.deepEqual(withoutPathAnnotations({ metadata: { name: "a", annotations: only } }), {
+ *   metadata: { name: "a" },
+ * });
+ * ```
  */
 export function withoutPathAnnotations(object: KubeObject): KubeObject {
   const annotations = { ...(object.metadata?.annotations ?? {}) };
@@ -234,7 +267,19 @@ export function withoutPathAnnotations(object: KubeObject): KubeObject {
   return { ...object, metadata } as KubeObject;
 }
 
-/** True when an item carries the legacy `config.kubernetes.io/path` annotation, whatever its value. */
+/**
+ * True when an item carries the legacy `config.kubernetes.io/path` annotation, whatever its value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hasLegacyPath } from "./krm.ts";
+ *
+ * assert.equal(hasLegacyPath({ metadata: { annotations: { "config.kubernetes.io/path": "" } } }), true);
+ * assert.equal(hasLegacyPath({ metadata: { annotations: { "internal.config.kubernetes.io/path": "a.yaml" } } }), false);
+ * assert.equal(hasLegacyPath(null), false);
+ * ```
+ */
 export function hasLegacyPath(item: unknown): boolean {
   return isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
     KRM_ANNOTATION.legacyPath in item.metadata.annotations;
