@@ -24,6 +24,9 @@ import {
   KRM_ANNOTATION,
   type KubeObject,
   RESOURCE_LIST_API_VERSION,
+  sourceOf,
+  withoutPathAnnotations,
+  withSource,
 } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
@@ -133,7 +136,7 @@ function clusterDocuments(items: readonly unknown[], original: Map<unknown, Chun
       continue;
     }
     if (!isObject(item)) continue;
-    docs.push(sourceComment(item) + stringifyYaml(withoutReaderAnnotations(item)));
+    docs.push(sourceComment(item) + stringifyYaml(withoutPathAnnotations(item)));
   }
   return docs;
 }
@@ -147,7 +150,7 @@ function failure(message: string, before?: Print): StreamOutcome {
 
 /** `# Source:` of a rewritten item (its template) or a generated one (`meshservice-krm/<layout path>`). */
 function sourceComment(item: KubeObject): string {
-  const source = item.metadata?.annotations?.[KRM_ANNOTATION.path];
+  const source = sourceOf(item)?.path;
   if (source === undefined) return "";
   return `# Source: ${isOwned(item) ? `meshservice-krm/${source}` : source}\n`;
 }
@@ -200,36 +203,7 @@ function positioned(
   if (!isObject(doc) || source === undefined) return doc;
   const index = perSource.get(source) ?? 0;
   perSource.set(source, index + 1);
-  const metadata = isObject(doc.metadata) ? doc.metadata : {};
-  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-  return {
-    ...doc,
-    metadata: {
-      ...metadata,
-      annotations: {
-        ...annotations,
-        [KRM_ANNOTATION.path]: source,
-        [KRM_ANNOTATION.index]: String(index),
-      },
-    },
-  };
-}
-
-/** The object without the path annotations the reader or the merge added. */
-function withoutReaderAnnotations(item: KubeObject): KubeObject {
-  const annotations = { ...(item.metadata?.annotations ?? {}) };
-  for (const key of Object.keys(annotations)) {
-    if (
-      key.startsWith("internal.config.kubernetes.io/") || key === KRM_ANNOTATION.legacyPath ||
-      key === KRM_ANNOTATION.legacyIndex
-    ) {
-      delete annotations[key];
-    }
-  }
-  const metadata: Record<string, unknown> = { ...item.metadata };
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  else metadata.annotations = annotations;
-  return { ...item, metadata } as KubeObject;
+  return withSource(doc, { path: source, index });
 }
 
 function nonEmpty(docs: unknown[]): unknown[] {

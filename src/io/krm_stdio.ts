@@ -10,11 +10,11 @@ import { isOwned } from "../model/inventory.ts";
 import { GENERATED_COMMENT } from "../model/tool.ts";
 import {
   isObject,
-  KRM_ANNOTATION,
   type KubeObject,
   RESOURCE_LIST_API_VERSION,
   type ResourceList,
   type Result,
+  sourceOf,
 } from "../model/krm.ts";
 import { findItemSpans } from "./yaml_text/item_spans.ts";
 import { editItemText } from "./yaml_text/krm_edit.ts";
@@ -174,11 +174,7 @@ function* keptItemParts(
 /** The generated-file comment, on the first item of each generated file (kpt writes it at the top). */
 function headCommentOf(item: KubeObject): string | undefined {
   if (!isOwned(item)) return undefined;
-  const annotations = item.metadata?.annotations;
-  return annotations?.[KRM_ANNOTATION.path] !== undefined &&
-      (annotations[KRM_ANNOTATION.index] ?? "0") === "0"
-    ? GENERATED_COMMENT
-    : undefined;
+  return sourceOf(item)?.index === 0 ? GENERATED_COMMENT : undefined;
 }
 
 /**

@@ -1,5 +1,7 @@
 /**
- * KRM shapes (kpt/kustomize functions spec): objects, ResourceList, results.
+ * KRM shapes (kpt/kustomize functions spec): objects, ResourceList, results,
+ * and the one home of the path annotations orchestrators set (read, written,
+ * stripped).
  *
  * @module
  */
@@ -143,6 +145,7 @@ export function displayRef(ref: ResourceRef): string {
  * ```
  */
 export function sourceOf(object: KubeObject): { path: string; index: number } | undefined {
+  if (!isObject(object)) return undefined;
   const annotations = object.metadata?.annotations;
   if (!isObject(annotations)) return undefined;
   const path = annotations[KRM_ANNOTATION.path] ?? annotations[KRM_ANNOTATION.legacyPath];
@@ -167,6 +170,119 @@ export function fileOf(object: KubeObject): { path: string; index?: number } | u
 export function isPathAnnotation(key: string): boolean {
   return key.startsWith("internal.config.kubernetes.io/") || key === KRM_ANNOTATION.legacyPath ||
     key === KRM_ANNOTATION.legacyIndex;
+}
+
+/**
+ * The path annotations for an item at `source`: kpt's
+ * `internal.config.kubernetes.io/path` and `.../index`, and the legacy
+ * `config.kubernetes.io/path` and `.../index` too when `legacy` (the items
+ * of the run carry them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sourceAnnotations } from "./krm.ts";
+ *
+ * assert.deepEqual(sourceAnnotations({ path: "a.yaml", index: 1 }), {
+ *   "internal.config.kubernetes.io/path": "a.yaml",
+ *   "internal.config.kubernetes.io/index": "1",
+ * });
+ * ```
+ */
+export function sourceAnnotations(
+  source: { path: string; index: number },
+  options: { legacy?: boolean } = {},
+): Record<string, string> {
+  const annotations: Record<string, string> = {
+    [KRM_ANNOTATION.path]: source.path,
+    [KRM_ANNOTATION.index]: String(source.index),
+  };
+  if (options.legacy) {
+    annotations[KRM_ANNOTATION.legacyPath] = source.path;
+    annotations[KRM_ANNOTATION.legacyIndex] = String(source.index);
+  }
+  return annotations;
+}
+
+/**
+ * A copy of `object` with the path annotations of `source`
+ * ({@link sourceAnnotations}) set and its other annotations kept; a
+ * `metadata` or `annotations` that is not a map is replaced.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sourceOf, withSource } from "./krm.ts";
+ *
+ * const object = { kind: "Service", metadata: { name: "web", annotations: { a: "b" } } };
+ * const placed = withSource(object, { path: "web.yaml", index: 2 });
+ * assert.deepEqual(sourceOf(placed), { path: "web.yaml", index: 2 });
+ * assert.equal(placed.metadata.annotations.a, "b");
+ * assert.deepEqual(object.metadata.annotations, { a: "b" });
+ * ```
+ */
+export function withSource<T extends Record<string, unknown>>(
+  object: T,
+  source: { path: string; index: number },
+): T {
+  const metadata = isObject(object.metadata) ? object.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+  return {
+    ...object,
+    metadata: { ...metadata, annotations: { ...annotations, ...sourceAnnotations(source) } },
+  } as T;
+}
+
+/**
+ * A copy of `object` without its path annotations ({@link isPathAnnotation});
+ * `metadata.annotations` is left out when nothing else remains.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutPathAnnotations } from "./krm.ts";
+ *
+ * const annotations = {
+ *   "internal.config.kubernetes.io/path": "a.yaml",
+ *   "config.kubernetes.io/index": "0",
+ *   keep: "me",
+ * };
+ * assert.deepEqual(withoutPathAnnotations({ metadata: { name: "a", annotations } }), {
+ *   metadata: { name: "a", annotations: { keep: "me" } },
+ * });
+ * const only = { "config.kubernetes.io/path": "a.yaml" };
+ * assert.deepEqual(withoutPathAnnotations({ metadata: { name: "a", annotations: only } }), {
+ *   metadata: { name: "a" },
+ * });
+ * ```
+ */
+export function withoutPathAnnotations(object: KubeObject): KubeObject {
+  const annotations = { ...(object.metadata?.annotations ?? {}) };
+  for (const key of Object.keys(annotations)) {
+    if (isPathAnnotation(key)) delete annotations[key];
+  }
+  const metadata: Record<string, unknown> = { ...object.metadata };
+  if (Object.keys(annotations).length === 0) delete metadata.annotations;
+  else metadata.annotations = annotations;
+  return { ...object, metadata } as KubeObject;
+}
+
+/**
+ * True when an item carries the legacy `config.kubernetes.io/path` annotation, whatever its value.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hasLegacyPath } from "./krm.ts";
+ *
+ * assert.equal(hasLegacyPath({ metadata: { annotations: { "config.kubernetes.io/path": "" } } }), true);
+ * assert.equal(hasLegacyPath({ metadata: { annotations: { "internal.config.kubernetes.io/path": "a.yaml" } } }), false);
+ * assert.equal(hasLegacyPath(null), false);
+ * ```
+ */
+export function hasLegacyPath(item: unknown): boolean {
+  return isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
+    KRM_ANNOTATION.legacyPath in item.metadata.annotations;
 }
 
 /** A string-valued map field, or `{}` when absent or malformed. */

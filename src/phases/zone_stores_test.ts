@@ -75,10 +75,23 @@ Deno.test("references resolve against the zone stores without running the hostna
     index.all("west").map((d) => d.name),
     west.entries.map((e) => e.view.name),
   );
-  const synced = index.byDisplayName("west", "MeshService", "default", "web");
+  const synced = index.byDisplayName({
+    zone: "west",
+    kind: "MeshService",
+    mesh: "default",
+    displayName: "web",
+  });
   assert.equal(synced.length, 1);
   assert.equal(synced[0]!.createdIn, "east");
-  assert.equal(index.stored("west", "MeshService", synced[0]!.name, "kuma-system"), synced[0]);
+  assert.equal(
+    index.stored({
+      zone: "west",
+      kind: "MeshService",
+      name: synced[0]!.name,
+      namespace: "kuma-system",
+    }),
+    synced[0],
+  );
   // The hostname phase reads the same stores: its views carry the same stored names.
   const preview = previewHostnames({ stores, evaluate: templates.evaluate });
   const webViews = preview.resources.find((r) => r.object.metadata?.name === "web")!.views;

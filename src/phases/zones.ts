@@ -174,9 +174,12 @@ function generate(
   run: ZoneRun,
   zone: ZoneGeneration,
 ): { step: StepOutput; updates: readonly ManagedUpdate[] } {
-  // The generators read the zone name from the config they get.
-  const config: Config = { ...run.config, zone: zone.zone };
-  const options = { config, features: run.features, meshes: zone.meshes };
+  const options = {
+    config: run.config,
+    zone: zone.zone,
+    features: run.features,
+    meshes: zone.meshes,
+  };
   if (zone.environment === "kubernetes") {
     return { step: generateKubernetesMeshServices(inventory, options), updates: [] };
   }

@@ -37,19 +37,26 @@ export interface Destination {
 export interface DestinationIndex {
   zones: readonly string[];
   all(zone: string): readonly Destination[];
-  byDisplayName(
-    zone: string,
-    kind: string,
-    mesh: string,
-    displayName: string,
-  ): readonly Destination[];
+  /** The destinations of `kind` in `zone` and `mesh` shown under `displayName`. */
+  byDisplayName(key: DisplayNameKey): readonly Destination[];
   /** The copy a zone stores under `kind`, `name` and `namespace`. */
-  stored(
-    zone: string,
-    kind: string,
-    name: string,
-    namespace: string | undefined,
-  ): Destination | undefined;
+  stored(key: StoredKey): Destination | undefined;
+}
+
+/** A display-name lookup: kind, mesh and display name in one zone's store. */
+export interface DisplayNameKey {
+  zone: string;
+  kind: string;
+  mesh: string;
+  displayName: string;
+}
+
+/** A stored-name lookup: kind, `metadata.name` and namespace in one zone's store. */
+export interface StoredKey {
+  zone: string;
+  kind: string;
+  name: string;
+  namespace: string | undefined;
 }
 
 /** The referencing object's identity, as name lookups use it (kuma-spec §6.2). */
@@ -121,9 +128,9 @@ export function buildDestinations(stores: ZoneStores): DestinationIndex {
   return {
     zones,
     all: (zone) => byZone.get(zone) ?? [],
-    byDisplayName: (zone, kind, mesh, displayName) =>
+    byDisplayName: ({ zone, kind, mesh, displayName }) =>
       byName.get(zone)?.get(kind)?.get(mesh)?.get(displayName) ?? [],
-    stored: (zone, kind, name, namespace) =>
+    stored: ({ zone, kind, name, namespace }) =>
       storedIndex().get(zone)?.get(kind)?.get(namespace ?? "")?.get(name),
   };
 }
@@ -161,36 +168,46 @@ function portsOf(object: KubeObject): { name?: string; port: number }[] {
   return ports;
 }
 
+/** A label selection: destinations of `kind` in `zone` and `mesh` whose labels contain every pair of `selector`. */
+export interface LabelSelection {
+  zone: string;
+  kind: string;
+  mesh: string;
+  selector: Readonly<Record<string, string>>;
+}
+
 /** Destinations of `kind` in `zone` and `mesh` whose labels contain every pair. */
 export function selectByLabels(
   index: DestinationIndex,
-  zone: string,
-  kind: string,
-  mesh: string,
-  selector: Readonly<Record<string, string>>,
+  { zone, kind, mesh, selector }: LabelSelection,
 ): Destination[] {
   const display = selector[LABEL.displayName];
   const candidates = display !== undefined
-    ? index.byDisplayName(zone, kind, mesh, display)
+    ? index.byDisplayName({ zone, kind, mesh, displayName: display })
     : index.all(zone).filter((d) => d.kind === kind && d.mesh === mesh);
   return candidates.filter((d) =>
     Object.entries(selector).every(([key, value]) => d.labels[key] === value)
   );
 }
 
+/** A name selection: a `name` (and `namespace`) reference of `kind` in `zone`, from `origin`. */
+export interface NameSelection {
+  zone: string;
+  kind: string;
+  origin: Origin;
+  name: string;
+  namespace: string | undefined;
+}
+
 /** Kuma's identity lookup of a `name` reference relative to the referencing object (2.x). */
 export function selectByName(
   index: DestinationIndex,
-  zone: string,
-  kind: string,
-  origin: Origin,
-  name: string,
-  namespace: string | undefined,
+  { zone, kind, origin, name, namespace }: NameSelection,
 ): Destination[] {
   const wantedNamespace = namespace !== undefined && namespace !== ""
     ? namespace
     : origin.namespace;
-  return index.byDisplayName(zone, kind, origin.mesh, name).filter((d) =>
+  return index.byDisplayName({ zone, kind, mesh: origin.mesh, displayName: name }).filter((d) =>
     d.labels[LABEL.zone] === origin.zoneLabel &&
     d.labels[LABEL.namespace] === wantedNamespace
   );
@@ -236,19 +253,26 @@ export function isLegacyTranslated(ref: RefFields, features: KumaFeatures): bool
     parseLegacyServiceName(ref.name) !== undefined;
 }
 
+/** A reference to resolve: its fields, the zone, the referencing object and the version rules. */
+export interface RefLookup {
+  zone: string;
+  ref: RefFields;
+  origin: Origin;
+  features: KumaFeatures;
+}
+
 /** Resolves a `to[].targetRef` in one zone (kuma-spec §6.3, version rules). */
 export function resolveTo(
   index: DestinationIndex,
-  zone: string,
-  ref: RefFields,
-  origin: Origin,
-  features: KumaFeatures,
+  { zone, ref, origin, features }: RefLookup,
 ): Match[] {
   if (isLegacyTranslated(ref, features)) {
     const legacy = parseLegacyServiceName(ref.name!)!;
-    const found = selectByLabels(index, zone, ref.kind, origin.mesh, {
-      [LABEL.displayName]: legacy.name,
-      [LABEL.namespace]: legacy.namespace,
+    const found = selectByLabels(index, {
+      zone,
+      kind: ref.kind,
+      mesh: origin.mesh,
+      selector: { [LABEL.displayName]: legacy.name, [LABEL.namespace]: legacy.namespace },
     });
     const port = legacy.port ?? (features.legacyPortDrops ? undefined : TCP_PORT_RESERVED);
     if (port === undefined) {
@@ -262,9 +286,20 @@ export function resolveTo(
   }
   let found: Destination[];
   if (ref.labels !== undefined) {
-    found = selectByLabels(index, zone, ref.kind, origin.mesh, ref.labels);
+    found = selectByLabels(index, {
+      zone,
+      kind: ref.kind,
+      mesh: origin.mesh,
+      selector: ref.labels,
+    });
   } else if (ref.name !== undefined && features.legacyReferences) {
-    found = selectByName(index, zone, ref.kind, origin, ref.name, ref.namespace);
+    found = selectByName(index, {
+      zone,
+      kind: ref.kind,
+      origin,
+      name: ref.name,
+      namespace: ref.namespace,
+    });
   } else {
     return [];
   }
@@ -295,10 +330,7 @@ export interface BackendMatch {
  */
 export function resolveBackend(
   index: DestinationIndex,
-  zone: string,
-  ref: RefFields,
-  origin: Origin,
-  features: KumaFeatures,
+  { zone, ref, origin, features }: RefLookup,
 ): BackendMatch {
   let found: Destination[];
   if (ref.labels !== undefined) {
@@ -309,9 +341,15 @@ export function resolveBackend(
     ) {
       selector = { ...selector, [LABEL.namespace]: origin.namespace };
     }
-    found = selectByLabels(index, zone, ref.kind, origin.mesh, selector);
+    found = selectByLabels(index, { zone, kind: ref.kind, mesh: origin.mesh, selector });
   } else if (ref.name !== undefined && features.legacyReferences) {
-    found = selectByName(index, zone, ref.kind, origin, ref.name, ref.namespace);
+    found = selectByName(index, {
+      zone,
+      kind: ref.kind,
+      origin,
+      name: ref.name,
+      namespace: ref.namespace,
+    });
   } else {
     return { match: undefined, contenders: [], problem: "it selects nothing" };
   }

@@ -24,7 +24,6 @@
  * @module
  */
 
-import type { Config } from "../config.ts";
 import {
   isObject,
   type KubeObject,
@@ -66,7 +65,8 @@ export interface ReconcileOptions {
   selector: MeshServiceSelector;
   workloadMode: boolean;
   byInputOrder: boolean;
-  config: Config;
+  /** The zone the generator runs in: its `kuma.io/zone` label. */
+  zone: string;
   features: KumaFeatures;
 }
 
@@ -200,7 +200,7 @@ function generatorLabels(
     [LABEL.displayName]: name,
     [LABEL.managedBy]: MANAGED_BY.meshServiceGenerator,
     [LABEL.env]: ENV.universal,
-    [LABEL.zone]: options.config.zone,
+    [LABEL.zone]: options.zone,
     [LABEL.origin]: ORIGIN.zone,
   });
   return sortedMap(labels);

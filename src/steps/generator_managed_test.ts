@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "../config.ts";
 import type { KubeObject } from "../model/krm.ts";
 import type { MeshServicePort } from "../model/mesh_service.ts";
 import { featuresOf } from "../model/version.ts";
@@ -8,17 +7,6 @@ import {
   type ManagedCandidate,
   reconcileManaged,
 } from "./generator_managed.ts";
-
-const config = (() => {
-  const parsed = parseConfig({
-    apiVersion: "meshservice-krm/v1alpha1",
-    kind: "RenderMeshServices",
-    metadata: { name: "c" },
-    zone: "zone-1",
-  });
-  assert.ok(parsed.ok);
-  return parsed.config;
-})();
 
 function meshService(labels: Record<string, string>, ports: unknown[]): KubeObject {
   return {
@@ -53,7 +41,7 @@ function reconcile(object: KubeObject, candidates: ManagedCandidate[], version: 
     selector: { dataplaneTags: { "kuma.io/service": "backend" } },
     workloadMode: false,
     byInputOrder: true,
-    config,
+    zone: "zone-1",
     features: featuresOf(version),
   });
 }

@@ -32,7 +32,10 @@ import { decideService } from "./kubernetes_skip_rules.ts";
 
 /** What the Kubernetes step needs besides the inventory. */
 export interface KubernetesOptions {
+  /** The run's config; its `zone` is not read (a multizone run generates per zone): {@link zone} is. */
   config: Config;
+  /** The zone generation runs in: the `kuma.io/zone` label Kuma's webhook sets. */
+  zone: string;
   features: KumaFeatures;
   meshes: MeshLookup;
 }
@@ -139,7 +142,7 @@ function reconcile(step: StepContext, service: DefaultedService, namespace: Name
     service,
     namespace,
     features,
-    zone: options.config.zone,
+    zone: options.zone,
     out,
   };
   const ports = meshServicePorts(service, out.results);

@@ -348,7 +348,7 @@ const ROWS: Row[] = [
   },
 ];
 
-function run(row: Row, existing: boolean) {
+function run(row: Row, existing: boolean, zone?: string) {
   const features = featuresOf(row.version ?? "2.14");
   const parsed = parseConfig({
     apiVersion: "meshservice-krm/v1alpha1",
@@ -376,8 +376,19 @@ function run(row: Row, existing: boolean) {
   if (existing) items.push(EXISTING);
   const inventory = buildInventory(items);
   const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features)).lookup;
-  return generateKubernetesMeshServices(inventory, { config, features, meshes });
+  return generateKubernetesMeshServices(inventory, {
+    config,
+    zone: zone ?? config.zone,
+    features,
+    meshes,
+  });
 }
+
+Deno.test("kubernetes generation: the webhook's kuma.io/zone is the zone it runs in, not config zone", () => {
+  const out = run(ROWS[0]!, false, "east");
+  assert.equal(out.meshServices.length, 1);
+  assert.equal(out.meshServices[0]!.object.metadata?.labels?.["kuma.io/zone"], "east");
+});
 
 for (const row of ROWS) {
   Deno.test(`kubernetes skip rules: ${row.name}`, () => {

@@ -11,10 +11,14 @@ import type { MeshServiceOutput } from "../config.ts";
 import { LABEL } from "../model/kuma.ts";
 import {
   compareStrings,
+  hasLegacyPath,
   isObject,
+  isPathAnnotation,
   KRM_ANNOTATION,
   type KubeObject,
   type Result,
+  sourceAnnotations,
+  sourceOf,
   stringAt,
 } from "../model/krm.ts";
 import { hasToolAnnotation, isOwned } from "../model/inventory.ts";
@@ -51,12 +55,11 @@ export interface MergeOutput {
   results: Result[];
 }
 
-const ORCHESTRATOR_PREFIXES = ["internal.config.kubernetes.io/", "kustomize.config.k8s.io/"];
-const ORCHESTRATOR_KEYS = new Set([
-  KRM_ANNOTATION.legacyPath,
-  KRM_ANNOTATION.legacyIndex,
-  "config.k8s.io/id",
-]);
+/** Whether an annotation is an orchestrator's: the path annotations, kustomize's ids. */
+function isOrchestratorAnnotation(key: string): boolean {
+  return isPathAnnotation(key) || key.startsWith("kustomize.config.k8s.io/") ||
+    key === "config.k8s.io/id";
+}
 
 /** Identity of an item for replacement: kind, namespace, mesh, name and (multizone) zone. */
 export function identityOf(object: KubeObject): string {
@@ -112,10 +115,7 @@ export function mergeItems(
     .map((g) => ({ g, key: sortKey(g.object) }))
     .sort((a, b) => compareStrings(a.key, b.key))
     .map(({ g }) => g);
-  const usesLegacyPaths = items.some((item) =>
-    isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
-    KRM_ANNOTATION.legacyPath in item.metadata.annotations
-  );
+  const usesLegacyPaths = items.some(hasLegacyPath);
   const layout = compileLayout(options.outputPath);
   for (const g of fresh) placeFresh(g, { layout, usesLegacyPaths, merged });
   return { items: merged.out, placed: merged.placed, results: merged.results };
@@ -130,7 +130,7 @@ function mergeInputItem(
   if (!isOwned(item)) {
     if (hasToolAnnotation(item)) merged.results.push(foreignAnnotationResult(item));
     merged.out.push(item);
-    const path = pathOf(item);
+    const path = sourceOf(item)?.path;
     if (path !== undefined) merged.inputPaths.add(path);
     return;
   }
@@ -147,10 +147,10 @@ function mergeInputItem(
     ...orchestratorAnnotations(item),
   });
   merged.out.push(kept);
-  const path = pathOf(item);
-  if (path !== undefined) {
+  const source = sourceOf(item);
+  if (source !== undefined) {
+    const { path, index } = source;
     merged.placed.push({ object: kept, path, source: next.source });
-    const index = Number.parseInt(annotationOf(item, KRM_ANNOTATION.index) ?? "0", 10) || 0;
     merged.nextIndex.set(path, Math.max(merged.nextIndex.get(path) ?? 0, index + 1));
   }
 }
@@ -190,13 +190,8 @@ function placeFresh(
   merged.nextIndex.set(path, index + 1);
   const annotations: Record<string, string> = {
     ...previewAnnotation(g.output),
-    [KRM_ANNOTATION.path]: path,
-    [KRM_ANNOTATION.index]: String(index),
+    ...sourceAnnotations({ path, index }, { legacy: at.usesLegacyPaths }),
   };
-  if (at.usesLegacyPaths) {
-    annotations[KRM_ANNOTATION.legacyPath] = path;
-    annotations[KRM_ANNOTATION.legacyIndex] = String(index);
-  }
   const withPath = withAnnotations(object, annotations);
   merged.out.push(withPath);
   merged.placed.push({ object: withPath, path, source });
@@ -318,26 +313,9 @@ function orchestratorAnnotations(previous: KubeObject): Record<string, string> {
   for (const key of Object.keys(annotations)) {
     const value = annotations[key];
     if (typeof value !== "string") continue;
-    if (
-      ORCHESTRATOR_KEYS.has(key as never) || ORCHESTRATOR_PREFIXES.some((p) => key.startsWith(p))
-    ) {
-      kept[key] = value;
-    }
+    if (isOrchestratorAnnotation(key)) kept[key] = value;
   }
   return kept;
-}
-
-function pathOf(object: KubeObject): string | undefined {
-  return annotationOf(object, KRM_ANNOTATION.path) ??
-    annotationOf(object, KRM_ANNOTATION.legacyPath);
-}
-
-function annotationOf(object: KubeObject, key: string): string | undefined {
-  if (!isObject(object) || !isObject(object.metadata)) return undefined;
-  const annotations = object.metadata.annotations;
-  if (!isObject(annotations)) return undefined;
-  const value = annotations[key];
-  return typeof value === "string" ? value : undefined;
 }
 
 function sortKey(object: KubeObject): string {

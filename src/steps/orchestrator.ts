@@ -12,7 +12,7 @@
  * @module
  */
 
-import { isObject, KRM_ANNOTATION, type KubeObject } from "../model/krm.ts";
+import { isObject, type KubeObject, sourceOf } from "../model/krm.ts";
 
 /** The resource id kustomize writes on every resource it hands a transformer. */
 export const KUSTOMIZE_ID_ANNOTATION = "kustomize.config.k8s.io/id";
@@ -30,7 +30,6 @@ export function sentByKustomize(items: readonly KubeObject[]): boolean {
       : undefined;
     return isObject(annotations) &&
       typeof annotations[KUSTOMIZE_ID_ANNOTATION] === "string" &&
-      annotations[KRM_ANNOTATION.path] === undefined &&
-      annotations[KRM_ANNOTATION.legacyPath] === undefined;
+      sourceOf(item) === undefined;
   });
 }

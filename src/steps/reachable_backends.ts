@@ -152,12 +152,12 @@ function reachableRefs(
       if (role !== "to" && role !== "backendRef" && role !== "requestMirror") continue;
       for (const target of finding.reference.targets) {
         if (target.zone !== workload.zone) continue;
-        const destination = input.destinations.stored(
-          workload.zone,
-          target.kind,
-          target.name,
-          target.namespace,
-        );
+        const destination = input.destinations.stored({
+          zone: workload.zone,
+          kind: target.kind,
+          name: target.name,
+          namespace: target.namespace,
+        });
         if (!destination) continue;
         const port = target.section === undefined
           ? undefined

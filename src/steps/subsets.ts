@@ -20,6 +20,7 @@ import { type LegacyTarget, sectionOf } from "../model/service_identity.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import type { ReportTarget } from "../report.ts";
 import type { Destination, DestinationIndex } from "./destinations.ts";
+import { type Decision, kept, rewritten, unsupported } from "./references/decisions.ts";
 
 /** Inputs of {@link subsetDecision}: the reference and the reference step's helpers. */
 export interface SubsetContext {
@@ -40,24 +41,13 @@ export interface SubsetContext {
   reportTarget: (target: LegacyTarget) => ReportTarget;
 }
 
-/** What happens to a MeshServiceSubset reference. */
-export interface SubsetDecision {
-  status: "rewritten" | "unsupported";
-  after?: Record<string, unknown>;
-  targets: ReportTarget[];
-  message: string;
-  blocking: boolean;
-  severity: "warning" | undefined;
-  advice?: string;
-}
-
 /**
  * Rewrites a MeshServiceSubset reference to the MeshService that selects
  * exactly its Pods when there is one and the reference to it resolves;
  * otherwise `unsupported`, with advice naming that MeshService or the Service
  * to create.
  */
-export function subsetDecision(context: SubsetContext): SubsetDecision {
+export function subsetDecision(context: SubsetContext): Decision {
   const { ref, candidates } = context;
   const tags = isObject(ref.tags) ? ref.tags as Record<string, unknown> : {};
   const tagText = Object.entries(tags).map(([k, v]) => `${k}=${String(v)}`).join(", ");
@@ -82,26 +72,20 @@ export function subsetDecision(context: SubsetContext): SubsetDecision {
       ? context.build(found)
       : { ok: false as const, problem: `"${name}" exists in several zones` };
     if (built.ok) {
-      return {
-        status: "rewritten",
+      return rewritten({
         after: built.after,
         targets: built.targets,
         message:
           `MeshServiceSubset "${name}" {${tagText}} selects the same Pods as Service "${where}": rewritten to its MeshService`,
-        blocking: false,
-        severity: undefined,
-      };
+      });
     }
-    return {
-      status: "unsupported",
+    return unsupported({
       targets,
       message: `${message}; Service "${where}" selects the same Pods, but ${built.problem}`,
-      blocking: true,
-      severity: "warning",
       advice: `reference its MeshService by hand: {kind: MeshService, name: ${found.displayName}${
         found.namespace ? `, namespace: ${found.namespace}` : ""
       }, port: ${found.port}}`,
-    };
+    });
   }
   return subsetAdvice(context, { tags, tagText, message, targets, equivalent });
 }
@@ -116,7 +100,7 @@ function subsetAdvice(
     targets: ReportTarget[];
     equivalent: SubsetEquivalent | undefined;
   },
-): SubsetDecision {
+): Decision {
   const { tags, tagText, message, targets, equivalent } = found;
   const target = context.candidates[0];
   const suffix = Object.values(tags).map(String).join("-").toLowerCase().replace(
@@ -139,22 +123,19 @@ function subsetAdvice(
       d.kind === KIND.meshService && d.createdIn === target.zone &&
       d.name === `${target.displayName}-${suffix}` && d.namespace === target.namespace
     );
-  return {
-    status: "unsupported",
+  return unsupported({
     targets,
     message: named !== undefined && equivalent?.found === false
       ? `${message}; Service "${named.name}" selects the same Pods, but ${equivalent.problem}`
       : taken !== undefined
       ? `${message}; Service "${taken.name}" exists but selects other Pods than the subset`
       : message,
-    blocking: true,
-    severity: "warning",
     advice: taken !== undefined
       ? `make Service "${taken.name}" select exactly the Pods of "${
         target!.displayName
       }" with ${tagText}, or create ${suggestion}`
       : `create ${suggestion}`,
-  };
+  });
 }
 
 /** Inputs of {@link subsetEquivalent}. */
@@ -251,28 +232,17 @@ function targetPortOf(d: Destination, port: number): number | string | undefined
   return portsOf(d).find((p) => p.port === port)?.targetPort;
 }
 
-/** A decision as {@link holdEntriesTogether} reads and writes it. */
-export interface EntryDecision {
-  status: string;
-  after?: Record<string, unknown>;
-  blocking: boolean;
-  severity: "warning" | "info" | undefined;
-  message?: string;
-  advice?: string;
-  targets: unknown[];
-}
-
 /**
  * A `to[]` entry is rewritten whole or not at all: when one of its
  * references (targetRef, backendRefs, mirrors) still depends on
  * `kuma.io/service` and cannot be rewritten, the entry's other rewrites are
  * undone and reported. Returns new decisions; the input is not changed.
  */
-export function holdEntriesTogether<D extends EntryDecision>(
+export function holdEntriesTogether(
   paths: readonly (readonly (string | number)[])[],
-  decisions: readonly D[],
+  decisions: readonly Decision[],
   describe: (path: readonly (string | number)[]) => string,
-): D[] {
+): Decision[] {
   const entryOf = (path: readonly (string | number)[]) =>
     path[0] === "spec" && path[1] === "to" && typeof path[2] === "number" ? path[2] : undefined;
   const stuck = new Map<number, number>();
@@ -288,17 +258,14 @@ export function holdEntriesTogether<D extends EntryDecision>(
     const blocker = entry === undefined ? undefined : stuck.get(entry);
     if (blocker === undefined || d.after === undefined) return d;
     const other = decisions[blocker]!;
-    return {
-      ...d,
-      status: "kept",
-      after: undefined,
-      targets: [],
-      blocking: true,
-      severity: "warning",
+    return kept({
       message: `left as written: ${
         describe(paths[blocker]!)
       } of the same to[] entry is ${other.status}, and an entry is rewritten together with its backendRefs or not at all`,
+      blocking: true,
+      severity: "warning",
       advice: "resolve that reference first, then render again",
-    };
+      ...(d.traffic ? { traffic: d.traffic } : {}),
+    });
   });
 }

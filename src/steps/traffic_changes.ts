@@ -530,12 +530,12 @@ function mentioned(text: string): string[] {
 
 /** Kuma's cluster name(s) for the MeshService port a legacy name stands for. */
 function clusterNames(target: LegacyTarget, input: TrafficInput, mode: string | null): string {
-  const copy = input.destinations.byDisplayName(
-    target.zone,
-    KIND.meshService,
-    target.mesh,
-    target.displayName,
-  ).find((d) => d.createdIn === target.zone && d.labels[LABEL.namespace] === target.namespace);
+  const copy = input.destinations.byDisplayName({
+    zone: target.zone,
+    kind: KIND.meshService,
+    mesh: target.mesh,
+    displayName: target.displayName,
+  }).find((d) => d.createdIn === target.zone && d.labels[LABEL.namespace] === target.namespace);
   const zone = copy?.labels[LABEL.zone] ?? "";
   const namespace = copy?.labels[LABEL.namespace] ?? target.namespace ?? "";
   const kri =

@@ -268,7 +268,7 @@ const ROWS: Row[] = [
   },
 ];
 
-function run(row: Row) {
+function run(row: Row, zone?: string) {
   const version = row.version ?? "2.14";
   const features = featuresOf(version);
   const parsed = parseConfig({
@@ -301,8 +301,22 @@ function run(row: Row) {
   }));
   const inventory = buildInventory([...dataplanes, ...row.extra ?? []]);
   const meshes = buildMeshLookup(inventory, assumedMeshesOf(config, features)).lookup;
-  return generateUniversalMeshServices(inventory, { config, features, meshes, output: "preview" });
+  return generateUniversalMeshServices(inventory, {
+    config,
+    zone: zone ?? config.zone,
+    features,
+    meshes,
+    output: "preview",
+  });
 }
+
+Deno.test("universal generation labels MeshServices with the zone it runs in, not config zone", () => {
+  const out = run(ROWS[0]!, "east");
+  assert.ok(out.meshServices.length > 0);
+  for (const meshService of out.meshServices) {
+    assert.equal(meshService.object.metadata?.labels?.["kuma.io/zone"], "east");
+  }
+});
 
 for (const row of ROWS) {
   Deno.test(`universal inbound rules: ${row.name}`, () => {

@@ -39,7 +39,10 @@ import {
 
 /** What the Universal step needs besides the inventory. */
 export interface UniversalOptions {
+  /** The run's config; its `zone` is not read (a multizone run generates per zone): {@link zone} is. */
   config: Config;
+  /** The zone generation runs in: the generator's `kuma.io/zone` label. */
+  zone: string;
   features: KumaFeatures;
   meshes: MeshLookup;
   output: MeshServiceOutput;
@@ -211,7 +214,7 @@ function updateManaged(
       selector: selectorOf(name, workloadMode),
       workloadMode,
       byInputOrder,
-      config: options.config,
+      zone: options.zone,
       features: options.features,
     });
     out.results.push(...results);
@@ -306,14 +309,14 @@ function consolidate(context: MeshContext, service: string, candidates: Candidat
 
 /** The generator's labels (`generate/labels.go`, `desiredLabels`). */
 function generatorLabels(context: MeshContext, service: string): Record<string, string> {
-  const { features, config, output } = context.options;
+  const { features, zone, output } = context.options;
   const labels: Record<string, string> = {
     [LABEL.mesh]: context.mesh,
     [LABEL.displayName]: service,
     [LABEL.env]: ENV.universal,
     [LABEL.origin]: ORIGIN.zone,
   };
-  if (features.universalZoneLabel) labels[LABEL.zone] = config.zone;
+  if (features.universalZoneLabel) labels[LABEL.zone] = zone;
   // Git-owned MeshServices must not carry the generator's label, or Kuma's generator takes them over.
   if (output !== "apply") labels[LABEL.managedBy] = MANAGED_BY.meshServiceGenerator;
   return labels;

@@ -43,9 +43,11 @@ export function legacyCandidates(at: SiteContext): LegacyTarget[] {
   if (parsed === undefined || at.ref.namespace !== undefined) return [];
   const out: LegacyTarget[] = [];
   for (const zone of context.destinations.zones) {
-    const found = selectByLabels(context.destinations, zone, KIND.meshService, mesh, {
-      [LABEL.displayName]: parsed.name,
-      [LABEL.namespace]: parsed.namespace,
+    const found = selectByLabels(context.destinations, {
+      zone,
+      kind: KIND.meshService,
+      mesh,
+      selector: { [LABEL.displayName]: parsed.name, [LABEL.namespace]: parsed.namespace },
     }).filter((d) => d.createdIn === zone);
     for (const d of found) {
       const ports = parsed.port === undefined
@@ -218,7 +220,12 @@ export function sectionToPort(at: SiteContext): Decision | undefined {
   const targets: ReportTarget[] = [];
   let port: number | undefined;
   for (const zone of referrer.zones) {
-    const outcome = resolveBackend(context.destinations, zone, ref, referrer.origin, features);
+    const outcome = resolveBackend(context.destinations, {
+      zone,
+      ref,
+      origin: referrer.origin,
+      features,
+    });
     if (!outcome.match || outcome.contenders.length > 0) return undefined;
     const hit = outcome.match.destination.ports.find((p) =>
       sectionOf(p) === outcome.match!.section

@@ -67,13 +67,23 @@ function resolveEverywhere(
   const out: Resolution = { targets: [], problems: [], ambiguous: [], meant: [] };
   for (const zone of referrer.zones) {
     if (!how.backend) {
-      const matches = resolveTo(context.destinations, zone, ref, referrer.origin, how.features);
+      const matches = resolveTo(context.destinations, {
+        zone,
+        ref,
+        origin: referrer.origin,
+        features: how.features,
+      });
       if (matches.length === 0) out.problems.push(`zone ${zone}: nothing matches`);
       out.targets.push(...matches.map((m) => reportTarget(m, zone)));
       out.meant.push(...matches.map((m) => m.destination));
       continue;
     }
-    const outcome = resolveBackend(context.destinations, zone, ref, referrer.origin, how.features);
+    const outcome = resolveBackend(context.destinations, {
+      zone,
+      ref,
+      origin: referrer.origin,
+      features: how.features,
+    });
     if (!outcome.match) {
       out.problems.push(`zone ${zone}: ${outcome.problem ?? "nothing matches"}`);
       continue;
@@ -117,11 +127,16 @@ function rewriteByLabels(
   const { destinations } = context;
   const check = found.backend
     ? referrer.zones.every((zone) => {
-      const o = resolveBackend(destinations, zone, fields, referrer.origin, features);
+      const o = resolveBackend(destinations, {
+        zone,
+        ref: fields,
+        origin: referrer.origin,
+        features,
+      });
       return o.match !== undefined && o.contenders.length === 0;
     })
     : referrer.zones.every((zone) =>
-      resolveTo(destinations, zone, fields, referrer.origin, features).length > 0
+      resolveTo(destinations, { zone, ref: fields, origin: referrer.origin, features }).length > 0
     );
   if (check) {
     return rewritten({

@@ -22,13 +22,23 @@ import type { ReferenceContext, SiteContext } from "./types.ts";
 /** `resolveTo` in one zone, from the referrer, by the run's version rules. */
 export function toIn(at: SiteContext, zone: string, fields: RefFields): Match[] {
   const { context, referrer } = at;
-  return resolveTo(context.destinations, zone, fields, referrer.origin, context.features);
+  return resolveTo(context.destinations, {
+    zone,
+    ref: fields,
+    origin: referrer.origin,
+    features: context.features,
+  });
 }
 
 /** `resolveBackend` in one zone, from the referrer, by the run's version rules. */
 export function backendIn(at: SiteContext, zone: string, fields: RefFields): BackendMatch {
   const { context, referrer } = at;
-  return resolveBackend(context.destinations, zone, fields, referrer.origin, context.features);
+  return resolveBackend(context.destinations, {
+    zone,
+    ref: fields,
+    origin: referrer.origin,
+    features: context.features,
+  });
 }
 
 /** The copy of a legacy target that a zone's store holds. */
@@ -45,7 +55,12 @@ export function copyIn(
   zone: string,
   target: LegacyTarget,
 ): Destination | undefined {
-  return context.destinations.byDisplayName(zone, KIND.meshService, target.mesh, target.displayName)
+  return context.destinations.byDisplayName({
+    zone,
+    kind: KIND.meshService,
+    mesh: target.mesh,
+    displayName: target.displayName,
+  })
     .find((d) => isCopyOf(d, target));
 }
 
