@@ -6,7 +6,7 @@
  */
 
 import { K8S_KIND, KIND, KUMA_API_VERSION, LABEL } from "./kuma.ts";
-import { isObject, type KubeObject, stringAt, stringMap } from "./krm.ts";
+import { isObject, type KubeObject, stringAt, stringMap, valueAt } from "./krm.ts";
 import { GENERATED_KINDS, TOOL_ANNOTATION } from "./tool.ts";
 
 /** An input item and its position in the input list. */
@@ -173,14 +173,14 @@ export function buildInventory(items: readonly KubeObject[]): Inventory {
         return;
       }
       case K8S_KIND.cronJob: {
-        const jobSpec = nested(object, ["spec", "jobTemplate", "spec", "template", "metadata"]);
+        const jobSpec = valueAt(object, ["spec", "jobTemplate", "spec", "template", "metadata"]);
         addTemplate(inventory, entry, jobSpec);
         inventory.hasKubernetesObjects = true;
         return;
       }
       default:
         if (WORKLOAD_KINDS.has(String(object.kind))) {
-          addTemplate(inventory, entry, nested(object, ["spec", "template", "metadata"]));
+          addTemplate(inventory, entry, valueAt(object, ["spec", "template", "metadata"]));
           if (object.kind === K8S_KIND.statefulSet) {
             push(inventory.statefulSets, namespaceOf(object), entry);
           }
@@ -205,15 +205,6 @@ function addTemplate(inventory: Inventory, entry: Entry, metadata: unknown): voi
   for (const [key, value] of Object.entries(template.labels)) {
     push(inventory.podTemplatesByLabel, templateLabelKey(namespace, key, value), template);
   }
-}
-
-function nested(object: unknown, path: readonly string[]): unknown {
-  let current = object;
-  for (const key of path) {
-    if (!isObject(current)) return undefined;
-    current = current[key];
-  }
-  return current;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -295,6 +295,16 @@ export function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
+/** The value at `path` below `object` (map keys only), or `undefined` where the path stops. */
+export function valueAt(object: unknown, path: readonly string[]): unknown {
+  let current = object;
+  for (const key of path) {
+    if (!isObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
 /**
  * `stringMap(value)[key]` without copying the map: the entry when `value` is
  * a map and the entry is its own string property.

@@ -62,6 +62,16 @@ export interface MeshServiceObjectOptions {
   vips?: string[];
 }
 
+/** True for a TCP/UDP port number: an integer from 1 to 65535 (Kubernetes' and Kuma's range). */
+export function isPortNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** What both stores' readers say of a value that is not a port number. */
+export function notAPortNumber(value: unknown): string {
+  return `port must be an integer from 1 to 65535, got ${JSON.stringify(value)}`;
+}
+
 /** Builds a MeshService object in a fixed key order. */
 export function meshServiceObject(options: MeshServiceObjectOptions): KubeObject {
   const metadata: KubeObject["metadata"] = { name: options.name };

@@ -13,7 +13,7 @@ import { fieldPath } from "../model/field_path.ts";
 import { isRfc1035Label, isRfc1123Label } from "../model/kuma.ts";
 import { isObject, type Result, stringMap } from "../model/krm.ts";
 import { type Entry, namespaceOf } from "../model/inventory.ts";
-import type { MeshServicePort } from "../model/mesh_service.ts";
+import { isPortNumber, type MeshServicePort, notAPortNumber } from "../model/mesh_service.ts";
 import { REASON, resultAt } from "../results.ts";
 import { substitutable } from "./substitution.ts";
 
@@ -175,21 +175,14 @@ function readPort(
   });
   if (!isObject(raw)) return bad(at, "expected a map");
   const port = raw.port;
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return bad(
-      fieldPath(at, "port"),
-      `port must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
-      port,
-    );
-  }
+  if (!isPortNumber(port)) return bad(fieldPath(at, "port"), notAPortNumber(port), port);
   for (const key of ["name", "protocol", "appProtocol"] as const) {
     if (raw[key] !== undefined && raw[key] !== null && typeof raw[key] !== "string") {
       return bad(fieldPath(at, key), `${key} must be a string`, raw[key]);
     }
   }
   const target = raw.targetPort ?? port;
-  const validTarget =
-    (typeof target === "number" && Number.isInteger(target) && target >= 1 && target <= 65535) ||
+  const validTarget = isPortNumber(target) ||
     (typeof target === "string" && target !== "");
   if (!validTarget) {
     return bad(

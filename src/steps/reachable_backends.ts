@@ -7,7 +7,7 @@
  * @module
  */
 
-import { isObject, type KubeObject, type Result, stringMap } from "../model/krm.ts";
+import { isObject, type KubeObject, type Result, stringMap, valueAt } from "../model/krm.ts";
 import { ANNOTATION, DEFAULT_MESH, K8S_KIND, KIND, LABEL } from "../model/kuma.ts";
 import { namespaceOf } from "../model/inventory.ts";
 import type { ReportReachableBackends } from "../report.ts";
@@ -237,21 +237,12 @@ function annotationPath(object: KubeObject): string {
     : `${podMetadataPath(object).join(".")}.annotations["${ANNOTATION.reachableBackends}"]`;
 }
 
-function at(object: unknown, path: readonly string[]): unknown {
-  let current = object;
-  for (const key of path) {
-    if (!isObject(current)) return undefined;
-    current = current[key];
-  }
-  return current;
-}
-
 function existingRefs(object: KubeObject): Record<string, unknown>[] | "invalid" {
   if (object.kind === KIND.dataplane) {
-    const refs = at(object, [...podMetadataPath(object), "reachableBackends", "refs"]);
+    const refs = valueAt(object, [...podMetadataPath(object), "reachableBackends", "refs"]);
     return Array.isArray(refs) ? refs.filter(isObject) as Record<string, unknown>[] : [];
   }
-  const annotations = stringMap(at(object, [...podMetadataPath(object), "annotations"]));
+  const annotations = stringMap(valueAt(object, [...podMetadataPath(object), "annotations"]));
   const text = annotations[ANNOTATION.reachableBackends];
   if (text === undefined) return [];
   const parsed = parseReachableBackends(text);
@@ -409,7 +400,7 @@ export function workloadsOf(
 /** A Universal Dataplane as a workload: its labels plus inbound tags. */
 function universalWorkload(object: KubeObject, zone: string): Omit<Workload, "path"> | undefined {
   if (object.kind !== KIND.dataplane) return undefined;
-  const networking = at(object, ["spec", "networking"]);
+  const networking = valueAt(object, ["spec", "networking"]);
   const inbounds = isObject(networking) && Array.isArray(networking.inbound)
     ? networking.inbound
     : [];
@@ -442,7 +433,7 @@ function kubernetesWorkload(
     object.kind === K8S_KIND.replicaSet || object.kind === K8S_KIND.job ||
     object.kind === K8S_KIND.cronJob;
   if (!isWorkload) return undefined;
-  const meta = at(object, metaPath);
+  const meta = valueAt(object, metaPath);
   const podLabels = stringMap(isObject(meta) ? meta.labels : undefined);
   const podAnnotations = stringMap(isObject(meta) ? meta.annotations : undefined);
   const namespace = namespaceOf(object);

@@ -12,7 +12,7 @@ import { fieldPath, mapKey } from "../model/field_path.ts";
 import { dataplaneMesh, type Entry } from "../model/inventory.ts";
 import { isRfc1035Label, LABEL } from "../model/kuma.ts";
 import { compareStrings, isObject, type Result, stringMap } from "../model/krm.ts";
-import type { MeshServicePort } from "../model/mesh_service.ts";
+import { isPortNumber, type MeshServicePort, notAPortNumber } from "../model/mesh_service.ts";
 import type { KumaFeatures } from "../model/version.ts";
 import { REASON, resultAt } from "../results.ts";
 
@@ -111,12 +111,7 @@ function readInbound(raw: unknown, index: number, dataplane: string): Read<Inbou
   });
   if (!isObject(raw)) return bad(at, "expected a map");
   const port = raw.port;
-  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
-    return bad(
-      fieldPath(at, "port"),
-      `port must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
-    );
-  }
+  if (!isPortNumber(port)) return bad(fieldPath(at, "port"), notAPortNumber(port));
   if (raw.tags !== undefined && raw.tags !== null) {
     if (!isObject(raw.tags) || Object.values(raw.tags).some((v) => typeof v !== "string")) {
       return bad(fieldPath(at, "tags"), "tags must be a map of strings");
