@@ -101,7 +101,7 @@ function processInput(bytes: Uint8Array): ProcessedParts {
       ),
     );
   }
-  const output = renderResourceList(parsed).resourceList;
+  const output = renderResourceList(parsed, { text }).resourceList;
   const inputItems = isObject(parsed) && Array.isArray(parsed.items)
     ? parsed.items as unknown[]
     : [];
