@@ -293,13 +293,7 @@ export function resolveTo(
       selector: ref.labels,
     });
   } else if (ref.name !== undefined && features.legacyReferences) {
-    found = selectByName(index, {
-      zone,
-      kind: ref.kind,
-      origin,
-      name: ref.name,
-      namespace: ref.namespace,
-    });
+    found = selectNamed(index, { zone, ref, origin, features }, ref.name);
   } else {
     return [];
   }
@@ -311,6 +305,12 @@ export function resolveTo(
   }
   return found.filter((d) => d.ports.some((p) => sectionOf(p) === ref.sectionName))
     .map((destination) => ({ destination, section: ref.sectionName }));
+}
+
+/** The destinations `name` (with the ref's kind and namespace) selects in one zone. */
+function selectNamed(index: DestinationIndex, lookup: RefLookup, name: string): Destination[] {
+  const { zone, ref, origin } = lookup;
+  return selectByName(index, { zone, kind: ref.kind, origin, name, namespace: ref.namespace });
 }
 
 /** The outcome of resolving a real-resource backendRef. */
@@ -343,13 +343,7 @@ export function resolveBackend(
     }
     found = selectByLabels(index, { zone, kind: ref.kind, mesh: origin.mesh, selector });
   } else if (ref.name !== undefined && features.legacyReferences) {
-    found = selectByName(index, {
-      zone,
-      kind: ref.kind,
-      origin,
-      name: ref.name,
-      namespace: ref.namespace,
-    });
+    found = selectNamed(index, { zone, ref, origin, features }, ref.name);
   } else {
     return { match: undefined, contenders: [], problem: "it selects nothing" };
   }

@@ -14,31 +14,25 @@ import {
   type Destination,
   type Match,
   type RefFields,
+  type RefLookup,
   resolveBackend,
   resolveTo,
 } from "../destinations.ts";
 import type { ReferenceContext, SiteContext } from "./types.ts";
 
+/** The lookup of `fields` in one zone, from the referrer, by the run's version rules. */
+function lookupIn(at: SiteContext, zone: string, fields: RefFields): RefLookup {
+  return { zone, ref: fields, origin: at.referrer.origin, features: at.context.features };
+}
+
 /** `resolveTo` in one zone, from the referrer, by the run's version rules. */
 export function toIn(at: SiteContext, zone: string, fields: RefFields): Match[] {
-  const { context, referrer } = at;
-  return resolveTo(context.destinations, {
-    zone,
-    ref: fields,
-    origin: referrer.origin,
-    features: context.features,
-  });
+  return resolveTo(at.context.destinations, lookupIn(at, zone, fields));
 }
 
 /** `resolveBackend` in one zone, from the referrer, by the run's version rules. */
 export function backendIn(at: SiteContext, zone: string, fields: RefFields): BackendMatch {
-  const { context, referrer } = at;
-  return resolveBackend(context.destinations, {
-    zone,
-    ref: fields,
-    origin: referrer.origin,
-    features: context.features,
-  });
+  return resolveBackend(at.context.destinations, lookupIn(at, zone, fields));
 }
 
 /** The copy of a legacy target that a zone's store holds. */
