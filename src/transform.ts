@@ -95,7 +95,9 @@ export function render(input: unknown, configInput?: ConfigInput): RenderOutput 
  * references → migration → merge → report.
  */
 export function renderResourceList(input: unknown, options: RenderListOptions = {}): RenderOutput {
-  const read = readPhase(input);
+  // Without `${` (or an escape) in the input's text, no item is searched for Flux placeholders.
+  const textClean = options.text !== undefined && !textMayHoldPlaceholder(options.text);
+  const read = readPhase(input, { mayHoldPlaceholders: !textClean });
   if (!read.ok) return failed([], read.results);
   const { items } = read.read;
   const configured = configPhase(read.read);
@@ -121,7 +123,7 @@ export function renderResourceList(input: unknown, options: RenderListOptions = 
     zones,
     stores,
     viewsOf: hostnames.viewsOf,
-    placeholders: mayHoldPlaceholders(read.read, options.text),
+    placeholders: !textClean && mayHoldPlaceholders(read.read),
   });
   const results = finalResults([
     ...read.read.results,
@@ -158,15 +160,14 @@ export function renderResourceList(input: unknown, options: RenderListOptions = 
 export interface RenderListOptions {
   /**
    * The text the input was parsed from, when the caller has it: without `${`
-   * (or an escape) in it, generated items are not searched for Flux
-   * placeholders.
+   * (or an escape) in it, neither the input items nor the generated ones are
+   * searched for Flux placeholders.
    */
   text?: string;
 }
 
-/** True unless the input provably holds no `${` (cheaply: from its text when given). */
-function mayHoldPlaceholders(read: ReadInput, text: string | undefined): boolean {
-  if (text !== undefined && !textMayHoldPlaceholder(text)) return false;
+/** True unless the input's items and config provably hold no `${`. */
+function mayHoldPlaceholders(read: ReadInput): boolean {
   return holdsPlaceholder(read.items) || holdsPlaceholder(read.functionConfig);
 }
 

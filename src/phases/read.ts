@@ -37,8 +37,14 @@ export interface ReadInput {
 /** Output of {@link readPhase}: the read input, or the error results when it is no ResourceList. */
 export type ReadOutput = { ok: true; read: ReadInput } | { ok: false; results: Result[] };
 
+/** Options of {@link readPhase}. */
+export interface ReadOptions {
+  /** False when the input's text provably holds no `${` (then no item is searched for one). */
+  mayHoldPlaceholders?: boolean;
+}
+
 /** Reads a parsed ResourceList and checks its items. */
-export function readPhase(input: unknown): ReadOutput {
+export function readPhase(input: unknown, options: ReadOptions = {}): ReadOutput {
   const list = readResourceList(input);
   if (!list.ok) return list;
   const { items, functionConfig } = list;
@@ -54,7 +60,7 @@ export function readPhase(input: unknown): ReadOutput {
       results: [
         ...readable.results,
         ...checkNamespaces(readable.valid),
-        ...placeholderResults(readable.valid),
+        ...(options.mayHoldPlaceholders === false ? [] : placeholderResults(readable.valid)),
         ...configItemConflicts(functionConfig, items.filter(isObject) as KubeObject[]),
         ...checked.results,
       ],
