@@ -22,7 +22,7 @@
  */
 
 import { CONFIG_API_VERSION, CONFIG_KIND, parseConfig } from "../config.ts";
-import { isObject, KRM_ANNOTATION, type KubeObject, type Result } from "../model/krm.ts";
+import { isObject, type KubeObject, type Result, withSource } from "../model/krm.ts";
 import {
   classifyDocument,
   HELM_CHART_FILE,
@@ -89,7 +89,7 @@ export async function readDirectoryTree(root: string, results: Result[]): Promis
     files.push(file);
     file.docs?.forEach((doc, index) => {
       if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
-        configs.push(positioned(doc, path, index));
+        configs.push(withSource(doc, { path, index }));
         configPath ??= path;
       }
     });
@@ -152,7 +152,7 @@ export function treeItems(tree: Tree, functionConfig: unknown, results: Result[]
       const object = kind.class === "universal"
         ? fromUniversal(doc as Record<string, unknown>)
         : doc as KubeObject;
-      items.push({ object: positioned(object, file.path, index), original: doc });
+      items.push({ object: withSource(object, { path: file.path, index }), original: doc });
     });
     if (notManifests.length > 0 && !kustomization) {
       results.push(notManifestResult(file.path, notManifests, file.docs.length));
@@ -333,22 +333,6 @@ async function readOne(root: string, path: string): Promise<FileRead> {
 }
 
 /** The object with its file's path and index annotations, as kpt sets them. */
-function positioned(object: Record<string, unknown>, path: string, index: number): KubeObject {
-  const metadata = isObject(object.metadata) ? object.metadata : {};
-  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-  return {
-    ...object,
-    metadata: {
-      ...metadata,
-      annotations: {
-        ...annotations,
-        [KRM_ANNOTATION.path]: path,
-        [KRM_ANNOTATION.index]: String(index),
-      },
-    },
-  } as KubeObject;
-}
-
 function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
