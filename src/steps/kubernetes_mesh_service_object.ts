@@ -8,7 +8,15 @@
  * @module
  */
 
-import { ANNOTATION, DEFAULT_MESH, ENV, LABEL, MANAGED_BY, ORIGIN } from "../model/kuma.ts";
+import {
+  ANNOTATION,
+  DEFAULT_MESH,
+  ENV,
+  K8S_KIND,
+  LABEL,
+  MANAGED_BY,
+  ORIGIN,
+} from "../model/kuma.ts";
 import { isObject, type KubeObject, refOf, sortedMap } from "../model/krm.ts";
 import { type Inventory, meshServiceKey } from "../model/inventory.ts";
 import {
@@ -119,7 +127,7 @@ function generatedRecord(
     object: built.object,
     mesh: built.mesh,
     source: {
-      kind: "Service",
+      kind: K8S_KIND.service,
       service: refOf(object),
       ...(emission.pod ? { pod: emission.pod } : {}),
     },
@@ -155,7 +163,7 @@ export function controllerLabels(
 function ownedByService(meshService: KubeObject, serviceName: string): boolean {
   const owners = meshService.metadata?.ownerReferences;
   if (!Array.isArray(owners) || !isObject(owners[0])) return false;
-  return owners[0].kind === "Service" && owners[0].name === serviceName;
+  return owners[0].kind === K8S_KIND.service && owners[0].name === serviceName;
 }
 
 /** The mutating webhook runs for namespaces that have the injection label key, except kube-system. */

@@ -12,6 +12,7 @@
 import { fieldPathOf } from "../model/field_path.ts";
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import { isOwned } from "../model/inventory.ts";
+import { K8S_KIND } from "../model/kuma.ts";
 import { REASON, resultAt } from "../results.ts";
 
 const PLACEHOLDER = "${";
@@ -127,7 +128,8 @@ export function placeholderResults(items: readonly KubeObject[]): Result[] {
 function isPlaceholderChecked(item: KubeObject): boolean {
   const apiVersion = typeof item.apiVersion === "string" ? item.apiVersion : "";
   if (apiVersion.startsWith("kuma.io/")) return true;
-  return apiVersion === "v1" && (item.kind === "Service" || item.kind === "Namespace");
+  return apiVersion === "v1" &&
+    (item.kind === K8S_KIND.service || item.kind === K8S_KIND.namespace);
 }
 
 /** Placeholders in the fields the tool reads: metadata name, namespace, labels, Kuma annotations, spec. */

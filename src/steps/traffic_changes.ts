@@ -32,7 +32,7 @@
 import { fieldPathOf } from "../model/field_path.ts";
 import type { Config } from "../config.ts";
 import { isObject, type KubeObject, type Result, stringAt, stringMap } from "../model/krm.ts";
-import { KIND, LABEL } from "../model/kuma.ts";
+import { K8S_KIND, KIND, LABEL } from "../model/kuma.ts";
 import type { GeneratedMeshService, MeshServicePort } from "../model/mesh_service.ts";
 import { type LegacyIndex, type LegacyTarget, legacyTargetsOf } from "../model/service_identity.ts";
 import type { KumaFeatures } from "../model/version.ts";
@@ -102,14 +102,14 @@ export function fixProtocols(
   const { features } = options;
   const sources = new Set(
     options.generated.flatMap((ms) =>
-      ms.source.kind === "Service"
+      ms.source.kind === K8S_KIND.service
         ? [`Service/${ms.source.service.namespace ?? "default"}/${ms.source.service.name}`]
         : ms.source.dataplanes.map((d) => `Dataplane/${d.name}`)
     ),
   );
   const isSource = (item: KubeObject) =>
     sources.has(
-      item.kind === "Service"
+      item.kind === K8S_KIND.service
         ? `Service/${item.metadata?.namespace ?? "default"}/${item.metadata?.name}`
         : `${item.kind}/${item.metadata?.name}`,
     );
@@ -249,7 +249,7 @@ function kubernetesProtocolChanges(
   const results: Result[] = [];
   const services = new Map<string, KubeObject>();
   for (const item of zone.own) {
-    if (item.kind === "Service" && item.apiVersion === "v1") {
+    if (item.kind === K8S_KIND.service && item.apiVersion === "v1") {
       services.set(`${item.metadata?.namespace ?? "default"}/${item.metadata?.name}`, item);
     }
   }
