@@ -20,7 +20,7 @@ import {
   run,
   type RunOutput,
   snapshotTree,
-  writeTree,
+  withTempTree,
 } from "./e2e_support.ts";
 
 const BACKEND_YAML = `# The backend: one Service, one Deployment.
@@ -118,17 +118,11 @@ function assertNoCrash(output: RunOutput): void {
   );
 }
 
-async function withRepo(
+function withRepo(
   files: Record<string, string>,
   fn: (dir: string) => Promise<void>,
 ): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-edit-" });
-  try {
-    await writeTree(dir, files);
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  return withTempTree("meshservice-krm-edit-", files, fn);
 }
 
 Deno.test("directory: render --out DIR rewrites the route in place, keeping comments and key order; check and idempotence", async () => {

@@ -183,6 +183,21 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
   return files;
 }
 
+/** Runs `fn` on a fresh temporary directory holding `files`, and removes it afterwards. */
+export async function withTempTree(
+  prefix: string,
+  files: Record<string, string>,
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix });
+  try {
+    await writeTree(dir, files);
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** Writes files given by relative path under `dir`, creating folders. */
 export async function writeTree(dir: string, files: Record<string, string>): Promise<void> {
   for (const [path, text] of Object.entries(files)) {

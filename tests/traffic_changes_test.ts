@@ -23,7 +23,7 @@ import {
   run,
   type RunOutput,
   snapshotTree,
-  writeTree,
+  withTempTree,
 } from "./e2e_support.ts";
 
 const DEMO_APP = `# Kuma's demo app, protocol by annotation only.
@@ -60,17 +60,11 @@ function cli(args: string[], dir: string): Promise<RunOutput> {
   });
 }
 
-async function withRepo(
+function withRepo(
   files: Record<string, string>,
   fn: (dir: string) => Promise<void>,
 ): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-traffic-" });
-  try {
-    await writeTree(dir, files);
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  return withTempTree("meshservice-krm-traffic-", files, fn);
 }
 
 Deno.test("fixAppProtocol: render --out adds appProtocol to the Service port in place, and a rerun changes nothing", async () => {
