@@ -95,5 +95,8 @@ export { hashedName, headlessMeshServiceName } from "./src/model/hash.ts";
 
 if (import.meta.main) {
   const { main } = await import("./src/io/cli.ts");
-  Deno.exit(await main(Deno.args));
+  // Not Deno.exit: Deno writes the entry module's V8 code cache only once its
+  // evaluation completes, and the release bundle is all entry module (without
+  // its cache every run compiles the whole tool again). Nothing is pending here.
+  Deno.exitCode = await main(Deno.args);
 }

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildBundle } from "../tools/bundle.ts";
 
 /** Absolute path of the repository root, from this file's location. */
 export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -261,17 +262,7 @@ export function bundlePath(): Promise<string> {
   bundled ??= (async () => {
     const dir = await Deno.makeTempDir({ prefix: "meshservice-krm-bundle-" });
     const path = join(dir, "meshservice-krm.js");
-    const output = await run(DENO, [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "deno",
-      MOD_TS,
-      "-o",
-      path,
-    ]);
-    if (output.code !== 0) throw new Error(`deno bundle failed\n${describeRun(output)}`);
-    await Deno.chmod(path, 0o755);
+    await buildBundle({ deno: DENO, entry: MOD_TS, output: path });
     return path;
   })();
   return bundled;

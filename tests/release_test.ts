@@ -56,7 +56,7 @@ Deno.test("release: the workflow tests, bundles and attaches the bundle on a ver
     /gh release create "\$TAG" dist\/meshservice-krm\.js dist\/meshservice-krm\.js\.sha256/,
   );
   const denoJson = JSON.parse(await read("deno.json")) as { tasks: Record<string, string> };
-  assert.match(denoJson.tasks.bundle ?? "", /-o dist\/meshservice-krm\.js/);
+  assert.match(denoJson.tasks.bundle ?? "", /tools\/bundle\.ts dist\/meshservice-krm\.js$/);
 });
 
 Deno.test("release: the Dockerfile runs the bundle as non-root with no permission flags", async () => {

@@ -12,10 +12,15 @@
  * other code can observe the swap, and it is restored even when parsing
  * throws. Nothing else in the package reads the environment.
  *
+ * `process` is taken from the global, not imported: the release bundle
+ * inlines the package's ES module build (which reads no environment), and a
+ * top-level `import "node:process"` there would set up Deno's Node
+ * compatibility layer on every run, KRM mode included. Under `deno run`, the
+ * Node build has already loaded that layer, so the global costs nothing.
+ *
  * @module
  */
 
-import process from "node:process";
 import * as YAML from "yaml";
 
 export {
@@ -35,10 +40,17 @@ export {
   type YAMLSeq,
 } from "yaml";
 
-const NO_ENVIRONMENT = Object.freeze({}) as typeof process.env;
+/** The part of Node's `process` the swap touches. */
+interface ProcessEnv {
+  env: Record<string, string | undefined>;
+}
+
+const NO_ENVIRONMENT: ProcessEnv["env"] = Object.freeze({});
 
 /** Runs a synchronous `yaml` call with an empty `process.env` (see the module note). */
 function withoutEnvironment<T>(run: () => T): T {
+  const process = (globalThis as { process?: ProcessEnv }).process;
+  if (process === undefined) return run();
   const saved = process.env;
   process.env = NO_ENVIRONMENT;
   try {

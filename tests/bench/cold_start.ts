@@ -9,6 +9,7 @@
 import { dump } from "js-yaml";
 import { join } from "node:path";
 import { DENO, MOD_TS } from "../e2e_support.ts";
+import { buildBundle } from "../../tools/bundle.ts";
 import { oneItemList } from "./inputs.ts";
 import { IDENTITY_TS, median, runScript } from "./measure.ts";
 
@@ -31,12 +32,7 @@ export async function coldStart(dir: string): Promise<ColdResult> {
   const output = join(dir, "one.out");
   // The release bundle (deno bundle of mod.ts).
   const bundle = join(dir, "meshservice-krm.js");
-  const built = await new Deno.Command(DENO, {
-    args: ["bundle", "--quiet", "--platform", "deno", MOD_TS, "-o", bundle],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!built.success) throw new Error(new TextDecoder().decode(built.stderr));
+  await buildBundle({ deno: DENO, entry: MOD_TS, output: bundle });
   const empty = join(dir, "empty.ts");
   await Deno.writeTextFile(empty, "");
   const scripts = [MOD_TS, bundle, IDENTITY_TS, empty];

@@ -70,11 +70,17 @@ export function printTables(measured: Measured): void {
   printFloors(rows, large);
   if (cold) {
     console.log("\nCold start: one Service, whole process\n");
-    printTable(["script", "runs", "median ms"], [
-      ["mod.ts", String(cold.runs), fmtInt(cold.fnMs)],
-      ["release bundle (deno bundle)", String(cold.runs), fmtInt(cold.bundleMs)],
-      ["identity baseline", String(cold.runs), fmtInt(cold.baseMs)],
-      ["empty script", String(cold.runs), fmtInt(cold.emptyMs)],
+    const row = (name: string, ms: number) => [
+      name,
+      String(cold.runs),
+      fmtInt(ms),
+      ratio(ms, cold.emptyMs),
+    ];
+    printTable(["script", "runs", "median ms", "x empty"], [
+      row("release bundle (tools/bundle.ts)", cold.bundleMs),
+      row("mod.ts (from a clone)", cold.fnMs),
+      row("identity baseline", cold.baseMs),
+      row("empty script", cold.emptyMs),
     ]);
   }
 }
@@ -254,13 +260,15 @@ function coldTargets(measured: Measured, skipped: Omit<Target, "target">): Targe
       ? { value: `${fmtInt(cold.fnMs)} ms`, result: verdict(cold.fnMs < TARGET_COLD_MS) }
       : skipped),
   }, {
-    target: `cold start, one-item list (mod.ts) <= ${TARGET_COLD_EMPTY_RATIO}x an empty deno run`,
+    // The release bundle is what kpt, kustomize, Argo CD, Flux and the Helm wrapper run.
+    target:
+      `cold start, one-item list (release bundle) <= ${TARGET_COLD_EMPTY_RATIO}x an empty deno run`,
     ...(cold
       ? {
-        value: `${ratio(cold.fnMs, cold.emptyMs)} (${fmtInt(cold.fnMs)} / ${
+        value: `${ratio(cold.bundleMs, cold.emptyMs)} (${fmtInt(cold.bundleMs)} / ${
           fmtInt(cold.emptyMs)
         } ms)`,
-        result: verdict(cold.fnMs / cold.emptyMs <= TARGET_COLD_EMPTY_RATIO),
+        result: verdict(cold.bundleMs / cold.emptyMs <= TARGET_COLD_EMPTY_RATIO),
       }
       : skipped),
   }];
