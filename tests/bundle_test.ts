@@ -9,6 +9,7 @@
 
 import assert from "node:assert/strict";
 import { basename, dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   bundlePath,
   DENO,
@@ -114,4 +115,31 @@ Deno.test("bundle: directory mode needs only the read grant it names", async () 
   assert.equal(bundled.stdout, source.stdout);
   assert.match(bundled.stdout, /kind: MeshService\n/);
   assert.equal(basename(bundle), "meshservice-krm.js");
+});
+
+Deno.test("bundle: a KRM run leaves the bundle's V8 code cache behind (start-up reuses it)", async () => {
+  // Deno stores an entry module's code cache only once its evaluation completes: an entry that
+  // ends in Deno.exit() never gets one, and the bundle is all entry module (issue 16, cold start).
+  const denoDir = await Deno.makeTempDir({ prefix: "meshservice-krm-deno-dir-" });
+  try {
+    const bundle = await bundlePath();
+    const stdin = await Deno.readTextFile(
+      join(REPO_ROOT, "tests", "golden", "clusterip-service-basic", "input.yaml"),
+    );
+    const output = await run(DENO, ["run", "--no-prompt", bundle], {
+      stdin,
+      env: { ...env, DENO_DIR: denoDir },
+    });
+    assert.equal(output.code, 0, describeRun(output));
+    // The cache is an SQLite database (with its write-ahead log): the entry's key is the URL.
+    let stored = "";
+    for await (const entry of Deno.readDir(denoDir)) {
+      if (!entry.name.startsWith("v8_code_cache")) continue;
+      stored += new TextDecoder("latin1").decode(await Deno.readFile(join(denoDir, entry.name)));
+    }
+    assert.ok(stored.length > 0, "a code cache database exists");
+    assert.ok(stored.includes(pathToFileURL(bundle).href), "the bundle has a code cache entry");
+  } finally {
+    await Deno.remove(denoDir, { recursive: true });
+  }
 });
