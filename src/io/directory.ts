@@ -64,6 +64,7 @@ import {
   treeItems,
 } from "./directory_read.ts";
 import { type EditedFiles, editedFiles } from "./directory_edits.ts";
+import { type Progress, progressTicker, type Tick } from "./directory_progress.ts";
 import { documentTexts, renderedFiles } from "./directory_documents.ts";
 
 export { type EditedFiles, editedFiles } from "./directory_edits.ts";
@@ -89,6 +90,8 @@ export interface DirectoryOptions {
   colour?: boolean | undefined;
   /** Progress lines on stderr for large directories; off with `--quiet`. */
   progress?: Progress | undefined;
+  /** Least time between two progress lines while reading or writing, in ms (default 1,000). */
+  progressEveryMs?: number | undefined;
   /**
    * The folder reads and writes stay in (default: the current directory): a
    * path inside it whose real path is outside (a symlink) is refused. See
@@ -97,8 +100,7 @@ export interface DirectoryOptions {
   workspace?: string | undefined;
 }
 
-/** Receives progress lines (stderr in the CLI). */
-export type Progress = (line: string) => Promise<void>;
+export type { Progress } from "./directory_progress.ts";
 
 /** Directories with at least this many YAML files get progress lines. */
 export const PROGRESS_THRESHOLD = 200;
@@ -192,6 +194,7 @@ async function runMode(
     colour: options.colour ?? false,
     failed: rendered.failed,
     stderr,
+    writing: ticker(options, "Writing"),
   };
   return options.command === "check"
     ? await checkOutput(output, context)
@@ -238,7 +241,7 @@ async function renderDirectory(
 ): Promise<Rendered | number> {
   const readResults: Result[] = [];
   const started = performance.now();
-  const tree = await readDirectoryTree(root, readResults);
+  const tree = await readDirectoryTree(root, readResults, ticker(options, "Reading"));
   const chosen = chooseDirectoryConfig(tree.configs, { explicit: options.config !== undefined });
   readResults.push(...chosen.results);
   const functionConfig = await functionConfigOf(options, chosen.config, stderr);
@@ -463,6 +466,18 @@ function withOverrides(base: unknown, overrides: Record<string, unknown>): unkno
     metadata: { name: "parameters" },
     ...overrides,
   };
+}
+
+/** Progress while reading or writing: a tick for phases of at least {@link PROGRESS_THRESHOLD} files. */
+function ticker(
+  options: DirectoryOptions,
+  verb: string,
+): (total: number) => Tick | undefined {
+  const { progress, progressEveryMs: everyMs } = options;
+  return (total) =>
+    progress !== undefined && total >= PROGRESS_THRESHOLD
+      ? progressTicker(progress, { verb, total, everyMs })
+      : undefined;
 }
 
 function seconds(since: number): string {

@@ -31,6 +31,7 @@ import {
 } from "../model/manifest.ts";
 import { excludeMatcher, type KrmIgnore, parseKrmIgnore } from "../model/path_patterns.ts";
 import { REASON } from "../results.ts";
+import type { Tick } from "./directory_progress.ts";
 import { fromUniversal } from "./universal_format.ts";
 import { parseYamlStream, YamlSyntaxError } from "./yaml.ts";
 
@@ -76,17 +77,25 @@ export interface TreeItems {
 
 /**
  * Walks `root` and parses every YAML file that is not left out; results
- * name each skipped file or folder once.
+ * name each skipped file or folder once. `progress`, given the number of
+ * files found, returns the tick to call as each one is read.
  */
-export async function readDirectoryTree(root: string, results: Result[]): Promise<Tree> {
+export async function readDirectoryTree(
+  root: string,
+  results: Result[],
+  progress?: (total: number) => Tick | undefined,
+): Promise<Tree> {
   const ignore = readKrmIgnore(root, results);
   const paths = walk({ root, dir: "", ignore, results });
   const files: FileRead[] = [];
   const configs: unknown[] = [];
   let configPath: string | undefined;
+  const tick = progress?.(paths.length);
   for (const path of paths) {
     const file = await readOne(root, path);
     files.push(file);
+    const printing = tick?.(files.length);
+    if (printing !== undefined) await printing;
     file.docs?.forEach((doc, index) => {
       if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
         configs.push(withSource(doc, { path, index }));
