@@ -1,8 +1,9 @@
 /**
  * Directory mode's fast paths keep the slow paths' results: a file is read
  * with one lenient call, yet a byte order mark is still dropped and invalid
- * UTF-8 is still an error. Every case runs the CLI as a subprocess under
- * real permissions.
+ * UTF-8 is still an error (the CLI as a subprocess under real permissions);
+ * the tree view skips re-checking folders it has seen, yet still refuses a
+ * symlinked folder.
  *
  * @module
  */
@@ -10,6 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DENO, describeRun, MOD_TS, run, type RunOutput, snapshotTree } from "./e2e_support.ts";
+import { TreeView } from "../src/io/file_writes.ts";
 
 const SERVICE = `apiVersion: v1
 kind: Service
@@ -113,4 +115,32 @@ Deno.test("directory fast paths: a file that is not valid UTF-8 is an error, not
     assert.equal(output.code, 0, describeRun(output));
     assert.match(output.stdout, /note: "\ufffd"/);
   });
+});
+
+Deno.test("directory fast paths: the tree view remembers checked folders, yet still refuses a symlinked one", async () => {
+  const base = await Deno.makeTempDir({ prefix: "msk-fast-view-" });
+  try {
+    const root = join(base, "out");
+    await Deno.mkdir(join(root, "gen", "team-a"), { recursive: true });
+    await Deno.mkdir(join(base, "outside"));
+    await Deno.writeTextFile(join(base, "outside", "x.yaml"), "outside: true\n");
+    await Deno.writeTextFile(join(root, "gen", "team-a", "x.yaml"), "inside: true\n");
+    await Deno.symlink(join(base, "outside"), join(root, "gen", "team-b"));
+    const view = new TreeView(root);
+    assert.equal(view.read("gen/team-a/x.yaml"), "inside: true\n");
+    assert.deepEqual(
+      view.missingFolders("gen/team-a/y.yaml"),
+      [],
+      "a checked folder is not missing",
+    );
+    assert.throws(() => view.read("gen/team-b/x.yaml"), /"gen\/team-b" is a symlink/);
+    assert.match(view.problem("gen/team-b/x.yaml") ?? "", /"gen\/team-b" is a symlink/);
+    assert.deepEqual(view.missingFolders("gen/team-c/d/z.yaml"), ["gen/team-c", "gen/team-c/d"]);
+    view.created("gen/team-c");
+    view.created("gen/team-c/d");
+    assert.deepEqual(view.missingFolders("gen/team-c/d/z.yaml"), []);
+    assert.equal(view.read("gen/team-c/d/z.yaml"), undefined);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
 });

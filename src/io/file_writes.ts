@@ -142,6 +142,9 @@ export class TreeView {
 
   /** The folders of `path` that do not exist yet, outermost first (relative to the root). */
   missingFolders(path: string): string[] {
+    const slash = path.lastIndexOf("/");
+    // A folder known to be a directory has directories all the way up (see #folder).
+    if (slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory") return [];
     const parts = path.split("/").slice(0, -1);
     const missing: string[] = [];
     for (let i = 1; i <= parts.length; i++) {
@@ -160,6 +163,10 @@ export class TreeView {
   #locate(path: string): string | { missing: boolean } {
     if (path.startsWith("/") || path.split("/").some((part) => part === ".." || part === "")) {
       return "the path leaves the output directory";
+    }
+    const slash = path.lastIndexOf("/");
+    if (slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory") {
+      return { missing: false };
     }
     const parts = path.split("/");
     for (let i = 1; i < parts.length; i++) {
