@@ -144,3 +144,23 @@ Deno.test("directory fast paths: the tree view remembers checked folders, yet st
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("directory fast paths: a Flux placeholder is still reported when a file holds one, written plainly or as an escape", async () => {
+  const plain = SERVICE.replace("  namespace: kuma-demo\n", "  namespace: ${TEAM}\n");
+  const escaped = SERVICE.replace("  namespace: kuma-demo\n", '  namespace: "\\u0024{TEAM}"\n');
+  for (const text of [plain, escaped]) {
+    await withFiles({ "apps/backend.yaml": text }, async (dir) => {
+      const output = await cli(["render", dir, "-q"], dir, false);
+      assert.equal(output.code, 0, describeRun(output));
+      assert.match(
+        output.stderr,
+        /\[warning\] .*Flux post-build placeholders in metadata\.namespace "\$\{TEAM\}"/,
+      );
+    });
+  }
+  await withFiles({ "apps/backend.yaml": SERVICE }, async (dir) => {
+    const output = await cli(["render", dir, "-q"], dir, false);
+    assert.equal(output.code, 0, describeRun(output));
+    assert.doesNotMatch(output.stderr, /Flux/);
+  });
+});

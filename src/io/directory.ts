@@ -38,7 +38,8 @@ import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
 import type { Report } from "../report.ts";
 import { capResults, exitCodeOf } from "../results.ts";
-import { render } from "../transform.ts";
+import { renderResourceList } from "../transform.ts";
+import { textMayHoldPlaceholder } from "../steps/substitution.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { displayPath, writeFileAtomic } from "./file_writes.ts";
 import {
@@ -61,6 +62,7 @@ import {
   readDirectoryTree,
   type ReadItem,
   RENDER_OUTPUT_HEADER,
+  type Tree,
   treeItems,
 } from "./directory_read.ts";
 import { type EditedFiles, editedFiles } from "./directory_edits.ts";
@@ -264,7 +266,10 @@ async function renderDirectory(
     input.functionConfig = functionConfig.config as KubeObject;
   }
   const rendering = performance.now();
-  const { resourceList, report } = render(input);
+  const { resourceList, report } = renderResourceList(
+    input,
+    placeholderFree(tree, functionConfig.config) ? { text: "" } : {},
+  );
   const generated = renderedFiles(resourceList.items);
   const edits = await editedFiles(read.items, resourceList.items, read.texts);
   await loud?.(
@@ -274,6 +279,20 @@ async function renderDirectory(
   const results = capResults([...readResults, ...(resourceList.results ?? []), ...edits.results]);
   const failed = exitCodeOf(results) === 1;
   return { resourceList, report: { ...report, results }, results, read, edits, generated, failed };
+}
+
+/**
+ * Whether no input can hold a Flux placeholder: no file of the tree holds
+ * `${` or a backslash (an escape could spell one) in its path or text, nor
+ * does the config. The core is then told so (as for a ResourceList's text,
+ * with the empty text) and walks no item looking for one.
+ */
+function placeholderFree(tree: Tree, config: unknown): boolean {
+  for (const file of tree.files) {
+    if (textMayHoldPlaceholder(file.path)) return false;
+    if (file.text !== undefined && textMayHoldPlaceholder(file.text)) return false;
+  }
+  return !textMayHoldPlaceholder(JSON.stringify(config ?? null));
 }
 
 /** The config the run uses: `--config`, else the one found in DIR, with the overrides merged. */

@@ -33,7 +33,7 @@ import { excludeMatcher, type KrmIgnore, parseKrmIgnore } from "../model/path_pa
 import { REASON } from "../results.ts";
 import type { Tick } from "./directory_progress.ts";
 import { fromUniversal } from "./universal_format.ts";
-import { parseYamlStream, YamlSyntaxError } from "./yaml.ts";
+import { readDocuments, YamlSyntaxError } from "./yaml.ts";
 
 /** First line of what `render` prints: a file starting with it is never read as input. */
 export const RENDER_OUTPUT_HEADER =
@@ -92,7 +92,7 @@ export async function readDirectoryTree(
   let configPath: string | undefined;
   const tick = progress?.(paths.length);
   for (const path of paths) {
-    const file = await readOne(root, path);
+    const file = readOne(root, path);
     files.push(file);
     const printing = tick?.(files.length);
     if (printing !== undefined) await printing;
@@ -317,7 +317,7 @@ function holdsHelmChart(root: string, dir: string): boolean {
   }
 }
 
-async function readOne(root: string, path: string): Promise<FileRead> {
+function readOne(root: string, path: string): FileRead {
   let text: string;
   try {
     text = readUtf8(`${root}/${path}`);
@@ -326,7 +326,9 @@ async function readOne(root: string, path: string): Promise<FileRead> {
   }
   if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, docs: [] };
   try {
-    return { path, text, docs: await parseYamlStream(text) };
+    // As parseYamlStream reads a stream (empty documents dropped), without a promise per file.
+    const docs = readDocuments(text).filter((doc) => doc !== null && doc !== undefined);
+    return { path, text, docs };
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
     return {
