@@ -164,3 +164,30 @@ Deno.test("directory fast paths: a Flux placeholder is still reported when a fil
     assert.doesNotMatch(output.stderr, /Flux/);
   });
 });
+
+Deno.test("directory fast paths: Helm charts are found from the folder listing, also when .krmignore leaves them out", async () => {
+  const template = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+  await withFiles({
+    ".krmignore": "ignored/\nignored-chart/\n",
+    "apps/backend.yaml": SERVICE,
+    "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+    "charts/web/templates/service.yaml": template,
+    "ignored-chart/Chart.yaml": "apiVersion: v2\nname: other\nversion: 1.0.0\n",
+    "ignored-chart/templates/service.yaml": template,
+    "ignored/broken.yaml": "a: [unclosed\n",
+    "nested/deeper/service.yaml": SERVICE.replaceAll("backend", "deeper"),
+  }, async (dir) => {
+    const output = await cli(["render", dir, "-q"], dir, false);
+    assert.equal(output.code, 0, describeRun(output));
+    assert.match(output.stderr, /\[info\] Skipped Helm chart "charts\/web"/);
+    assert.match(output.stderr, /\[info\] Skipped Helm chart "ignored-chart"/);
+    assert.match(output.stderr, /\[info\] Skipped "ignored\/": \.krmignore "ignored\/"/);
+    assert.doesNotMatch(
+      output.stderr,
+      /\.krmignore "ignored-chart\/"/,
+      "a chart is named once, as a chart",
+    );
+    assert.match(output.stdout, /^# Source: nested\/deeper\/service\.yaml$/m);
+    assert.doesNotMatch(output.stdout, /Release\.Name/);
+  });
+});

@@ -226,11 +226,16 @@ interface WalkOptions {
   results: Result[];
 }
 
-/** YAML files under `dir`, sorted; skipped entries are reported (sync calls, one readDir a folder). */
-function walk(options: WalkOptions): string[] {
+/**
+ * YAML files under `dir`, sorted; skipped entries are reported (sync calls,
+ * one readDir a folder). A folder is listed before it is looked at: its
+ * listing tells whether it is a Helm chart (no `lstat` of `Chart.yaml`) and
+ * is the one walked into.
+ */
+function walk(options: WalkOptions, listed?: Deno.DirEntry[]): string[] {
   const { root, dir, ignore, results } = options;
-  const entries = sortedEntries(root, dir);
-  if (entries.some((e) => e.name === HELM_CHART_FILE && e.isFile)) {
+  const entries = listed ?? sortedEntries(root, dir);
+  if (listed === undefined && isHelmChart(entries)) {
     results.push(helmChartResult(dir));
     return [];
   }
@@ -249,8 +254,13 @@ function walk(options: WalkOptions): string[] {
     }
     const yaml = entry.isFile && /\.ya?ml$/.test(entry.name);
     if (!entry.isDirectory && !yaml) continue;
+    const inner = entry.isDirectory ? listing(root, path) : undefined;
     // A chart is named as one, even when .krmignore leaves it out too.
-    if (entry.isDirectory && holdsHelmChart(root, path)) {
+    if (
+      Array.isArray(inner)
+        ? isHelmChart(inner)
+        : inner instanceof Error && holdsHelmChart(root, path)
+    ) {
       results.push(helmChartResult(path));
       continue;
     }
@@ -261,10 +271,33 @@ function walk(options: WalkOptions): string[] {
       );
       continue;
     }
-    if (entry.isDirectory) files.push(...walk({ ...options, dir: path }));
+    if (inner instanceof Error) throw inner; // Cannot be listed, and not left out.
+    if (inner !== undefined) files.push(...walk({ ...options, dir: path }, inner));
     else files.push(path);
   }
   return files;
+}
+
+/** A folder's sorted entries, or why it cannot be listed. */
+function listing(root: string, dir: string): Deno.DirEntry[] | Error {
+  try {
+    return sortedEntries(root, dir);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function isHelmChart(entries: readonly Deno.DirEntry[]): boolean {
+  return entries.some((e) => e.name === HELM_CHART_FILE && e.isFile);
+}
+
+/** Whether `dir` holds `Chart.yaml`, for a folder that cannot be listed. */
+function holdsHelmChart(root: string, dir: string): boolean {
+  try {
+    return Deno.lstatSync(`${root}/${dir}/${HELM_CHART_FILE}`).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -307,14 +340,6 @@ function helmChartResult(dir: string): Result {
     }" (it holds ${HELM_CHART_FILE}): its templates are manifests only once Helm renders them; render them through Helm with "--post-renderer" running "meshservice-krm helm-post-renderer"`,
     REASON.helmChart,
   );
-}
-
-function holdsHelmChart(root: string, dir: string): boolean {
-  try {
-    return Deno.lstatSync(`${root}/${dir}/${HELM_CHART_FILE}`).isFile;
-  } catch {
-    return false;
-  }
 }
 
 function readOne(root: string, path: string): FileRead {
