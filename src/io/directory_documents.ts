@@ -77,14 +77,23 @@ export function documentTexts(
 
 /** A generated item as written to a file: Universal form when its source was, orchestrator annotations removed. */
 function documentOf(item: KubeObject): string {
-  const annotations = { ...(item.metadata?.annotations ?? {}) };
-  for (const key of Object.keys(annotations)) {
-    if (isReaderAnnotation(key)) delete annotations[key];
-  }
   if (isUniversalObject(item)) return stringifyYaml(toUniversal(item));
-  const metadata = { ...item.metadata, annotations };
-  if (Object.keys(annotations).length === 0) {
-    delete (metadata as Record<string, unknown>).annotations;
+  // Copied key by key, never with `delete` (which leaves objects slow to walk): annotations
+  // without the reader's, in their place, and left out when none remain.
+  const given: Record<string, unknown> = item.metadata?.annotations ?? {};
+  const annotations: Record<string, unknown> = {};
+  let kept = 0;
+  for (const key in given) {
+    if (!Object.hasOwn(given, key) || isReaderAnnotation(key)) continue;
+    annotations[key] = given[key];
+    kept++;
+  }
+  const source: Record<string, unknown> = item.metadata ?? {};
+  const metadata: Record<string, unknown> = {};
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    if (key !== "annotations") metadata[key] = source[key];
+    else if (kept > 0) metadata.annotations = annotations;
   }
   // kpt's layout (kyaml), so a package rendered by kpt is up to date for check.
   return emitDocument({ ...item, metadata });
