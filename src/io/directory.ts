@@ -38,7 +38,8 @@ import { isOwned } from "../model/inventory.ts";
 import { isBuildConfig } from "../model/manifest.ts";
 import type { Report } from "../report.ts";
 import { capResults, exitCodeOf } from "../results.ts";
-import { render } from "../transform.ts";
+import { renderResourceList } from "../transform.ts";
+import { textMayHoldPlaceholder } from "../steps/substitution.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { displayPath, writeFileAtomic } from "./file_writes.ts";
 import {
@@ -61,9 +62,11 @@ import {
   readDirectoryTree,
   type ReadItem,
   RENDER_OUTPUT_HEADER,
+  type Tree,
   treeItems,
 } from "./directory_read.ts";
 import { type EditedFiles, editedFiles } from "./directory_edits.ts";
+import { type Progress, progressTicker, type Tick } from "./directory_progress.ts";
 import { documentTexts, renderedFiles } from "./directory_documents.ts";
 
 export { type EditedFiles, editedFiles } from "./directory_edits.ts";
@@ -89,6 +92,8 @@ export interface DirectoryOptions {
   colour?: boolean | undefined;
   /** Progress lines on stderr for large directories; off with `--quiet`. */
   progress?: Progress | undefined;
+  /** Least time between two progress lines while reading or writing, in ms (default 1,000). */
+  progressEveryMs?: number | undefined;
   /**
    * The folder reads and writes stay in (default: the current directory): a
    * path inside it whose real path is outside (a symlink) is refused. See
@@ -97,8 +102,7 @@ export interface DirectoryOptions {
   workspace?: string | undefined;
 }
 
-/** Receives progress lines (stderr in the CLI). */
-export type Progress = (line: string) => Promise<void>;
+export type { Progress } from "./directory_progress.ts";
 
 /** Directories with at least this many YAML files get progress lines. */
 export const PROGRESS_THRESHOLD = 200;
@@ -192,6 +196,7 @@ async function runMode(
     colour: options.colour ?? false,
     failed: rendered.failed,
     stderr,
+    writing: ticker(options, "Writing"),
   };
   return options.command === "check"
     ? await checkOutput(output, context)
@@ -238,7 +243,7 @@ async function renderDirectory(
 ): Promise<Rendered | number> {
   const readResults: Result[] = [];
   const started = performance.now();
-  const tree = await readDirectoryTree(root, readResults);
+  const tree = await readDirectoryTree(root, readResults, ticker(options, "Reading"));
   const chosen = chooseDirectoryConfig(tree.configs, { explicit: options.config !== undefined });
   readResults.push(...chosen.results);
   const functionConfig = await functionConfigOf(options, chosen.config, stderr);
@@ -261,7 +266,10 @@ async function renderDirectory(
     input.functionConfig = functionConfig.config as KubeObject;
   }
   const rendering = performance.now();
-  const { resourceList, report } = render(input);
+  const { resourceList, report } = renderResourceList(
+    input,
+    placeholderFree(tree, functionConfig.config) ? { text: "" } : {},
+  );
   const generated = renderedFiles(resourceList.items);
   const edits = await editedFiles(read.items, resourceList.items, read.texts);
   await loud?.(
@@ -271,6 +279,20 @@ async function renderDirectory(
   const results = capResults([...readResults, ...(resourceList.results ?? []), ...edits.results]);
   const failed = exitCodeOf(results) === 1;
   return { resourceList, report: { ...report, results }, results, read, edits, generated, failed };
+}
+
+/**
+ * Whether no input can hold a Flux placeholder: no file of the tree holds
+ * `${` or a backslash (an escape could spell one) in its path or text, nor
+ * does the config. The core is then told so (as for a ResourceList's text,
+ * with the empty text) and walks no item looking for one.
+ */
+function placeholderFree(tree: Tree, config: unknown): boolean {
+  for (const file of tree.files) {
+    if (textMayHoldPlaceholder(file.path)) return false;
+    if (file.text !== undefined && textMayHoldPlaceholder(file.text)) return false;
+  }
+  return !textMayHoldPlaceholder(JSON.stringify(config ?? null));
 }
 
 /** The config the run uses: `--config`, else the one found in DIR, with the overrides merged. */
@@ -463,6 +485,18 @@ function withOverrides(base: unknown, overrides: Record<string, unknown>): unkno
     metadata: { name: "parameters" },
     ...overrides,
   };
+}
+
+/** Progress while reading or writing: a tick for phases of at least {@link PROGRESS_THRESHOLD} files. */
+function ticker(
+  options: DirectoryOptions,
+  verb: string,
+): (total: number) => Tick | undefined {
+  const { progress, progressEveryMs: everyMs } = options;
+  return (total) =>
+    progress !== undefined && total >= PROGRESS_THRESHOLD
+      ? progressTicker(progress, { verb, total, everyMs })
+      : undefined;
 }
 
 function seconds(since: number): string {

@@ -100,15 +100,15 @@ function rewrittenItems(
   outputItems: readonly KubeObject[],
   results: Result[],
 ): { read: ReadItem; output: KubeObject }[] {
-  const byPosition = new Map<string, ReadItem>();
-  for (const item of readItems) {
-    const position = positionOf(item.object);
-    if (position !== undefined) byPosition.set(position, item);
-  }
+  // An output item that is a read object is unchanged: most are, so the positions of the read
+  // items are only looked at when another one turns up.
+  const readObjects = new Set<KubeObject>(readItems.map((item) => item.object));
+  let byPosition: Map<string, ReadItem> | undefined;
   const candidates: { read: ReadItem; output: KubeObject }[] = [];
   const claimed = new Map<string, KubeObject>();
   for (const output of outputItems) {
-    if (isOwned(output)) continue;
+    if (readObjects.has(output) || isOwned(output)) continue;
+    byPosition ??= positionsOf(readItems);
     const position = positionOf(output);
     const read = position === undefined ? undefined : byPosition.get(position);
     if (read === undefined || read.object === output) continue;
@@ -132,6 +132,16 @@ function rewrittenItems(
     candidates.push({ read, output });
   }
   return candidates;
+}
+
+/** The read items by position (path and index). */
+function positionsOf(readItems: readonly ReadItem[]): Map<string, ReadItem> {
+  const byPosition = new Map<string, ReadItem>();
+  for (const item of readItems) {
+    const position = positionOf(item.object);
+    if (position !== undefined) byPosition.set(position, item);
+  }
+  return byPosition;
 }
 
 /** Applies one file's edits to its text: the new text and documents into `found`, or an error result. */
@@ -365,5 +375,6 @@ function universalChanges(change: Change, context: UniversalContext): Change[] {
 
 /** A package-relative path that stays inside the package. */
 export function isSafeRelative(path: string): boolean {
-  return !path.startsWith("/") && !path.split("/").includes("..");
+  if (path.startsWith("/")) return false;
+  return !path.includes("..") || !path.split("/").includes("..");
 }

@@ -14,6 +14,7 @@ import { isOwned } from "../model/inventory.ts";
 import { GENERATED_COMMENT, GENERATED_KINDS } from "../model/tool.ts";
 import { unifiedDiff } from "./diff.ts";
 import { fileError } from "./directory_read.ts";
+import type { Tick } from "./directory_progress.ts";
 import { displayPath, TreeView, withOutputLock, writeFiles } from "./file_writes.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { formatResults } from "./terminal.ts";
@@ -44,6 +45,8 @@ export interface OutputContext {
   colour: boolean;
   failed: boolean;
   stderr: (text: string) => Promise<void>;
+  /** Given the number of files to write, the tick to call as each is written (progress lines). */
+  writing?: ((total: number) => Tick | undefined) | undefined;
 }
 
 /** `check`: a diff of every stale file on stdout; exit 1 when there is one. */
@@ -108,7 +111,11 @@ export async function writeOutput(output: Output, context: OutputContext): Promi
     const stale = await staleFiles(output, view);
     if (typeof stale === "string") return { ok: false as const, path: undefined, message: stale };
     // Every text is final here: all files are written, or none.
-    return writeFiles(output.root, output.expected, { remove: stale, view });
+    return await writeFiles(output.root, output.expected, {
+      remove: stale,
+      view,
+      progress: context.writing,
+    });
   });
   const outcome = locked.ok ? locked.value : { ok: false as const, message: locked.message };
   if (!outcome.ok) {

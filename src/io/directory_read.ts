@@ -31,8 +31,9 @@ import {
 } from "../model/manifest.ts";
 import { excludeMatcher, type KrmIgnore, parseKrmIgnore } from "../model/path_patterns.ts";
 import { REASON } from "../results.ts";
+import type { Tick } from "./directory_progress.ts";
 import { fromUniversal } from "./universal_format.ts";
-import { parseYamlStream, YamlSyntaxError } from "./yaml.ts";
+import { readDocuments, YamlSyntaxError } from "./yaml.ts";
 
 /** First line of what `render` prints: a file starting with it is never read as input. */
 export const RENDER_OUTPUT_HEADER =
@@ -76,17 +77,25 @@ export interface TreeItems {
 
 /**
  * Walks `root` and parses every YAML file that is not left out; results
- * name each skipped file or folder once.
+ * name each skipped file or folder once. `progress`, given the number of
+ * files found, returns the tick to call as each one is read.
  */
-export async function readDirectoryTree(root: string, results: Result[]): Promise<Tree> {
+export async function readDirectoryTree(
+  root: string,
+  results: Result[],
+  progress?: (total: number) => Tick | undefined,
+): Promise<Tree> {
   const ignore = readKrmIgnore(root, results);
   const paths = walk({ root, dir: "", ignore, results });
   const files: FileRead[] = [];
   const configs: unknown[] = [];
   let configPath: string | undefined;
+  const tick = progress?.(paths.length);
   for (const path of paths) {
-    const file = await readOne(root, path);
+    const file = readOne(root, path);
     files.push(file);
+    const printing = tick?.(files.length);
+    if (printing !== undefined) await printing;
     file.docs?.forEach((doc, index) => {
       if (isObject(doc) && doc.kind === CONFIG_KIND && doc.apiVersion === CONFIG_API_VERSION) {
         configs.push(withSource(doc, { path, index }));
@@ -217,11 +226,16 @@ interface WalkOptions {
   results: Result[];
 }
 
-/** YAML files under `dir`, sorted; skipped entries are reported (sync calls, one readDir a folder). */
-function walk(options: WalkOptions): string[] {
+/**
+ * YAML files under `dir`, sorted; skipped entries are reported (sync calls,
+ * one readDir a folder). A folder is listed before it is looked at: its
+ * listing tells whether it is a Helm chart (no `lstat` of `Chart.yaml`) and
+ * is the one walked into.
+ */
+function walk(options: WalkOptions, listed?: Deno.DirEntry[]): string[] {
   const { root, dir, ignore, results } = options;
-  const entries = sortedEntries(root, dir);
-  if (entries.some((e) => e.name === HELM_CHART_FILE && e.isFile)) {
+  const entries = listed ?? sortedEntries(root, dir);
+  if (listed === undefined && isHelmChart(entries)) {
     results.push(helmChartResult(dir));
     return [];
   }
@@ -240,8 +254,13 @@ function walk(options: WalkOptions): string[] {
     }
     const yaml = entry.isFile && /\.ya?ml$/.test(entry.name);
     if (!entry.isDirectory && !yaml) continue;
+    const inner = entry.isDirectory ? listing(root, path) : undefined;
     // A chart is named as one, even when .krmignore leaves it out too.
-    if (entry.isDirectory && holdsHelmChart(root, path)) {
+    if (
+      Array.isArray(inner)
+        ? isHelmChart(inner)
+        : inner instanceof Error && holdsHelmChart(root, path)
+    ) {
       results.push(helmChartResult(path));
       continue;
     }
@@ -252,10 +271,33 @@ function walk(options: WalkOptions): string[] {
       );
       continue;
     }
-    if (entry.isDirectory) files.push(...walk({ ...options, dir: path }));
+    if (inner instanceof Error) throw inner; // Cannot be listed, and not left out.
+    if (inner !== undefined) files.push(...walk({ ...options, dir: path }, inner));
     else files.push(path);
   }
   return files;
+}
+
+/** A folder's sorted entries, or why it cannot be listed. */
+function listing(root: string, dir: string): Deno.DirEntry[] | Error {
+  try {
+    return sortedEntries(root, dir);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function isHelmChart(entries: readonly Deno.DirEntry[]): boolean {
+  return entries.some((e) => e.name === HELM_CHART_FILE && e.isFile);
+}
+
+/** Whether `dir` holds `Chart.yaml`, for a folder that cannot be listed. */
+function holdsHelmChart(root: string, dir: string): boolean {
+  try {
+    return Deno.lstatSync(`${root}/${dir}/${HELM_CHART_FILE}`).isFile;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -300,24 +342,18 @@ function helmChartResult(dir: string): Result {
   );
 }
 
-function holdsHelmChart(root: string, dir: string): boolean {
-  try {
-    return Deno.lstatSync(`${root}/${dir}/${HELM_CHART_FILE}`).isFile;
-  } catch {
-    return false;
-  }
-}
-
-async function readOne(root: string, path: string): Promise<FileRead> {
+function readOne(root: string, path: string): FileRead {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(`${root}/${path}`));
+    text = readUtf8(`${root}/${path}`);
   } catch (error) {
     return { path, error: fileError(path, unreadable(path, error)) };
   }
   if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, docs: [] };
   try {
-    return { path, text, docs: await parseYamlStream(text) };
+    // As parseYamlStream reads a stream (empty documents dropped), without a promise per file.
+    const docs = readDocuments(text).filter((doc) => doc !== null && doc !== undefined);
+    return { path, text, docs };
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
     return {
@@ -332,7 +368,18 @@ async function readOne(root: string, path: string): Promise<FileRead> {
   }
 }
 
-/** The object with its file's path and index annotations, as kpt sets them. */
+/**
+ * A file's text as a strict UTF-8 decoder reads it: a byte order mark
+ * removed, invalid UTF-8 an error (a `TypeError`). `readTextFileSync` (one
+ * call, no byte array) decodes leniently and keeps a byte order mark, so a
+ * text holding U+FFFD or starting with U+FEFF is read again as bytes.
+ */
+function readUtf8(path: string): string {
+  const text = Deno.readTextFileSync(path);
+  if (text.charCodeAt(0) !== 0xfeff && !text.includes("\ufffd")) return text;
+  return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
+}
+
 function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }

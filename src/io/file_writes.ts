@@ -142,6 +142,9 @@ export class TreeView {
 
   /** The folders of `path` that do not exist yet, outermost first (relative to the root). */
   missingFolders(path: string): string[] {
+    const slash = path.lastIndexOf("/");
+    // A folder known to be a directory has directories all the way up (see #folder).
+    if (slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory") return [];
     const parts = path.split("/").slice(0, -1);
     const missing: string[] = [];
     for (let i = 1; i <= parts.length; i++) {
@@ -160,6 +163,10 @@ export class TreeView {
   #locate(path: string): string | { missing: boolean } {
     if (path.startsWith("/") || path.split("/").some((part) => part === ".." || part === "")) {
       return "the path leaves the output directory";
+    }
+    const slash = path.lastIndexOf("/");
+    if (slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory") {
+      return { missing: false };
     }
     const parts = path.split("/");
     for (let i = 1; i < parts.length; i++) {
@@ -349,6 +356,10 @@ export interface WriteOptions {
   remove?: readonly string[];
   /** The view to check paths with (one lstat per folder for the whole run). */
   view?: TreeView;
+  /** Given the number of files to write, the tick to call as each is staged (progress lines). */
+  progress?:
+    | ((total: number) => ((done: number) => Promise<void> | undefined) | undefined)
+    | undefined;
 }
 
 /**
@@ -356,11 +367,11 @@ export interface WriteOptions {
  * `options.remove`, all or nothing. Files whose text is already on disk are
  * left untouched.
  */
-export function writeFiles(
+export async function writeFiles(
   root: string,
   files: ReadonlyMap<string, string>,
   options: WriteOptions = {},
-): WriteOutcome {
+): Promise<WriteOutcome> {
   const view = options.view ?? new TreeView(root);
   const remove = options.remove ?? [];
   const changed: [string, string][] = [];
@@ -377,7 +388,7 @@ export function writeFiles(
     const problem = view.problem(path);
     if (problem !== undefined) return { ok: false, path, message: problem };
   }
-  const staged = stage(root, changed, view);
+  const staged = await stage(root, changed, { view, tick: options.progress?.(changed.length) });
   if (!staged.ok) return staged;
   // Everything is on disk: only renames and removals are left, all synchronous, so no signal
   // handler runs in between.
@@ -400,8 +411,16 @@ type Staged =
   | { ok: true; temporaries: Map<string, string>; release: () => void }
   | { ok: false; path: string; message: string };
 
-/** Writes every text to a temporary file beside its target, creating folders; undone on failure. */
-function stage(root: string, changed: readonly [string, string][], view: TreeView): Staged {
+/**
+ * Writes every text to a temporary file beside its target, creating folders;
+ * undone on failure (and on a signal while a progress line is printed).
+ */
+async function stage(
+  root: string,
+  changed: readonly [string, string][],
+  options: { view: TreeView; tick: ((done: number) => Promise<void> | undefined) | undefined },
+): Promise<Staged> {
+  const { view, tick } = options;
   const temporaries = new Map<string, string>(); // target → temporary
   const folders: string[] = [];
   const undo = () => {
@@ -437,6 +456,8 @@ function stage(root: string, changed: readonly [string, string][], view: TreeVie
       }
       temporaries.set(target, temporary);
       Deno.writeTextFileSync(temporary, text, { createNew: true });
+      const printing = tick?.(temporaries.size);
+      if (printing !== undefined) await printing;
     } catch (error) {
       undo();
       unguard();
