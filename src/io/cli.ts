@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { ParseArgsConfig } from "node:util";
 import { TOOL_NAME, VERSION } from "../model/tool.ts";
+import { type FlagSpec, parseFlags } from "./cli_flags.ts";
 import { runKrmFunction, writeAll } from "./krm_stdio.ts";
 import { escapeText, stderrHasColour } from "./terminal.ts";
 
@@ -27,7 +27,7 @@ const FLAGS = {
   workspace: { type: "string" },
   quiet: { type: "boolean", short: "q" },
   help: { type: "boolean", short: "h" },
-} as const satisfies ParseArgsConfig["options"];
+} as const satisfies Record<string, FlagSpec>;
 
 /** A flag name (`--help` applies to every command and is not listed). */
 type Flag = Exclude<keyof typeof FLAGS, "help">;
@@ -300,11 +300,9 @@ async function runCommand(
   args: string[],
   io: { stdout: (text: string) => Promise<void>; stderr: (text: string) => Promise<void> },
 ): Promise<number> {
-  // Loaded here, not at the top: the KRM path (no arguments) never parses flags (about 5 ms of start).
-  const { parseArgs } = await import("node:util");
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: FLAGS });
+    parsed = parseFlags(args, FLAGS) as { values: Values; positionals: string[] };
   } catch (error) {
     await io.stderr(
       `${error instanceof Error ? error.message : String(error)}\n\n${command.help}`,
