@@ -27,7 +27,9 @@
  * @module
  */
 
-import { DENO } from "../e2e_support.ts";
+import { join } from "node:path";
+import { DENO, MOD_TS } from "../e2e_support.ts";
+import { buildBundle } from "../../tools/bundle.ts";
 import { coldStart } from "./cold_start.ts";
 import { kptComparison } from "./kpt_row.ts";
 import { krmRows } from "./krm_rows.ts";
@@ -78,8 +80,12 @@ async function main(): Promise<void> {
 /** The KRM, kpt, large repo and cold start row sets that were asked for. */
 async function measureAll(dir: string, options: BenchOptions): Promise<Measured> {
   const { only, quick } = options;
+  // The KRM, large repo and cold start rows measure the release bundle, built as `deno task bundle` does.
+  const fn = join(dir, "meshservice-krm.js");
+  await buildBundle({ deno: DENO, entry: MOD_TS, output: fn });
   const rows = await krmRows({
     dir,
+    fn,
     quick,
     services: only.has("services"),
     workloads: only.has("workloads"),
@@ -87,9 +93,9 @@ async function measureAll(dir: string, options: BenchOptions): Promise<Measured>
   });
   const kpt = only.has("kpt") ? await kptComparison(dir) : undefined;
   const large = !quick && only.has("large")
-    ? await largeRows({ dir, floor: only.has("floor") })
+    ? await largeRows({ dir, floor: only.has("floor"), fn })
     : [];
-  const cold = only.has("cold") ? await coldStart(dir) : undefined;
+  const cold = only.has("cold") ? await coldStart(dir, fn) : undefined;
   const skipped = quick ? "--quick" : only.size < ROW_SETS.length ? "--only" : "not measured";
   return { rows, kpt, large, cold, skipped };
 }

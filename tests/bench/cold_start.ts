@@ -1,15 +1,13 @@
 /**
  * The cold start row: a one-item list through mod.ts, the release bundle
- * (`deno bundle` of mod.ts), the identity baseline and an empty script,
- * alternating.
+ * (tools/bundle.ts), the identity baseline and an empty script, alternating.
  *
  * @module
  */
 
 import { dump } from "js-yaml";
 import { join } from "node:path";
-import { DENO, MOD_TS } from "../e2e_support.ts";
-import { buildBundle } from "../../tools/bundle.ts";
+import { MOD_TS } from "../e2e_support.ts";
 import { oneItemList } from "./inputs.ts";
 import { IDENTITY_TS, median, runScript } from "./measure.ts";
 
@@ -26,13 +24,10 @@ export interface ColdResult {
 }
 
 /** Measures the cold starts. */
-export async function coldStart(dir: string): Promise<ColdResult> {
+export async function coldStart(dir: string, bundle: string): Promise<ColdResult> {
   const input = join(dir, "one.yaml");
   await Deno.writeTextFile(input, dump(oneItemList(), { lineWidth: -1 }));
   const output = join(dir, "one.out");
-  // The release bundle (deno bundle of mod.ts).
-  const bundle = join(dir, "meshservice-krm.js");
-  await buildBundle({ deno: DENO, entry: MOD_TS, output: bundle });
   const empty = join(dir, "empty.ts");
   await Deno.writeTextFile(empty, "");
   const scripts = [MOD_TS, bundle, IDENTITY_TS, empty];

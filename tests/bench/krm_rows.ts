@@ -1,10 +1,12 @@
 /**
- * The KRM rows: `deno run --no-prompt mod.ts` on a ResourceList against the
+ * The KRM rows: the release bundle (`deno run --no-prompt meshservice-krm.js`,
+ * what kpt, kustomize, Argo CD and Flux run) on a ResourceList against the
  * identity round trip of the same list (tests/bench/identity.ts, js-yaml
  * load + dump), median wall time and peak RSS of interleaved whole-process
  * runs. Workloads: k8s Services at N = 1,000 and 20,000 (issue 16's targets;
  * with their floors when asked), universal Dataplanes and Services + N/2
- * routes at 1,000 and 5,000.
+ * routes at 1,000 and 5,000. The Services rows also time `mod.ts` from the
+ * clone, which starts slower (many modules, see the cold start row).
  *
  * @module
  */
@@ -35,6 +37,8 @@ export interface Row {
   outputMb: number;
   runs: number;
   fnMs: number;
+  /** `deno run mod.ts` on the same list (the Services rows). */
+  sourceMs?: number;
   baseMs: number;
   fnRssMb: number | undefined;
   baseRssMb: number | undefined;
@@ -54,6 +58,8 @@ interface Workload {
 /** What to measure. */
 export interface KrmRowsOptions {
   dir: string;
+  /** The script measured: the release bundle. */
+  fn: string;
   quick: boolean;
   /** The k8s Services rows (issue 16's targets). */
   services: boolean;
@@ -101,7 +107,7 @@ export async function krmRows(options: KrmRowsOptions): Promise<Row[]> {
 /** One workload at size `n`: warm-up and check, then interleaved runs against the identity. */
 async function krmRow(
   kind: Workload,
-  at: { n: number; dir: string; floor: boolean },
+  at: { n: number; dir: string; floor: boolean; fn: string },
 ): Promise<Row> {
   const { workload, make, expected } = kind;
   const { n, dir } = at;
@@ -112,8 +118,10 @@ async function krmRow(
   const fnOut = join(dir, `${tag}.fn.out`);
   const baseOut = join(dir, `${tag}.base.out`);
 
+  const withSource = workload === SERVICES_WORKLOAD;
   // Warm-up (and V8 code cache); also checks the function did the work.
-  await runScript(MOD_TS, { input, output: fnOut });
+  await runScript(at.fn, { input, output: fnOut });
+  if (withSource) await runScript(MOD_TS, { input, output: fnOut });
   await runScript(IDENTITY_TS, { input, output: baseOut });
   const generated = count(await Deno.readTextFile(fnOut), /^ {4}kind: MeshService$/gm);
   if (generated !== expected(n)) {
@@ -122,9 +130,11 @@ async function krmRow(
 
   const runs = runsFor(n);
   const fn: Sample[] = [];
+  const source: Sample[] = [];
   const base: Sample[] = [];
   for (let r = 0; r < runs; r++) {
-    fn.push(await runScript(MOD_TS, { input, output: fnOut, rss: true }));
+    fn.push(await runScript(at.fn, { input, output: fnOut, rss: true }));
+    if (withSource) source.push(await runScript(MOD_TS, { input, output: fnOut }));
     base.push(await runScript(IDENTITY_TS, { input, output: baseOut, rss: true }));
   }
   const floor = workload === SERVICES_WORKLOAD && at.floor
@@ -137,6 +147,7 @@ async function krmRow(
     outputMb: (await Deno.stat(fnOut)).size / 1e6,
     runs,
     fnMs: median(fn.map((s) => s.ms)),
+    ...(withSource ? { sourceMs: median(source.map((s) => s.ms)) } : {}),
     baseMs: median(base.map((s) => s.ms)),
     fnRssMb: peakMb(fn),
     baseRssMb: peakMb(base),

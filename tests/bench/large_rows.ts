@@ -1,7 +1,8 @@
 /**
  * The large multizone repo rows (see {@link largeRepo}): 20,000 Services,
  * 20,000 Dataplanes, 5,000 routes and 5,000 policies, and the same shape at
- * half the scale, for time(2N) / time(N), against the identity round trip.
+ * half the scale, for time(2N) / time(N): the release bundle against the
+ * identity round trip.
  * The output is checked: every MeshService generated, every reference
  * rewritten, no error result.
  *
@@ -10,7 +11,6 @@
 
 import { load } from "js-yaml";
 import { join } from "node:path";
-import { MOD_TS } from "../e2e_support.ts";
 import { type Floor, floors } from "./floor_rows.ts";
 import { largeRepo, largeRepoExpected } from "./inputs.ts";
 import {
@@ -109,7 +109,8 @@ interface Prepared {
   list: Obj | undefined;
 }
 
-async function prepare(dir: string, n: number): Promise<Prepared> {
+async function prepare(at: { dir: string; fn: string }, n: number): Promise<Prepared> {
+  const { dir } = at;
   const list = largeRepo(n);
   const text = yamlText(list);
   const input = join(dir, `large-${n}.yaml`);
@@ -117,7 +118,7 @@ async function prepare(dir: string, n: number): Promise<Prepared> {
   const fnOut = join(dir, `large-${n}.fn.out`);
   const baseOut = join(dir, `large-${n}.base.out`);
   // Warm-up and check.
-  await runScript(MOD_TS, { input, output: fnOut });
+  await runScript(at.fn, { input, output: fnOut });
   await runScript(IDENTITY_TS, { input, output: baseOut });
   const checked = checkLarge(await Deno.readTextFile(fnOut), n, (list.items as Obj[]).length);
   return {
@@ -136,14 +137,16 @@ async function prepare(dir: string, n: number): Promise<Prepared> {
 }
 
 /** Measures every scale (and, with `floor`, the floors of the largest). */
-export async function largeRows(options: { dir: string; floor: boolean }): Promise<LargeRow[]> {
+export async function largeRows(
+  options: { dir: string; floor: boolean; fn: string },
+): Promise<LargeRow[]> {
   const { dir } = options;
   const prepared: Prepared[] = [];
-  for (const n of LARGE_SCALES) prepared.push(await prepare(dir, n));
+  for (const n of LARGE_SCALES) prepared.push(await prepare(options, n));
   // Interleaved rounds over both scales, so that drift hits every figure alike.
   for (let r = 0; r < LARGE_RUNS; r++) {
     for (const p of prepared) {
-      p.fn.push(await runScript(MOD_TS, { input: p.input, output: p.fnOut, rss: true }));
+      p.fn.push(await runScript(options.fn, { input: p.input, output: p.fnOut, rss: true }));
       p.base.push(await runScript(IDENTITY_TS, { input: p.input, output: p.baseOut, rss: true }));
     }
   }
