@@ -24,30 +24,43 @@ export type Change =
  */
 export function diffValues(before: unknown, after: unknown): Change[] {
   const changes: Change[] = [];
-  const walk = (b: unknown, a: unknown, path: PathSegment[]): void => {
-    if (jsonEqual(b, a)) return;
-    if (isPlainObject(b) && isPlainObject(a)) {
-      const beforeKeys = definedKeys(b);
-      const afterKeys = definedKeys(a);
-      if (beforeKeys.some((key) => a[key] !== undefined)) {
-        for (const key of beforeKeys) {
-          if (a[key] === undefined) changes.push({ op: "delete", path: [...path, key] });
-        }
-        for (const key of afterKeys) {
-          if (b[key] === undefined) {
-            changes.push({ op: "set", path: [...path, key], value: a[key] });
-          } else walk(b[key], a[key], [...path, key]);
-        }
-        return;
+  walkDiff(before, after, { changes, path: [] });
+  return changes;
+}
+
+/**
+ * Appends the changes from `b` to `a` at `path`. Equal values add nothing;
+ * unequal ones add at least one change, so equality is decided on the way
+ * down instead of by a {@link jsonEqual} of every subtree at every level
+ * (which made the walk quadratic in the depth).
+ */
+function walkDiff(b: unknown, a: unknown, at: { changes: Change[]; path: PathSegment[] }): void {
+  if (b === a) return;
+  const { changes, path } = at;
+  if (isPlainObject(b) && isPlainObject(a)) {
+    const beforeKeys = definedKeys(b);
+    const afterKeys = definedKeys(a);
+    if (beforeKeys.length === 0 && afterKeys.length === 0) return;
+    if (beforeKeys.some((key) => a[key] !== undefined)) {
+      for (const key of beforeKeys) {
+        if (a[key] === undefined) changes.push({ op: "delete", path: [...path, key] });
       }
-    } else if (Array.isArray(b) && Array.isArray(a) && b.length === a.length && b.length > 0) {
-      b.forEach((item, i) => walk(item, a[i], [...path, i]));
+      for (const key of afterKeys) {
+        if (b[key] === undefined) {
+          changes.push({ op: "set", path: [...path, key], value: a[key] });
+        } else walkDiff(b[key], a[key], { changes, path: [...path, key] });
+      }
       return;
     }
-    changes.push({ op: "set", path, value: a });
-  };
-  walk(before, after, []);
-  return changes;
+  } else if (Array.isArray(b) && Array.isArray(a)) {
+    if (b.length === a.length) {
+      b.forEach((item, i) => walkDiff(item, a[i], { changes, path: [...path, i] }));
+      return;
+    }
+  } else if (typeof b === "number" && typeof a === "number" && Number.isNaN(b) && Number.isNaN(a)) {
+    return;
+  }
+  changes.push({ op: "set", path, value: a });
 }
 
 /** Deep equality of plain values; map key order is ignored, `undefined` keys count as absent. */
