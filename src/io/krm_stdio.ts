@@ -16,7 +16,8 @@ import {
   type Result,
   sourceOf,
 } from "../model/krm.ts";
-import { findItemSpans } from "./yaml_text/item_spans.ts";
+import { findItemSpans, itemSpansFromStarts } from "./yaml_text/item_spans.ts";
+import { readFastItems } from "./krm_reader.ts";
 import { editItemText } from "./yaml_text/krm_edit.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
@@ -89,8 +90,11 @@ function processInput(bytes: Uint8Array): ProcessedParts {
   const text = decodeInput(bytes);
   if (typeof text !== "string") return text;
   let parsed: unknown;
+  let itemStarts: number[] | undefined;
   try {
-    parsed = readYaml(text);
+    const fast = readSingleFast(text);
+    if (fast) ({ parsed, itemStarts } = fast);
+    else parsed = readYaml(text);
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
     return serialized(
@@ -106,13 +110,29 @@ function processInput(bytes: Uint8Array): ProcessedParts {
     ? parsed.items as unknown[]
     : [];
   return {
-    parts: keptItemParts(text, inputItems, output),
+    parts: keptItemParts({ text, inputItems, itemStarts }, output),
     results: output.results ?? [],
     kpt: inputItems.some((item) =>
       isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
       typeof item.metadata.annotations[KPT_PACKAGE_PATH] === "string"
     ),
   };
+}
+
+/**
+ * The input read by the fast reader when it takes it and it is one document
+ * (else `undefined`: {@link readYaml} reads it, or reports the error), with
+ * where its items start.
+ */
+function readSingleFast(text: string): { parsed: unknown; itemStarts: number[] } | undefined {
+  let fast: ReturnType<typeof readFastItems>;
+  try {
+    fast = readFastItems(text);
+  } catch {
+    return undefined;
+  }
+  if (!fast || fast.documents.length !== 1) return undefined;
+  return { parsed: fast.documents[0], itemStarts: fast.itemStarts };
 }
 
 /** The input as text, or the failure to print when it is not UTF-8 or empty. */
@@ -135,16 +155,16 @@ function decodeInput(bytes: Uint8Array): string | ProcessedParts {
  * generated or replaced items through the YAML serializer.
  */
 function* keptItemParts(
-  text: string,
-  inputItems: readonly unknown[],
+  input: { text: string; inputItems: readonly unknown[]; itemStarts: number[] | undefined },
   output: ResourceList,
 ): Generator<string> {
-  const spans = inputItems.length > 0
-    ? findItemSpans(
-      text,
-      inputItems.map((item) => (isObject(item) ? Object.keys(item)[0] : undefined)),
-    )
-    : undefined;
+  const { text, inputItems, itemStarts } = input;
+  const firstKeys = inputItems.map((item) => (isObject(item) ? Object.keys(item)[0] : undefined));
+  const spans = inputItems.length === 0
+    ? undefined
+    : itemStarts
+    ? itemSpansFromStarts(text, itemStarts, firstKeys)
+    : findItemSpans(text, firstKeys);
   if (!spans) {
     yield stringifyYaml(output);
     return;
