@@ -209,21 +209,29 @@ function rewrittenSources(
 ): Map<unknown, number> {
   const kept = new Set(outputItems);
   const pending = new Map<string, number[]>();
+  // The kinds of the pending items: an output item of another kind matches none (no key built).
+  const kinds = new Set<string>();
   inputItems.forEach((item, i) => {
     if (kept.has(item) || !isObject(item) || isOwned(item as KubeObject)) return;
     const key = identityKey(item);
     pending.set(key, [...(pending.get(key) ?? []), i]);
+    kinds.add(kindKey(item.kind));
   });
   const sources = new Map<unknown, number>();
   if (pending.size === 0) return sources;
   const inputs = new Set(inputItems);
   for (const item of outputItems) {
-    if (inputs.has(item)) continue;
-    const queue = isObject(item) ? pending.get(identityKey(item)) : undefined;
+    if (inputs.has(item) || !isObject(item) || !kinds.has(kindKey(item.kind))) continue;
+    const queue = pending.get(identityKey(item));
     const index = queue?.shift();
     if (index !== undefined) sources.set(item, index);
   }
   return sources;
+}
+
+/** The kind as {@link identityKey} sees it: equal exactly when its JSON is. */
+function kindKey(kind: unknown): string {
+  return typeof kind === "string" ? `s${kind}` : `j${JSON.stringify([kind])}`;
 }
 
 function identityKey(item: Record<string, unknown>): string {
