@@ -1710,7 +1710,8 @@ class Executor {
     this.limits = limits;
     this.budget = budget;
     this.fmtLimits = { maxWidth: limits.maxFormatWidth, maxLength: limits.maxOutputLength };
-    for (const [name, f] of BUILTINS) this.funcs.set(name, f);
+    // The builtins are looked up in BUILTINS itself (a custom function of the same name wins,
+    // as Go's Funcs does): no map of every builtin per execution.
     for (const [name, f] of Object.entries(custom)) this.funcs.set(utf8Encode(name), customFunc(f));
   }
 
@@ -2067,7 +2068,7 @@ class Executor {
   private evalFunction(dot: Val, node: IdentifierNode, call: Operands & { cmd: Node }): Val {
     this.at(node);
     const name = node.ident;
-    const fn = this.funcs.get(name);
+    const fn = this.funcs.get(name) ?? BUILTINS.get(name);
     if (fn === undefined) this.errorf(`${quote(name)} is not a defined function`);
     return this.evalCall(dot, fn, { node: call.cmd, name, args: call.args, final: call.final });
   }
