@@ -3,7 +3,8 @@
  * every subtree at every level (quadratic in the depth): differential
  * property test against the earlier definition, on random pairs and on pairs
  * where the second value is an edited copy that shares subtrees with the
- * first (as the rewrite's output shares them with its input).
+ * first (as the rewrite's output shares them with its input). jsonEqual
+ * likewise against its earlier definition.
  *
  * @module
  */
@@ -19,11 +20,25 @@ import {
   type PathSegment,
 } from "./value_diff.ts";
 
+/** The earlier definition of jsonEqual. */
+function referenceEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length &&
+      a.every((item, i) => referenceEqual(item, b[i]));
+  }
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = definedKeys(a);
+  return keys.length === definedKeys(b).length &&
+    keys.every((key) => b[key] !== undefined && referenceEqual(a[key], b[key]));
+}
+
 /** The earlier definition: a `jsonEqual` of the two subtrees before each step down. */
 function referenceDiff(before: unknown, after: unknown): Change[] {
   const changes: Change[] = [];
   const walk = (b: unknown, a: unknown, path: PathSegment[]): void => {
-    if (jsonEqual(b, a)) return;
+    if (referenceEqual(b, a)) return;
     if (isPlainObject(b) && isPlainObject(a)) {
       const beforeKeys = definedKeys(b);
       const afterKeys = definedKeys(a);
@@ -100,6 +115,8 @@ Deno.test("diffValues gives the earlier definition's changes on random pairs", (
     fc.property(value, value, (before, after) => {
       assert.ok(sameChanges(diffValues(before, after), referenceDiff(before, after)));
       assert.deepEqual(diffValues(before, before), []);
+      assert.equal(jsonEqual(before, after), referenceEqual(before, after));
+      assert.ok(jsonEqual(before, structuredClone(before)));
     }),
     { numRuns: 3000, seed: 16 },
   );
@@ -117,6 +134,8 @@ Deno.test("diffValues gives the earlier definition's changes on edited copies sh
         const changes = diffValues(before, after);
         assert.ok(sameChanges(changes, referenceDiff(before, after)));
         assert.equal(changes.length === 0, jsonEqual(before, after));
+        assert.equal(jsonEqual(before, after), referenceEqual(before, after));
+        assert.equal(jsonEqual(after, before), referenceEqual(after, before));
       },
     ),
     { numRuns: 3000, seed: 16 },
