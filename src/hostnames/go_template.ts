@@ -2079,19 +2079,20 @@ class Executor {
    */
   private evalField(receiver: Val, fieldName: Bytes, { args, final }: Operands): Val {
     if (receiver.k === "invalid") return INVALID;
-    const typ = typeName(receiver);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     if (receiver.k === "struct") {
       const field = receiver.fields.find(([name]) => name === fieldName);
       if (field !== undefined) {
         if (!isExported(fieldName)) {
-          this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
+          this.errorf(
+            `${fieldName} is an unexported field of struct type ${typeName(receiver)}`,
+          );
         }
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         return { k: "string", s: field[1] };
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${typeName(receiver)}`);
   }
 
   /** Go's `evalCall(dot, fun, isBuiltin, node, name, args, final)`; `fn` knows if it is builtin. */
@@ -2246,7 +2247,11 @@ class Executor {
 
   private printValue(n: Node, v: Val): void {
     this.at(n);
-    this.write(v.k === "invalid" ? "<no value>" : sprint([v], this.fmtLimits));
+    // fmt.Sprint of one string within the length limit is the string itself.
+    const simple = v.k === "string" && v.s.length <= this.fmtLimits.maxLength;
+    this.write(
+      v.k === "invalid" ? "<no value>" : simple ? v.s : sprint([v], this.fmtLimits),
+    );
   }
 
   sprintV(v: Val): Bytes {
@@ -2255,6 +2260,8 @@ class Executor {
 }
 
 function isExported(name: Bytes): boolean {
+  const c = name.charCodeAt(0);
+  if (c < 0x80) return c >= 0x41 && c <= 0x5a; // ASCII: an upper-case letter is Lu, nothing else
   const [r] = decodeRune(name, 0);
   return /^\p{Lu}$/u.test(String.fromCodePoint(r));
 }
