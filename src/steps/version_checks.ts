@@ -17,7 +17,7 @@
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import {
   DATAPLANE_FIELDS,
-  holding,
+  holding as holdingOnce,
   inSpan,
   type KindRule,
   kindRule,
@@ -25,9 +25,10 @@ import {
   POSITION_PATHS,
   positionField,
   type PositionRule,
+  type Spans,
 } from "../model/acceptance.ts";
 import { DEFAULT_MESH, KIND, LABEL } from "../model/kuma.ts";
-import type { KumaFeatures } from "../model/version.ts";
+import type { KumaFeatures, KumaVersion } from "../model/version.ts";
 import { REASON, resultAt } from "../results.ts";
 
 /** Output of {@link convertForVersion}. */
@@ -403,7 +404,7 @@ function checkRef(site: RefSite, context: Context): void {
 
 function replacement(
   site: RefSite,
-  wanted: { kind: string; allowed: string[]; version: string },
+  wanted: { kind: string; allowed: readonly string[]; version: string },
 ): string {
   const { kind, allowed, version } = wanted;
   if (site.position === "top") {
@@ -504,6 +505,23 @@ function valuesAt(spec: Record<string, unknown>, path: string): { path: string; 
     current = next;
   }
   return current;
+}
+
+/** {@link holdingOnce} by span table (the tables are constants) and version. */
+const HELD = new WeakMap<Spans, Map<KumaVersion, readonly string[]>>();
+
+/**
+ * The values of a span table that hold in `version` ({@link holdingOnce}),
+ * computed once per table and version: the checks ask for every reference
+ * of every item. The list is shared: read it, do not change it.
+ */
+function holding(spans: Spans | undefined, version: KumaVersion): readonly string[] {
+  if (spans === undefined) return holdingOnce(spans, version);
+  let byVersion = HELD.get(spans);
+  if (!byVersion) HELD.set(spans, byVersion = new Map());
+  let held = byVersion.get(version);
+  if (!held) byVersion.set(version, held = holdingOnce(spans, version));
+  return held;
 }
 
 function list(values: readonly string[]): string {
