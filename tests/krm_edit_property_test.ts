@@ -205,4 +205,13 @@ Deno.test("krm_edit: a reference rewrite is proven splice by splice and reads ba
   readsBackAs(result.text, after);
   assert.ok(result.text.includes("    name: r # the route\n"), result.text);
   assert.ok(result.text.includes("            name: svc # legacy\n"), result.text);
+  // By labels: the name goes, labels come.
+  const byLabels = structuredClone(before) as { spec: { to: Obj[] } };
+  const target = byLabels.spec.to[0]!.targetRef as Obj;
+  delete target.name;
+  target.labels = { "kuma.io/display-name": "svc", "k8s.kuma.io/namespace": "ns" };
+  const labelled = editItemTextProven(span, before, byLabels)!;
+  assert.equal(labelled.proof, "splices");
+  readsBackAs(labelled.text, byLabels);
+  assert.ok(!labelled.text.includes("name: svc_ns_svc_80\n\n"), labelled.text);
 });

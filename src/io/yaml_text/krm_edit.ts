@@ -14,12 +14,14 @@
  * writes the item whole.
  *
  * The proof is one of two. When every splice is a one-line scalar replaced
- * in place or a new `key: value` entry appended to a map (what rewriting a
- * reference does), and the text held the old value, each splice is read on
- * its own: the scalar on its line, the entry as a map at its column. The
- * fast reader reads a block line by line, and such a splice neither changes
- * how the lines around it end their blocks nor is read differently in place,
- * so the edited text reads as the old value with exactly those changes.
+ * in place, a new `key: value` entry appended to a map or the lines of an
+ * entry removed (what rewriting a reference does), and the text held the old
+ * value, each splice is read on its own: the scalar on its line, the entry as
+ * a map at its column. The fast reader reads a block line by line, and such a
+ * splice neither changes how the lines around it end their blocks (a line at
+ * a map's column that is not a list item ends every deeper block as a line
+ * left of it does) nor is read differently in place, so the edited text
+ * reads as the old value with exactly those changes.
  * Any other edit is read back whole. tests/krm_edit_property_test.ts checks
  * on random items and edits that whatever the first proof accepts also reads
  * back whole, with both readers, as the new value.
@@ -44,12 +46,13 @@ interface Splice {
 
 /**
  * A splice that can be read on its own: a scalar replaced in place (the text
- * after it on its line is `rest`), or a new last entry `key` of the map
- * `where`.
+ * after it on its line is `rest`), a new last entry `key` of the map
+ * `where`, or the lines of one of the `entries` of the map `where` removed.
  */
 type Alone =
   | { kind: "scalar"; value: unknown; rest: string }
-  | { kind: "entry"; key: string; value: unknown; where: object };
+  | { kind: "entry"; key: string; value: unknown; where: object }
+  | { kind: "delete"; where: object; entries: number };
 
 /** Thrown when a change has a shape the editor does not handle. */
 class Unsupported extends Error {}
@@ -101,13 +104,22 @@ export function editItemTextProven(
 /**
  * True when every splice is proven on its own (see the module comment): the
  * scalar's line and the new entry read alone as the value, no map gets a key
- * twice, and no new entry nests near the reader's depth limit.
+ * twice or loses all its entries, and no new entry nests near the reader's
+ * depth limit.
  */
 function splicesHold(splices: readonly Splice[]): boolean {
   const added = new Map<object, Set<string>>();
+  const removed = new Map<object, number>();
   for (const splice of splices) {
     const alone = splice.alone;
     if (!alone) return false;
+    if (alone.kind === "delete") {
+      // Whole lines of an entry go; the map keeps at least one of its entries.
+      const count = (removed.get(alone.where) ?? 0) + 1;
+      if (count >= alone.entries) return false;
+      removed.set(alone.where, count);
+      continue;
+    }
     if (alone.kind === "scalar") {
       if (splice.text.includes("\n") || splice.text.charCodeAt(0) === SPACE) return false;
       const read = readFast(`k: ${splice.text}${alone.rest}\n`);
@@ -214,7 +226,14 @@ function deletion(
 ): Omit<Splice, "depth"> {
   const lineStart = entry.keyStart - where.indent;
   const compact = lineStart < 0 || span.slice(lineStart, entry.keyStart).trim() !== "";
-  if (!compact) return { start: lineStart, end: entry.end, text: "" };
+  if (!compact) {
+    return {
+      start: lineStart,
+      end: entry.end,
+      text: "",
+      alone: { kind: "delete", where, entries: where.entries.size },
+    };
+  }
   // The first key of a map that starts on its list item's "- " line: the next
   // key moves up onto that line.
   const next = [...where.entries.values()].find((e) => e.keyStart >= entry.end);
