@@ -159,7 +159,7 @@ function* keptItemParts(
   output: ResourceList,
 ): Generator<string> {
   const { text, inputItems, itemStarts } = input;
-  const firstKeys = inputItems.map((item) => (isObject(item) ? Object.keys(item)[0] : undefined));
+  const firstKeys = inputItems.map(firstKey);
   const spans = inputItems.length === 0
     ? undefined
     : itemStarts
@@ -169,14 +169,16 @@ function* keptItemParts(
     yield stringifyYaml(output);
     return;
   }
-  const raw = new Map<unknown, string>(inputItems.map((item, i) => [item, spans.spans[i]!]));
-  const edited = rewrittenSources(inputItems, output.items);
+  // Where each input item is in the input (the last place, should one object be there twice).
+  const indexOf = new Map<unknown, number>();
+  inputItems.forEach((item, i) => indexOf.set(item, i));
+  const edited = rewrittenSources(inputItems, output.items, indexOf);
   yield `apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`;
   yield output.items.length === 0 ? "items: []\n" : "items:\n";
   for (const item of output.items) {
-    const kept = raw.get(item);
+    const kept = indexOf.get(item);
     if (kept !== undefined) {
-      yield kept;
+      yield spans.spans[kept]!;
       continue;
     }
     // A rewritten input item: its text edited, so untouched values stay as written.
@@ -206,27 +208,39 @@ function headCommentOf(item: KubeObject): string | undefined {
 function rewrittenSources(
   inputItems: readonly unknown[],
   outputItems: readonly unknown[],
+  indexOf: ReadonlyMap<unknown, number>,
 ): Map<unknown, number> {
-  const kept = new Set(outputItems);
+  // Input items that are output items, flagged at their index in `indexOf`.
+  const kept = new Uint8Array(inputItems.length);
+  for (const item of outputItems) {
+    const i = indexOf.get(item);
+    if (i !== undefined) kept[i] = 1;
+  }
   const pending = new Map<string, number[]>();
   // The kinds of the pending items: an output item of another kind matches none (no key built).
   const kinds = new Set<string>();
   inputItems.forEach((item, i) => {
-    if (kept.has(item) || !isObject(item) || isOwned(item as KubeObject)) return;
+    if (kept[indexOf.get(item)!] === 1 || !isObject(item) || isOwned(item as KubeObject)) return;
     const key = identityKey(item);
     pending.set(key, [...(pending.get(key) ?? []), i]);
     kinds.add(kindKey(item.kind));
   });
   const sources = new Map<unknown, number>();
   if (pending.size === 0) return sources;
-  const inputs = new Set(inputItems);
   for (const item of outputItems) {
-    if (inputs.has(item) || !isObject(item) || !kinds.has(kindKey(item.kind))) continue;
+    if (indexOf.has(item) || !isObject(item) || !kinds.has(kindKey(item.kind))) continue;
     const queue = pending.get(identityKey(item));
     const index = queue?.shift();
     if (index !== undefined) sources.set(item, index);
   }
   return sources;
+}
+
+/** The first own key of a map item (what `Object.keys(item)[0]` gives), else `undefined`. */
+function firstKey(item: unknown): string | undefined {
+  if (!isObject(item)) return undefined;
+  for (const key in item) if (Object.hasOwn(item, key)) return key;
+  return undefined;
 }
 
 /** The kind as {@link identityKey} sees it: equal exactly when its JSON is. */
