@@ -159,12 +159,12 @@ function itemProblem(
       message: `Cannot read ${item.kind} at item ${index}: metadata.name is missing`,
     };
   }
-  const what = `${item.kind} "${metadata.name}"`;
+  const what = () => `${item.kind} "${metadata.name}"`;
   const namespace = metadata.namespace;
   if (namespace !== undefined && namespace !== null && typeof namespace !== "string") {
     return {
       field: "metadata.namespace",
-      message: `Cannot read ${what}: metadata.namespace must be a string, got ${
+      message: `Cannot read ${what()}: metadata.namespace must be a string, got ${
         describe(namespace)
       } (quote it)`,
     };
@@ -175,16 +175,19 @@ function itemProblem(
     if (!isObject(map)) {
       return {
         field: `metadata.${key}`,
-        message: `Cannot read ${what}: metadata.${key} must be a map of strings, got ${
+        message: `Cannot read ${what()}: metadata.${key} must be a map of strings, got ${
           describe(map)
         }`,
       };
     }
-    for (const [name, value] of Object.entries(map)) {
+    // Own keys in Object.entries' order, without an array per entry.
+    for (const name in map) {
+      if (!Object.hasOwn(map, name)) continue;
+      const value = map[name];
       if (value !== null && typeof value !== "string") {
         return {
           field: fieldPath("metadata", key, mapKey(name)),
-          message: `Cannot read ${what}: ${key} "${name}" must be a string, got ${
+          message: `Cannot read ${what()}: ${key} "${name}" must be a string, got ${
             describe(value)
           } (quote it: the API server rejects ${key} that are not strings)`,
         };
