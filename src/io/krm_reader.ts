@@ -66,7 +66,7 @@ export type Location =
  */
 export function locateFast(
   text: string,
-): { documents: unknown[]; locations: WeakMap<object, Location> } | undefined {
+): { documents: unknown[]; locations: Map<object, Location> } | undefined {
   if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
   const reader = new FastReader(text, true);
   try {
@@ -141,7 +141,7 @@ class FastReader {
   scalarStart = -1;
   scalarEnd = -1;
   /** Set to record where each map and list is in the text. */
-  locations: WeakMap<object, Location> | undefined;
+  locations: Map<object, Location> | undefined;
   /** Set to record where the entries of the first document's top-level `items` list start. */
   itemStarts: number[] | undefined;
   /** The next collection read is that `items` list (cleared by every map and list read). */
@@ -150,7 +150,7 @@ class FastReader {
   constructor(text: string, locate = false) {
     this.text = text;
     this.n = text.length;
-    if (locate) this.locations = new WeakMap();
+    if (locate) this.locations = new Map();
   }
 
   /** One or more non-empty documents, with an optional leading `---`; anything else leaves. */

@@ -159,7 +159,7 @@ const SPACE = 0x20;
 interface Located {
   span: string;
   root: unknown;
-  locations: WeakMap<object, Location>;
+  locations: ReadonlyMap<object, Location>;
 }
 
 function spliceOf({ span, root, locations }: Located, change: Change): Splice {
