@@ -134,6 +134,11 @@ export interface CheckInput {
   gated: (mesh: string) => boolean;
   /** Fields of an input item another step already reported (reference findings). */
   covered: (input: KubeObject, field: string) => boolean;
+  /**
+   * False when {@link CheckInput.covered} holds for no field of the item: its
+   * references' field paths are then only spelt out for a result.
+   */
+  coversAny?: (input: KubeObject) => boolean;
 }
 
 /** Inputs of {@link versionResults}: the run's items and what the other steps made of them. */
@@ -171,6 +176,7 @@ export function versionResults(input: RunVersionInput): Result[] {
     features: input.features,
     gated: (mesh) => input.features.v3 || exclusive.has(mesh),
     covered: (item, field) => reported.get(item)?.has(field) ?? false,
+    coversAny: (item) => reported.has(item),
   });
 }
 
@@ -179,6 +185,8 @@ interface Context {
   features: KumaFeatures;
   gate: boolean;
   covered: (field: string) => boolean;
+  /** False when `covered` holds for no field (see {@link CheckInput.coversAny}). */
+  coversAny: boolean;
   results: Result[];
 }
 
@@ -194,6 +202,7 @@ export function checkVersion(input: CheckInput): Result[] {
       features: input.features,
       gate: input.gated(meshOf(output)),
       covered: (field) => input.covered(item, field),
+      coversAny: input.coversAny?.(item) ?? true,
       results,
     };
     const spec = isObject(output.spec) ? output.spec : undefined;
@@ -205,9 +214,9 @@ export function checkVersion(input: CheckInput): Result[] {
       if (rule.spec?.[field] === undefined || !inSpan(rule.spec[field], input.features.version)) {
         continue;
       }
-      for (const { path, ref } of refsAt(spec, POSITION_PATHS[position as Position])) {
+      for (const at of valuesAt(spec, POSITION_PATHS[position as Position])) {
         checkRef(
-          { position: position as Position, rule, path, ref, positionRule: positionRule! },
+          { position: position as Position, rule, at, ref: at.ref, positionRule: positionRule! },
           context,
         );
       }
@@ -215,12 +224,13 @@ export function checkVersion(input: CheckInput): Result[] {
     if (rule.rules && Array.isArray(spec.rules)) checkRules(rule.rules, spec.rules, context);
     for (const [path, values] of Object.entries(rule.enums)) {
       const allowed = holding(values, input.features.version);
-      for (const { path: at, ref: value } of valuesAt(spec, path)) {
+      for (const at of valuesAt(spec, path)) {
+        const value = at.ref;
         if (typeof value !== "string" && typeof value !== "number") continue;
         if (allowed.includes(String(value))) continue;
         reject(
           context,
-          at,
+          at.path,
           `${quote(value)} is not a value Kuma ${input.features.version} accepts (its CRD allows ${
             list(allowed)
           }); write one of them`,
@@ -354,15 +364,17 @@ function checkRules(
 interface RefSite {
   position: Position;
   rule: KindRule;
-  path: string;
+  /** Where the reference is (its field path spelt out on demand). */
+  at: Found;
   ref: unknown;
   positionRule: PositionRule;
 }
 
 function checkRef(site: RefSite, context: Context): void {
-  const { ref, path } = site;
+  const { ref } = site;
   if (!isObject(ref) || typeof ref.kind !== "string") return;
-  if (context.covered(path)) return;
+  if (context.coversAny && context.covered(site.at.path)) return;
+  const path = site.at.path;
   const version = context.features.version;
   const crd = holding(site.positionRule.crd, version);
   const kuma = holding(site.positionRule.kuma, version);
@@ -481,25 +493,44 @@ function checkDataplane(spec: Record<string, unknown>, context: Context): void {
   });
 }
 
-/** Every reference at a `spec.to[].targetRef` style path, with its concrete field path. */
-function refsAt(spec: Record<string, unknown>, path: string): { path: string; ref: unknown }[] {
-  return valuesAt(spec, path).map(({ path: at, ref }) => ({ path: at, ref }));
+/**
+ * A value found below `spec`, and its concrete field path (`spec.a[0].b`),
+ * spelt out when first asked for: most values are checked and pass, and
+ * need no path.
+ */
+class Found {
+  #path: string | undefined;
+  constructor(
+    readonly ref: unknown,
+    private readonly parent: Found | undefined,
+    private readonly step: { name: string; index: number },
+  ) {}
+
+  get path(): string {
+    if (this.#path === undefined) {
+      const { name, index } = this.step;
+      const here = index < 0 ? name : `${name}[${index}]`;
+      this.#path = this.parent ? `${this.parent.path}.${here}` : here;
+    }
+    return this.#path;
+  }
 }
 
 /** Values at a `spec.a[].b` path below `spec`, with concrete paths (`spec.a[0].b`). */
-function valuesAt(spec: Record<string, unknown>, path: string): { path: string; ref: unknown }[] {
+function valuesAt(spec: Record<string, unknown>, path: string): Found[] {
   const parts = path.split(".").slice(1);
-  let current: { path: string; ref: unknown }[] = [{ path: "spec", ref: spec }];
+  let current: Found[] = [new Found(spec, undefined, { name: "spec", index: -1 })];
   for (const raw of parts) {
     const many = raw.endsWith("[]");
     const name = many ? raw.slice(0, -2) : raw;
-    const next: { path: string; ref: unknown }[] = [];
-    for (const { path: at, ref } of current) {
+    const next: Found[] = [];
+    for (const found of current) {
+      const ref = found.ref;
       if (!isObject(ref) || ref[name] === undefined || ref[name] === null) continue;
       const value = ref[name];
-      if (!many) next.push({ path: `${at}.${name}`, ref: value });
+      if (!many) next.push(new Found(value, found, { name, index: -1 }));
       else if (Array.isArray(value)) {
-        value.forEach((item, i) => next.push({ path: `${at}.${name}[${i}]`, ref: item }));
+        value.forEach((item, i) => next.push(new Found(item, found, { name, index: i })));
       }
     }
     current = next;
