@@ -516,19 +516,39 @@ class Found {
   }
 }
 
+/** The steps of a `spec.a[].b` path (the tables' paths, parsed once each). */
+interface Step {
+  name: string;
+  many: boolean;
+  /** The step of a value that is not in a list (shared). */
+  single: { name: string; index: number };
+}
+const STEPS = new Map<string, readonly Step[]>();
+
+function stepsOf(path: string): readonly Step[] {
+  let steps = STEPS.get(path);
+  if (!steps) {
+    steps = path.split(".").slice(1).map((raw) => {
+      const many = raw.endsWith("[]");
+      const name = many ? raw.slice(0, -2) : raw;
+      return { name, many, single: { name, index: -1 } };
+    });
+    if (STEPS.size < 1000) STEPS.set(path, steps);
+  }
+  return steps;
+}
+
 /** Values at a `spec.a[].b` path below `spec`, with concrete paths (`spec.a[0].b`). */
 function valuesAt(spec: Record<string, unknown>, path: string): Found[] {
-  const parts = path.split(".").slice(1);
   let current: Found[] = [new Found(spec, undefined, { name: "spec", index: -1 })];
-  for (const raw of parts) {
-    const many = raw.endsWith("[]");
-    const name = many ? raw.slice(0, -2) : raw;
+  for (const { name, many, single } of stepsOf(path)) {
+    if (current.length === 0) break;
     const next: Found[] = [];
     for (const found of current) {
       const ref = found.ref;
       if (!isObject(ref) || ref[name] === undefined || ref[name] === null) continue;
       const value = ref[name];
-      if (!many) next.push(new Found(value, found, { name, index: -1 }));
+      if (!many) next.push(new Found(value, found, single));
       else if (Array.isArray(value)) {
         value.forEach((item, i) => next.push(new Found(item, found, { name, index: i })));
       }
