@@ -12,6 +12,17 @@ const encoder = new TextEncoder();
 /** Kubernetes `rand.SafeEncodeString`: maps every character into a vowel-free alphabet. */
 export function safeEncode(value: string): string {
   let out = "";
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    // A surrogate pair is one character: the slow path takes whole code points.
+    if (code >= 0xd800 && code <= 0xdfff) return safeEncodeCodePoints(value);
+    out += SAFE_ALPHABET[code % SAFE_ALPHABET.length];
+  }
+  return out;
+}
+
+function safeEncodeCodePoints(value: string): string {
+  let out = "";
   for (const ch of value) {
     out += SAFE_ALPHABET[(ch.codePointAt(0) ?? 0) % SAFE_ALPHABET.length];
   }
