@@ -214,28 +214,26 @@ export function checkVersion(input: CheckInput): Result[] {
       if (rule.spec?.[field] === undefined || !inSpan(rule.spec[field], input.features.version)) {
         continue;
       }
-      for (const at of valuesAt(spec, POSITION_PATHS[position as Position])) {
+      eachValueAt(spec, POSITION_PATHS[position as Position], (ref, where) =>
         checkRef(
-          { position: position as Position, rule, at, ref: at.ref, positionRule: positionRule! },
+          { position: position as Position, rule, where, ref, positionRule: positionRule! },
           context,
-        );
-      }
+        ));
     }
     if (rule.rules && Array.isArray(spec.rules)) checkRules(rule.rules, spec.rules, context);
     for (const [path, values] of Object.entries(rule.enums)) {
       const allowed = holding(values, input.features.version);
-      for (const at of valuesAt(spec, path)) {
-        const value = at.ref;
-        if (typeof value !== "string" && typeof value !== "number") continue;
-        if (allowed.includes(String(value))) continue;
+      eachValueAt(spec, path, (value, where) => {
+        if (typeof value !== "string" && typeof value !== "number") return;
+        if (allowed.includes(String(value))) return;
         reject(
           context,
-          at.path,
+          where(),
           `${quote(value)} is not a value Kuma ${input.features.version} accepts (its CRD allows ${
             list(allowed)
           }); write one of them`,
         );
-      }
+      });
     }
   }
   return results;
@@ -364,8 +362,8 @@ function checkRules(
 interface RefSite {
   position: Position;
   rule: KindRule;
-  /** Where the reference is (its field path spelt out on demand). */
-  at: Found;
+  /** Its field path, spelt out on demand. */
+  where: () => string;
   ref: unknown;
   positionRule: PositionRule;
 }
@@ -373,8 +371,8 @@ interface RefSite {
 function checkRef(site: RefSite, context: Context): void {
   const { ref } = site;
   if (!isObject(ref) || typeof ref.kind !== "string") return;
-  if (context.coversAny && context.covered(site.at.path)) return;
-  const path = site.at.path;
+  if (context.coversAny && context.covered(site.where())) return;
+  const path = site.where();
   const version = context.features.version;
   const crd = holding(site.positionRule.crd, version);
   const kuma = holding(site.positionRule.kuma, version);
@@ -493,35 +491,10 @@ function checkDataplane(spec: Record<string, unknown>, context: Context): void {
   });
 }
 
-/**
- * A value found below `spec`, and its concrete field path (`spec.a[0].b`),
- * spelt out when first asked for: most values are checked and pass, and
- * need no path.
- */
-class Found {
-  #path: string | undefined;
-  constructor(
-    readonly ref: unknown,
-    private readonly parent: Found | undefined,
-    private readonly step: { name: string; index: number },
-  ) {}
-
-  get path(): string {
-    if (this.#path === undefined) {
-      const { name, index } = this.step;
-      const here = index < 0 ? name : `${name}[${index}]`;
-      this.#path = this.parent ? `${this.parent.path}.${here}` : here;
-    }
-    return this.#path;
-  }
-}
-
 /** The steps of a `spec.a[].b` path (the tables' paths, parsed once each). */
 interface Step {
   name: string;
   many: boolean;
-  /** The step of a value that is not in a list (shared). */
-  single: { name: string; index: number };
 }
 const STEPS = new Map<string, readonly Step[]>();
 
@@ -531,31 +504,49 @@ function stepsOf(path: string): readonly Step[] {
     steps = path.split(".").slice(1).map((raw) => {
       const many = raw.endsWith("[]");
       const name = many ? raw.slice(0, -2) : raw;
-      return { name, many, single: { name, index: -1 } };
+      return { name, many };
     });
     if (STEPS.size < 1000) STEPS.set(path, steps);
   }
   return steps;
 }
 
-/** Values at a `spec.a[].b` path below `spec`, with concrete paths (`spec.a[0].b`). */
-function valuesAt(spec: Record<string, unknown>, path: string): Found[] {
-  let current: Found[] = [new Found(spec, undefined, { name: "spec", index: -1 })];
-  for (const { name, many, single } of stepsOf(path)) {
-    if (current.length === 0) break;
-    const next: Found[] = [];
-    for (const found of current) {
-      const ref = found.ref;
-      if (!isObject(ref) || ref[name] === undefined || ref[name] === null) continue;
-      const value = ref[name];
-      if (!many) next.push(new Found(value, found, single));
-      else if (Array.isArray(value)) {
-        value.forEach((item, i) => next.push(new Found(item, found, { name, index: i })));
-      }
+/**
+ * Calls `visit` with each value at a `spec.a[].b` path below `spec`, in
+ * order; while it runs, `where()` spells out the value's concrete path
+ * (`spec.a[0].b`): most values pass their checks and need none.
+ */
+function eachValueAt(
+  spec: Record<string, unknown>,
+  path: string,
+  visit: (value: unknown, where: () => string) => void,
+): void {
+  const steps = stepsOf(path);
+  const trail: (string | number)[] = [];
+  const where = () => {
+    let out = "spec";
+    for (const segment of trail) {
+      out += typeof segment === "number" ? `[${segment}]` : `.${segment}`;
     }
-    current = next;
-  }
-  return current;
+    return out;
+  };
+  const walk = (ref: unknown, step: number): void => {
+    if (step === steps.length) return visit(ref, where);
+    const { name, many } = steps[step]!;
+    if (!isObject(ref) || ref[name] === undefined || ref[name] === null) return;
+    const value = ref[name];
+    trail.push(name);
+    if (!many) walk(value, step + 1);
+    else if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        trail.push(i);
+        walk(item, step + 1);
+        trail.pop();
+      });
+    }
+    trail.pop();
+  };
+  walk(spec, 0);
 }
 
 /** {@link holdingOnce} by span table (the tables are constants) and version. */
