@@ -246,7 +246,9 @@ export function findDuplicates(items: readonly KubeObject[]): Duplicates {
 }
 
 function identityOf(item: KubeObject): string {
-  const group = String(item.apiVersion).includes("/") ? String(item.apiVersion).split("/")[0] : "";
+  const apiVersion = String(item.apiVersion);
+  const slash = apiVersion.indexOf("/");
+  const group = slash === -1 ? "" : apiVersion.slice(0, slash);
   // Universal stores key Kuma objects by mesh and name: the top-level mesh, or the mesh label
   // of an object without a namespace.
   const namespace = item.metadata?.namespace ?? "";
