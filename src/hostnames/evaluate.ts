@@ -123,11 +123,9 @@ export function evaluateHostname(
       const violations = dns1123SubdomainViolations(run.output);
       // A Flux placeholder copied from the source (its namespace) is checked as substituted:
       // the source and the MeshService already carry FluxSubstitution warnings.
-      const placeholder = substitutable(
-        run.output,
-        (value) => dns1123SubdomainViolations(value).length === 0,
-      );
-      if (violations.length > 0 && !placeholder) {
+      const placeholder = () =>
+        substitutable(run.output, (value) => dns1123SubdomainViolations(value).length === 0);
+      if (violations.length > 0 && !placeholder()) {
         return {
           ok: false,
           message: `generated hostname ${goQuote(run.output)} is not a valid DNS name: ${

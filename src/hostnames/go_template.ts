@@ -276,12 +276,120 @@ export interface ExecuteOptions {
 export function executeGoTemplate(
   t: ParsedTemplate,
   data: DataStruct,
-  { funcs, limits = DEFAULT_LIMITS, budget }: ExecuteOptions,
+  options: ExecuteOptions,
 ): { ok: true; output: string } | { ok: false; error: TemplateError } {
   const internals = parsedInternals.get(t);
   if (internals === undefined) {
     throw new TypeError("executeGoTemplate needs a template returned by parseGoTemplate");
   }
+  const pieces = simplePiecesOf(internals);
+  const simple = pieces && runSimple(pieces, data, options);
+  return simple ?? interpret(internals, data, options);
+}
+
+/**
+ * {@link executeGoTemplate} without the shortcut for templates of text and
+ * `{{ .Field }}` actions only: every template through the interpreter (for
+ * the test that both agree).
+ */
+export function executeGoTemplateInterpreted(
+  t: ParsedTemplate,
+  data: DataStruct,
+  options: ExecuteOptions,
+): { ok: true; output: string } | { ok: false; error: TemplateError } {
+  const internals = parsedInternals.get(t);
+  if (internals === undefined) {
+    throw new TypeError("executeGoTemplate needs a template returned by parseGoTemplate");
+  }
+  return interpret(internals, data, options);
+}
+
+/** A piece of a simple template: text, or the value of a field of dot. */
+type SimplePiece = { text: Bytes; field?: undefined } | { field: Bytes; text?: undefined };
+
+/** The pieces of each parsed template that is simple, `null` for the others. */
+const simplePieces = new WeakMap<ParsedInternals, readonly SimplePiece[] | null>();
+
+/**
+ * The main template as pieces when it is only text and `{{ .Field }}`
+ * actions (Kuma's default hostname templates), else `null`.
+ */
+function simplePiecesOf(internals: ParsedInternals): readonly SimplePiece[] | null {
+  const known = simplePieces.get(internals);
+  if (known !== undefined) return known;
+  const root = internals.trees.get("");
+  const list: SimplePiece[] = [];
+  let simple = root !== undefined;
+  for (const node of root?.nodes ?? []) {
+    if (node.t === "text") {
+      list.push({ text: node.text });
+      continue;
+    }
+    const cmd = node.t === "action" && node.pipe.decl.length === 0 && node.pipe.cmds.length === 1
+      ? node.pipe.cmds[0]!
+      : undefined;
+    const arg = cmd?.args.length === 1 ? cmd.args[0] : undefined;
+    if (arg?.t !== "field" || arg.ident.length !== 1) {
+      simple = false;
+      break;
+    }
+    list.push({ field: arg.ident[0]! });
+  }
+  const pieces = simple ? list : null;
+  simplePieces.set(internals, pieces);
+  return pieces;
+}
+
+/**
+ * Runs a simple template as the interpreter would, with the same steps and
+ * bytes counted: one step for the main list, one per piece and one per
+ * action's command; every piece's bytes written. `undefined` whenever the
+ * interpreter might do anything else (a missing or unexported field, a
+ * limit or the budget reached, output that is not UTF-8): it then runs the
+ * template itself, from the untouched budget.
+ */
+function runSimple(
+  pieces: readonly SimplePiece[],
+  data: DataStruct,
+  { limits = DEFAULT_LIMITS, budget }: ExecuteOptions,
+): { ok: true; output: string } | undefined {
+  if (limits.maxNestingDepth + limits.maxTemplateCalls < 1) return undefined;
+  let steps = 1 + pieces.length;
+  let bytes = 0;
+  const out: Bytes[] = [];
+  for (const piece of pieces) {
+    let written: Bytes;
+    if (piece.field === undefined) written = piece.text;
+    else {
+      const name = piece.field;
+      // An ASCII name is its own UTF-8, so it names the field of that JavaScript key.
+      const field = /^[A-Z][A-Za-z0-9_]*$/.test(name) &&
+        Object.prototype.propertyIsEnumerable.call(data.fields, name);
+      if (!field) {
+        return undefined;
+      }
+      written = utf8Encode(data.fields[name]!);
+      steps++;
+    }
+    bytes += written.length;
+    out.push(written);
+  }
+  if (steps > limits.maxSteps || bytes > limits.maxOutputLength) return undefined;
+  if (budget !== undefined && (steps > budget.steps || bytes > budget.bytes)) return undefined;
+  const output = utf8Decode(out.join(""));
+  if (output === null) return undefined;
+  if (budget !== undefined) {
+    budget.steps -= steps;
+    budget.bytes -= bytes;
+  }
+  return { ok: true, output };
+}
+
+function interpret(
+  internals: ParsedInternals,
+  data: DataStruct,
+  { funcs, limits = DEFAULT_LIMITS, budget }: ExecuteOptions,
+): { ok: true; output: string } | { ok: false; error: TemplateError } {
   try {
     const exec = new Executor(internals, { funcs, limits, budget });
     const out = exec.run(structVal(data));
@@ -1710,7 +1818,8 @@ class Executor {
     this.limits = limits;
     this.budget = budget;
     this.fmtLimits = { maxWidth: limits.maxFormatWidth, maxLength: limits.maxOutputLength };
-    for (const [name, f] of BUILTINS) this.funcs.set(name, f);
+    // The builtins are looked up in BUILTINS itself (a custom function of the same name wins,
+    // as Go's Funcs does): no map of every builtin per execution.
     for (const [name, f] of Object.entries(custom)) this.funcs.set(utf8Encode(name), customFunc(f));
   }
 
@@ -2067,7 +2176,7 @@ class Executor {
   private evalFunction(dot: Val, node: IdentifierNode, call: Operands & { cmd: Node }): Val {
     this.at(node);
     const name = node.ident;
-    const fn = this.funcs.get(name);
+    const fn = this.funcs.get(name) ?? BUILTINS.get(name);
     if (fn === undefined) this.errorf(`${quote(name)} is not a defined function`);
     return this.evalCall(dot, fn, { node: call.cmd, name, args: call.args, final: call.final });
   }
@@ -2078,19 +2187,20 @@ class Executor {
    */
   private evalField(receiver: Val, fieldName: Bytes, { args, final }: Operands): Val {
     if (receiver.k === "invalid") return INVALID;
-    const typ = typeName(receiver);
     const hasArgs = (args !== null && args.length > 1) || final !== MISSING;
     if (receiver.k === "struct") {
       const field = receiver.fields.find(([name]) => name === fieldName);
       if (field !== undefined) {
         if (!isExported(fieldName)) {
-          this.errorf(`${fieldName} is an unexported field of struct type ${typ}`);
+          this.errorf(
+            `${fieldName} is an unexported field of struct type ${typeName(receiver)}`,
+          );
         }
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`);
         return { k: "string", s: field[1] };
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`);
+    this.errorf(`can't evaluate field ${fieldName} in type ${typeName(receiver)}`);
   }
 
   /** Go's `evalCall(dot, fun, isBuiltin, node, name, args, final)`; `fn` knows if it is builtin. */
@@ -2245,7 +2355,11 @@ class Executor {
 
   private printValue(n: Node, v: Val): void {
     this.at(n);
-    this.write(v.k === "invalid" ? "<no value>" : sprint([v], this.fmtLimits));
+    // fmt.Sprint of one string within the length limit is the string itself.
+    const simple = v.k === "string" && v.s.length <= this.fmtLimits.maxLength;
+    this.write(
+      v.k === "invalid" ? "<no value>" : simple ? v.s : sprint([v], this.fmtLimits),
+    );
   }
 
   sprintV(v: Val): Bytes {
@@ -2254,6 +2368,8 @@ class Executor {
 }
 
 function isExported(name: Bytes): boolean {
+  const c = name.charCodeAt(0);
+  if (c < 0x80) return c >= 0x41 && c <= 0x5a; // ASCII: an upper-case letter is Lu, nothing else
   const [r] = decodeRune(name, 0);
   return /^\p{Lu}$/u.test(String.fromCodePoint(r));
 }

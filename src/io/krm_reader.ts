@@ -66,7 +66,7 @@ export type Location =
  */
 export function locateFast(
   text: string,
-): { documents: unknown[]; locations: WeakMap<object, Location> } | undefined {
+): { documents: unknown[]; locations: Map<object, Location> } | undefined {
   if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
   const reader = new FastReader(text, true);
   try {
@@ -97,6 +97,28 @@ export function readFast(text: string): unknown[] | undefined {
   }
 }
 
+/**
+ * {@link readFast}, and where each entry of the first document's top-level
+ * `items` list starts (the offset of its `- ` line; empty when `items` is
+ * not a block list), for cutting a ResourceList's text into item texts
+ * (src/io/yaml_text/item_spans.ts).
+ */
+export function readFastItems(
+  text: string,
+): { documents: unknown[]; itemStarts: number[] } | undefined {
+  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) {
+    return undefined;
+  }
+  const reader = new FastReader(text);
+  reader.itemStarts = [];
+  try {
+    return { documents: reader.documents(), itemStarts: reader.itemStarts };
+  } catch (error) {
+    if (error === OUTSIDE) return undefined;
+    throw error;
+  }
+}
+
 class FastReader {
   readonly text: string;
   readonly n: number;
@@ -113,16 +135,22 @@ class FastReader {
   /** No more lines. */
   eof = false;
   depth = 0;
+  /** Documents read so far. */
+  documentCount = 0;
   /** Where the last one-line scalar started and ended (-1: not a one-line scalar). */
   scalarStart = -1;
   scalarEnd = -1;
   /** Set to record where each map and list is in the text. */
-  locations: WeakMap<object, Location> | undefined;
+  locations: Map<object, Location> | undefined;
+  /** Set to record where the entries of the first document's top-level `items` list start. */
+  itemStarts: number[] | undefined;
+  /** The next collection read is that `items` list (cleared by every map and list read). */
+  itemsNext = false;
 
   constructor(text: string, locate = false) {
     this.text = text;
     this.n = text.length;
-    if (locate) this.locations = new WeakMap();
+    if (locate) this.locations = new Map();
   }
 
   /** One or more non-empty documents, with an optional leading `---`; anything else leaves. */
@@ -134,6 +162,7 @@ class FastReader {
     for (;;) {
       if (this.eof || this.separator) throw OUTSIDE; // an empty document
       docs.push(this.block(this.indent));
+      this.documentCount++;
       if (this.eof) return docs;
       if (!this.separator) throw OUTSIDE;
       this.seek(this.end + 1);
@@ -190,6 +219,7 @@ class FastReader {
   }
 
   mapping(indent: number): Record<string, unknown> {
+    this.itemsNext = false;
     const map: Record<string, unknown> = {};
     const where = this.locations
       ? { indent, entries: new Map<string, EntryLocation>(), end: 0 }
@@ -207,9 +237,13 @@ class FastReader {
       while (at < this.end && this.text.charCodeAt(at) === SPACE) at++;
       if (at === this.end || this.text.charCodeAt(at) === HASH) {
         this.seek(this.end + 1);
+        // The first document's root map is read at depth 1.
+        this.itemsNext = this.itemStarts !== undefined && this.depth === 1 && key === "items" &&
+          this.itemStarts.length === 0 && this.documentCount === 0;
         if (this.indent > indent) value = this.block(this.indent);
         else if (this.indent === indent && this.isEntry()) value = this.sequence(indent);
         else value = null;
+        this.itemsNext = false;
       } else {
         value = this.scalar(at, indent);
         valueStart = this.scalarStart;
@@ -233,10 +267,13 @@ class FastReader {
   }
 
   sequence(indent: number): unknown[] {
+    const starts = this.itemsNext ? this.itemStarts : undefined;
+    this.itemsNext = false;
     const list: unknown[] = [];
     const text = this.text;
     const where = this.locations ? { indent, items: [] as ItemLocation[], end: 0 } : undefined;
     for (;;) {
+      starts?.push(this.start);
       if (where) {
         const last = where.items[where.items.length - 1];
         if (last) last.end = this.start;

@@ -16,7 +16,8 @@ import {
   type Result,
   sourceOf,
 } from "../model/krm.ts";
-import { findItemSpans } from "./yaml_text/item_spans.ts";
+import { findItemSpans, itemSpansFromStarts } from "./yaml_text/item_spans.ts";
+import { readFastItems } from "./krm_reader.ts";
 import { editItemText } from "./yaml_text/krm_edit.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { exitCodeOf, REASON } from "../results.ts";
@@ -89,8 +90,11 @@ function processInput(bytes: Uint8Array): ProcessedParts {
   const text = decodeInput(bytes);
   if (typeof text !== "string") return text;
   let parsed: unknown;
+  let itemStarts: number[] | undefined;
   try {
-    parsed = readYaml(text);
+    const fast = readSingleFast(text);
+    if (fast) ({ parsed, itemStarts } = fast);
+    else parsed = readYaml(text);
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
     return serialized(
@@ -106,13 +110,29 @@ function processInput(bytes: Uint8Array): ProcessedParts {
     ? parsed.items as unknown[]
     : [];
   return {
-    parts: keptItemParts(text, inputItems, output),
+    parts: keptItemParts({ text, inputItems, itemStarts }, output),
     results: output.results ?? [],
     kpt: inputItems.some((item) =>
       isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
       typeof item.metadata.annotations[KPT_PACKAGE_PATH] === "string"
     ),
   };
+}
+
+/**
+ * The input read by the fast reader when it takes it and it is one document
+ * (else `undefined`: {@link readYaml} reads it, or reports the error), with
+ * where its items start.
+ */
+function readSingleFast(text: string): { parsed: unknown; itemStarts: number[] } | undefined {
+  let fast: ReturnType<typeof readFastItems>;
+  try {
+    fast = readFastItems(text);
+  } catch {
+    return undefined;
+  }
+  if (!fast || fast.documents.length !== 1) return undefined;
+  return { parsed: fast.documents[0], itemStarts: fast.itemStarts };
 }
 
 /** The input as text, or the failure to print when it is not UTF-8 or empty. */
@@ -135,28 +155,30 @@ function decodeInput(bytes: Uint8Array): string | ProcessedParts {
  * generated or replaced items through the YAML serializer.
  */
 function* keptItemParts(
-  text: string,
-  inputItems: readonly unknown[],
+  input: { text: string; inputItems: readonly unknown[]; itemStarts: number[] | undefined },
   output: ResourceList,
 ): Generator<string> {
-  const spans = inputItems.length > 0
-    ? findItemSpans(
-      text,
-      inputItems.map((item) => (isObject(item) ? Object.keys(item)[0] : undefined)),
-    )
-    : undefined;
+  const { text, inputItems, itemStarts } = input;
+  const firstKeys = inputItems.map(firstKey);
+  const spans = inputItems.length === 0
+    ? undefined
+    : itemStarts
+    ? itemSpansFromStarts(text, itemStarts, firstKeys)
+    : findItemSpans(text, firstKeys);
   if (!spans) {
     yield stringifyYaml(output);
     return;
   }
-  const raw = new Map<unknown, string>(inputItems.map((item, i) => [item, spans.spans[i]!]));
-  const edited = rewrittenSources(inputItems, output.items);
+  // Where each input item is in the input (the last place, should one object be there twice).
+  const indexOf = new Map<unknown, number>();
+  inputItems.forEach((item, i) => indexOf.set(item, i));
+  const edited = rewrittenSources(inputItems, output.items, indexOf);
   yield `apiVersion: ${output.apiVersion}\nkind: ${output.kind}\n`;
   yield output.items.length === 0 ? "items: []\n" : "items:\n";
   for (const item of output.items) {
-    const kept = raw.get(item);
+    const kept = indexOf.get(item);
     if (kept !== undefined) {
-      yield kept;
+      yield spans.spans[kept]!;
       continue;
     }
     // A rewritten input item: its text edited, so untouched values stay as written.
@@ -186,24 +208,44 @@ function headCommentOf(item: KubeObject): string | undefined {
 function rewrittenSources(
   inputItems: readonly unknown[],
   outputItems: readonly unknown[],
+  indexOf: ReadonlyMap<unknown, number>,
 ): Map<unknown, number> {
-  const kept = new Set(outputItems);
+  // Input items that are output items, flagged at their index in `indexOf`.
+  const kept = new Uint8Array(inputItems.length);
+  for (const item of outputItems) {
+    const i = indexOf.get(item);
+    if (i !== undefined) kept[i] = 1;
+  }
   const pending = new Map<string, number[]>();
+  // The kinds of the pending items: an output item of another kind matches none (no key built).
+  const kinds = new Set<string>();
   inputItems.forEach((item, i) => {
-    if (kept.has(item) || !isObject(item) || isOwned(item as KubeObject)) return;
+    if (kept[indexOf.get(item)!] === 1 || !isObject(item) || isOwned(item as KubeObject)) return;
     const key = identityKey(item);
     pending.set(key, [...(pending.get(key) ?? []), i]);
+    kinds.add(kindKey(item.kind));
   });
   const sources = new Map<unknown, number>();
   if (pending.size === 0) return sources;
-  const inputs = new Set(inputItems);
   for (const item of outputItems) {
-    if (inputs.has(item)) continue;
-    const queue = isObject(item) ? pending.get(identityKey(item)) : undefined;
+    if (indexOf.has(item) || !isObject(item) || !kinds.has(kindKey(item.kind))) continue;
+    const queue = pending.get(identityKey(item));
     const index = queue?.shift();
     if (index !== undefined) sources.set(item, index);
   }
   return sources;
+}
+
+/** The first own key of a map item (what `Object.keys(item)[0]` gives), else `undefined`. */
+function firstKey(item: unknown): string | undefined {
+  if (!isObject(item)) return undefined;
+  for (const key in item) if (Object.hasOwn(item, key)) return key;
+  return undefined;
+}
+
+/** The kind as {@link identityKey} sees it: equal exactly when its JSON is. */
+function kindKey(kind: unknown): string {
+  return typeof kind === "string" ? `s${kind}` : `j${JSON.stringify([kind])}`;
 }
 
 function identityKey(item: Record<string, unknown>): string {

@@ -80,10 +80,17 @@ const DIGITS: Record<number, RegExp> = {
   16: /^[0-9a-fA-F]+$/,
 };
 
-/** True when the plain scalar `text` is certainly a string (the common case, checked first). */
+/**
+ * True when the plain scalar `text` is certainly a string (the common case,
+ * checked first): {@link resolvePlain} would give `str`. A first letter of a
+ * boolean or null word (`team`, `name`, `fooBar`) makes it a string unless it
+ * is one of those words, without building a resolved value.
+ */
 export function isPlainString(text: string): boolean {
   const c = text.charCodeAt(0);
-  return c < 128 ? HINT[c] === 0 : text.length > 0;
+  if (c >= 128) return text.length > 0;
+  const hint = HINT[c];
+  return hint === 0 || (hint === H_MAP && !WORDS.has(text));
 }
 
 /** Resolves an untagged plain scalar the way go-yaml v2 does. */

@@ -50,7 +50,10 @@ export function isDns1123Subdomain(value: string): boolean {
  */
 export function dns1123SubdomainViolations(value: string): string[] {
   const violations: string[] = [];
-  if (new TextEncoder().encode(value).length > DNS_SUBDOMAIN_MAX_LENGTH) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short values need no encoding.
+  const long = value.length * 3 > DNS_SUBDOMAIN_MAX_LENGTH &&
+    new TextEncoder().encode(value).length > DNS_SUBDOMAIN_MAX_LENGTH;
+  if (long) {
     violations.push(`must be no more than ${DNS_SUBDOMAIN_MAX_LENGTH} characters`);
   }
   if (!DNS1123_SUBDOMAIN_SHAPE.test(value)) {

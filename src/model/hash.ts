@@ -11,6 +11,19 @@ const encoder = new TextEncoder();
 
 /** Kubernetes `rand.SafeEncodeString`: maps every character into a vowel-free alphabet. */
 export function safeEncode(value: string): string {
+  if (value.length > 256) return safeEncodeCodePoints(value);
+  // One string from the codes (the digests are short), not one per character.
+  const codes = new Array<number>(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    // A surrogate pair is one character: the slow path takes whole code points.
+    if (code >= 0xd800 && code <= 0xdfff) return safeEncodeCodePoints(value);
+    codes[i] = SAFE_ALPHABET.charCodeAt(code % SAFE_ALPHABET.length);
+  }
+  return String.fromCharCode(...codes);
+}
+
+function safeEncodeCodePoints(value: string): string {
   let out = "";
   for (const ch of value) {
     out += SAFE_ALPHABET[(ch.codePointAt(0) ?? 0) % SAFE_ALPHABET.length];
@@ -54,29 +67,34 @@ export function fnv64a(parts: readonly string[]): bigint {
  */
 export function fnv64aHex(parts: readonly string[]): string {
   let h0 = 0x2325, h1 = 0x8422, h2 = 0x9ce4, h3 = 0xcbf2; // FNV64_OFFSET, low limb first
-  const mix = (byte: number) => {
-    h0 ^= byte;
-    const r0 = h0 * 0x1b3;
-    const r1 = h1 * 0x1b3 + (r0 >>> 16);
-    const r2 = h2 * 0x1b3 + (h0 << 8) + (r1 >>> 16);
-    const r3 = h3 * 0x1b3 + (h1 << 8) + (r2 >>> 16);
-    h0 = r0 & 0xffff;
-    h1 = r1 & 0xffff;
-    h2 = r2 & 0xffff;
-    h3 = r3 & 0xffff;
-  };
   for (const part of parts) {
-    let ascii = true;
-    for (let i = 0; i < part.length && ascii; i++) ascii = part.charCodeAt(i) < 0x80;
-    if (ascii) {
-      for (let i = 0; i < part.length; i++) mix(part.charCodeAt(i));
-    } else {
-      for (const byte of encoder.encode(part)) mix(byte);
+    // ASCII is its own UTF-8; anything else is encoded first.
+    let bytes: Uint8Array | undefined;
+    for (let i = 0; i < part.length; i++) {
+      if (part.charCodeAt(i) >= 0x80) {
+        bytes = encoder.encode(part);
+        break;
+      }
+    }
+    const n = bytes ? bytes.length : part.length;
+    for (let i = 0; i < n; i++) {
+      h0 ^= bytes ? bytes[i]! : part.charCodeAt(i);
+      const r0 = h0 * 0x1b3;
+      const r1 = h1 * 0x1b3 + (r0 >>> 16);
+      const r2 = h2 * 0x1b3 + (h0 << 8) + (r1 >>> 16);
+      const r3 = h3 * 0x1b3 + (h1 << 8) + (r2 >>> 16);
+      h0 = r0 & 0xffff;
+      h1 = r1 & 0xffff;
+      h2 = r2 & 0xffff;
+      h3 = r3 & 0xffff;
     }
   }
-  const hex = (high: number, low: number) =>
-    ((high << 16 | low) >>> 0).toString(16).padStart(8, "0");
-  return hex(h3, h2) + hex(h1, h0);
+  return hex32(h3, h2) + hex32(h1, h0);
+}
+
+/** Two 16-bit limbs as 8 hex digits. */
+function hex32(high: number, low: number): string {
+  return ((high << 16 | low) >>> 0).toString(16).padStart(8, "0");
 }
 
 /** Longest name prefix Kuma keeps before the 17-character hash suffix. */

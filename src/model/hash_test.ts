@@ -65,3 +65,12 @@ Deno.test("fnv64aHex() is fnv64a() in hex, for ASCII, other UTF-8 and lone surro
   }
   assert.equal(fnv64aHex([]), "cbf29ce484222325");
 });
+
+Deno.test("safeEncode() maps every code point as Kubernetes does, surrogate pairs as one", () => {
+  const alphabet = "bcdfghjklmnpqrstvwxz2456789";
+  const reference = (value: string) =>
+    [...value].map((ch) => alphabet[(ch.codePointAt(0) ?? 0) % alphabet.length]).join("");
+  for (const value of ["", "0123456789abcdef", "é", "\u{1F600}x", "a\ud800b", "\udc00", "日本"]) {
+    assert.equal(safeEncode(value), reference(value), JSON.stringify(value));
+  }
+});

@@ -289,7 +289,10 @@ export function hasLegacyPath(item: unknown): boolean {
 export function stringMap(value: unknown): Record<string, string> {
   if (!isObject(value)) return {};
   const out: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(value)) {
+  // for-in over own keys: Object.entries' order without an array per entry.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const entry = value[key];
     if (typeof entry === "string") out[key] = entry;
   }
   return out;

@@ -159,12 +159,12 @@ function itemProblem(
       message: `Cannot read ${item.kind} at item ${index}: metadata.name is missing`,
     };
   }
-  const what = `${item.kind} "${metadata.name}"`;
+  const what = () => `${item.kind} "${metadata.name}"`;
   const namespace = metadata.namespace;
   if (namespace !== undefined && namespace !== null && typeof namespace !== "string") {
     return {
       field: "metadata.namespace",
-      message: `Cannot read ${what}: metadata.namespace must be a string, got ${
+      message: `Cannot read ${what()}: metadata.namespace must be a string, got ${
         describe(namespace)
       } (quote it)`,
     };
@@ -175,16 +175,19 @@ function itemProblem(
     if (!isObject(map)) {
       return {
         field: `metadata.${key}`,
-        message: `Cannot read ${what}: metadata.${key} must be a map of strings, got ${
+        message: `Cannot read ${what()}: metadata.${key} must be a map of strings, got ${
           describe(map)
         }`,
       };
     }
-    for (const [name, value] of Object.entries(map)) {
+    // Own keys in Object.entries' order, without an array per entry.
+    for (const name in map) {
+      if (!Object.hasOwn(map, name)) continue;
+      const value = map[name];
       if (value !== null && typeof value !== "string") {
         return {
           field: fieldPath("metadata", key, mapKey(name)),
-          message: `Cannot read ${what}: ${key} "${name}" must be a string, got ${
+          message: `Cannot read ${what()}: ${key} "${name}" must be a string, got ${
             describe(value)
           } (quote it: the API server rejects ${key} that are not strings)`,
         };
@@ -243,7 +246,9 @@ export function findDuplicates(items: readonly KubeObject[]): Duplicates {
 }
 
 function identityOf(item: KubeObject): string {
-  const group = String(item.apiVersion).includes("/") ? String(item.apiVersion).split("/")[0] : "";
+  const apiVersion = String(item.apiVersion);
+  const slash = apiVersion.indexOf("/");
+  const group = slash === -1 ? "" : apiVersion.slice(0, slash);
   // Universal stores key Kuma objects by mesh and name: the top-level mesh, or the mesh label
   // of an object without a namespace.
   const namespace = item.metadata?.namespace ?? "";

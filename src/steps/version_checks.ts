@@ -17,7 +17,7 @@
 import { isObject, type KubeObject, type Result } from "../model/krm.ts";
 import {
   DATAPLANE_FIELDS,
-  holding,
+  holding as holdingOnce,
   inSpan,
   type KindRule,
   kindRule,
@@ -25,9 +25,10 @@ import {
   POSITION_PATHS,
   positionField,
   type PositionRule,
+  type Spans,
 } from "../model/acceptance.ts";
 import { DEFAULT_MESH, KIND, LABEL } from "../model/kuma.ts";
-import type { KumaFeatures } from "../model/version.ts";
+import type { KumaFeatures, KumaVersion } from "../model/version.ts";
 import { REASON, resultAt } from "../results.ts";
 
 /** Output of {@link convertForVersion}. */
@@ -133,6 +134,11 @@ export interface CheckInput {
   gated: (mesh: string) => boolean;
   /** Fields of an input item another step already reported (reference findings). */
   covered: (input: KubeObject, field: string) => boolean;
+  /**
+   * False when {@link CheckInput.covered} holds for no field of the item: its
+   * references' field paths are then only spelt out for a result.
+   */
+  coversAny?: (input: KubeObject) => boolean;
 }
 
 /** Inputs of {@link versionResults}: the run's items and what the other steps made of them. */
@@ -170,6 +176,7 @@ export function versionResults(input: RunVersionInput): Result[] {
     features: input.features,
     gated: (mesh) => input.features.v3 || exclusive.has(mesh),
     covered: (item, field) => reported.get(item)?.has(field) ?? false,
+    coversAny: (item) => reported.has(item),
   });
 }
 
@@ -178,6 +185,8 @@ interface Context {
   features: KumaFeatures;
   gate: boolean;
   covered: (field: string) => boolean;
+  /** False when `covered` holds for no field (see {@link CheckInput.coversAny}). */
+  coversAny: boolean;
   results: Result[];
 }
 
@@ -193,6 +202,7 @@ export function checkVersion(input: CheckInput): Result[] {
       features: input.features,
       gate: input.gated(meshOf(output)),
       covered: (field) => input.covered(item, field),
+      coversAny: input.coversAny?.(item) ?? true,
       results,
     };
     const spec = isObject(output.spec) ? output.spec : undefined;
@@ -204,27 +214,26 @@ export function checkVersion(input: CheckInput): Result[] {
       if (rule.spec?.[field] === undefined || !inSpan(rule.spec[field], input.features.version)) {
         continue;
       }
-      for (const { path, ref } of refsAt(spec, POSITION_PATHS[position as Position])) {
+      eachValueAt(spec, POSITION_PATHS[position as Position], (ref, where) =>
         checkRef(
-          { position: position as Position, rule, path, ref, positionRule: positionRule! },
+          { position: position as Position, rule, where, ref, positionRule: positionRule! },
           context,
-        );
-      }
+        ));
     }
     if (rule.rules && Array.isArray(spec.rules)) checkRules(rule.rules, spec.rules, context);
     for (const [path, values] of Object.entries(rule.enums)) {
       const allowed = holding(values, input.features.version);
-      for (const { path: at, ref: value } of valuesAt(spec, path)) {
-        if (typeof value !== "string" && typeof value !== "number") continue;
-        if (allowed.includes(String(value))) continue;
+      eachValueAt(spec, path, (value, where) => {
+        if (typeof value !== "string" && typeof value !== "number") return;
+        if (allowed.includes(String(value))) return;
         reject(
           context,
-          at,
+          where(),
           `${quote(value)} is not a value Kuma ${input.features.version} accepts (its CRD allows ${
             list(allowed)
           }); write one of them`,
         );
-      }
+      });
     }
   }
   return results;
@@ -353,15 +362,17 @@ function checkRules(
 interface RefSite {
   position: Position;
   rule: KindRule;
-  path: string;
+  /** Its field path, spelt out on demand. */
+  where: () => string;
   ref: unknown;
   positionRule: PositionRule;
 }
 
 function checkRef(site: RefSite, context: Context): void {
-  const { ref, path } = site;
+  const { ref } = site;
   if (!isObject(ref) || typeof ref.kind !== "string") return;
-  if (context.covered(path)) return;
+  if (context.coversAny && context.covered(site.where())) return;
+  const path = site.where();
   const version = context.features.version;
   const crd = holding(site.positionRule.crd, version);
   const kuma = holding(site.positionRule.kuma, version);
@@ -403,7 +414,7 @@ function checkRef(site: RefSite, context: Context): void {
 
 function replacement(
   site: RefSite,
-  wanted: { kind: string; allowed: string[]; version: string },
+  wanted: { kind: string; allowed: readonly string[]; version: string },
 ): string {
   const { kind, allowed, version } = wanted;
   if (site.position === "top") {
@@ -480,30 +491,79 @@ function checkDataplane(spec: Record<string, unknown>, context: Context): void {
   });
 }
 
-/** Every reference at a `spec.to[].targetRef` style path, with its concrete field path. */
-function refsAt(spec: Record<string, unknown>, path: string): { path: string; ref: unknown }[] {
-  return valuesAt(spec, path).map(({ path: at, ref }) => ({ path: at, ref }));
+/** The steps of a `spec.a[].b` path (the tables' paths, parsed once each). */
+interface Step {
+  name: string;
+  many: boolean;
+}
+const STEPS = new Map<string, readonly Step[]>();
+
+function stepsOf(path: string): readonly Step[] {
+  let steps = STEPS.get(path);
+  if (!steps) {
+    steps = path.split(".").slice(1).map((raw) => {
+      const many = raw.endsWith("[]");
+      const name = many ? raw.slice(0, -2) : raw;
+      return { name, many };
+    });
+    if (STEPS.size < 1000) STEPS.set(path, steps);
+  }
+  return steps;
 }
 
-/** Values at a `spec.a[].b` path below `spec`, with concrete paths (`spec.a[0].b`). */
-function valuesAt(spec: Record<string, unknown>, path: string): { path: string; ref: unknown }[] {
-  const parts = path.split(".").slice(1);
-  let current: { path: string; ref: unknown }[] = [{ path: "spec", ref: spec }];
-  for (const raw of parts) {
-    const many = raw.endsWith("[]");
-    const name = many ? raw.slice(0, -2) : raw;
-    const next: { path: string; ref: unknown }[] = [];
-    for (const { path: at, ref } of current) {
-      if (!isObject(ref) || ref[name] === undefined || ref[name] === null) continue;
-      const value = ref[name];
-      if (!many) next.push({ path: `${at}.${name}`, ref: value });
-      else if (Array.isArray(value)) {
-        value.forEach((item, i) => next.push({ path: `${at}.${name}[${i}]`, ref: item }));
-      }
+/**
+ * Calls `visit` with each value at a `spec.a[].b` path below `spec`, in
+ * order; while it runs, `where()` spells out the value's concrete path
+ * (`spec.a[0].b`): most values pass their checks and need none.
+ */
+function eachValueAt(
+  spec: Record<string, unknown>,
+  path: string,
+  visit: (value: unknown, where: () => string) => void,
+): void {
+  const steps = stepsOf(path);
+  const trail: (string | number)[] = [];
+  const where = () => {
+    let out = "spec";
+    for (const segment of trail) {
+      out += typeof segment === "number" ? `[${segment}]` : `.${segment}`;
     }
-    current = next;
-  }
-  return current;
+    return out;
+  };
+  const walk = (ref: unknown, step: number): void => {
+    if (step === steps.length) return visit(ref, where);
+    const { name, many } = steps[step]!;
+    if (!isObject(ref) || ref[name] === undefined || ref[name] === null) return;
+    const value = ref[name];
+    trail.push(name);
+    if (!many) walk(value, step + 1);
+    else if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        trail.push(i);
+        walk(item, step + 1);
+        trail.pop();
+      });
+    }
+    trail.pop();
+  };
+  walk(spec, 0);
+}
+
+/** {@link holdingOnce} by span table (the tables are constants) and version. */
+const HELD = new WeakMap<Spans, Map<KumaVersion, readonly string[]>>();
+
+/**
+ * The values of a span table that hold in `version` ({@link holdingOnce}),
+ * computed once per table and version: the checks ask for every reference
+ * of every item. The list is shared: read it, do not change it.
+ */
+function holding(spans: Spans | undefined, version: KumaVersion): readonly string[] {
+  if (spans === undefined) return holdingOnce(spans, version);
+  let byVersion = HELD.get(spans);
+  if (!byVersion) HELD.set(spans, byVersion = new Map());
+  let held = byVersion.get(version);
+  if (!held) byVersion.set(version, held = holdingOnce(spans, version));
+  return held;
 }
 
 function list(values: readonly string[]): string {

@@ -101,15 +101,24 @@ function zoneOf(item: KubeObject, zones: readonly ZoneConfig[]): ZoneConfig | un
   const generatedIn = stringAt(item.metadata?.annotations, TOOL_ANNOTATION.zone);
   if (generatedIn !== undefined) return zones.find((zone) => zone.name === generatedIn);
   const path = fileOf(item)?.path;
-  const labels = stringMap(item.metadata?.labels);
+  let labels: Record<string, string> | undefined; // read only when a zone selects by labels
   return zones.find((zone) =>
     (path !== undefined && zone.paths.some((prefix) => underPrefix(path, prefix))) ||
     (Object.keys(zone.labels).length > 0 &&
-      Object.entries(zone.labels).every(([k, v]) => labels[k] === v))
+      Object.entries(zone.labels).every(([k, v]) =>
+        (labels ??= stringMap(item.metadata?.labels))[k] === v
+      ))
   );
 }
 
+/** Each path prefix without its `./` and trailing slashes, by prefix (the zones' few prefixes). */
+const CLEAN_PREFIX = new Map<string, string>();
+
 function underPrefix(path: string, prefix: string): boolean {
-  const clean = prefix.replace(/^\.\//, "").replace(/\/+$/, "");
+  let clean = CLEAN_PREFIX.get(prefix);
+  if (clean === undefined) {
+    clean = prefix.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (CLEAN_PREFIX.size < 1000) CLEAN_PREFIX.set(prefix, clean);
+  }
   return clean === "" || path === clean || path.startsWith(`${clean}/`);
 }

@@ -24,6 +24,7 @@ const HASH = 0x23;
 const DEL = 0x7f;
 const LOWER_I = 0x69;
 const DOT = 0x2e;
+const NEWLINE = 0x0a;
 
 /**
  * Splits the `items:` block of `text` into item texts; `firstKeys[i]` is the
@@ -110,6 +111,108 @@ export function findItemSpans(
     );
   }
   return { spans, indent: Math.max(indent, 0) };
+}
+
+/**
+ * {@link findItemSpans} for a text the fast reader took
+ * (`readFastItems` in src/io/krm_reader.ts), from the offsets where it found
+ * the entries of the top-level `items` list: the same spans, without
+ * scanning every line. Where the reader's spans might differ from what
+ * {@link findItemSpans} would cut (an `items` key it would not recognise, an
+ * end of the list it would not see as a top-level key), it defers to
+ * {@link findItemSpans}; tests/item_spans_test.ts checks that both agree.
+ */
+export function itemSpansFromStarts(
+  text: string,
+  starts: readonly number[],
+  firstKeys: readonly (string | undefined)[],
+): ItemSpans | undefined {
+  const slow = () => findItemSpans(text, firstKeys);
+  if (starts.length === 0 || starts.length !== firstKeys.length) return slow();
+  if (text.includes("&") && text.includes("*")) return undefined;
+  // The `items:` line: the line before the first entry's, past blank and comment lines.
+  let keyLine = text.lastIndexOf("\n", starts[0]! - 2) + 1;
+  while (keyLine > 0 && BLANK_OR_COMMENT.test(text.slice(keyLine, text.indexOf("\n", keyLine)))) {
+    keyLine = text.lastIndexOf("\n", keyLine - 2) + 1;
+  }
+  const keyEnd = text.indexOf("\n", keyLine);
+  if (!/^items:\s*(#.*)?$/.test(text.slice(keyLine, keyEnd))) return slow();
+  // The reader takes a `---` after leading comment lines; findItemSpans only on the first line.
+  if (separatorAfterComments(text)) return slow();
+  const first = starts[0]!;
+  let indent = 0;
+  while (text.charCodeAt(first + indent) === SPACE) indent++;
+  // The end of the list: the next line at column 0 that is not `-`, blank or a comment.
+  const last = starts[starts.length - 1]!;
+  let stop = text.length;
+  for (let at = text.indexOf("\n", last); at !== -1 && at + 1 < text.length;) {
+    const c = text.charCodeAt(at + 1);
+    if (c !== SPACE && c !== DASH && c !== HASH && c !== NEWLINE) {
+      stop = at + 1;
+      break;
+    }
+    at = text.indexOf("\n", at + 1);
+  }
+  if (stop < text.length) {
+    const stopEnd = text.indexOf("\n", stop);
+    if (!TOP_LEVEL_KEY.test(text.slice(stop, stopEnd === -1 ? text.length : stopEnd))) {
+      return slow();
+    }
+  }
+  // Trailing blank and comment lines before the next key belong to no item.
+  let end = stop;
+  while (end > last) {
+    const lineStart = text.lastIndexOf("\n", end - 2) + 1;
+    if (lineStart <= last) break;
+    const lineEnd = end === text.length && text.charCodeAt(end - 1) !== NEWLINE ? end : end - 1;
+    if (!BLANK_OR_COMMENT.test(text.slice(lineStart, lineEnd))) break;
+    end = lineStart;
+  }
+  const line = (from: number) => {
+    const to = text.indexOf("\n", from);
+    return text.slice(from, to === -1 ? text.length : to);
+  };
+  const spans: string[] = [];
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k]!;
+    const to = k + 1 < starts.length ? starts[k + 1]! : end;
+    const key = firstKeys[k];
+    if (key !== undefined && !startsWithKeyAt(line, { from, to, indent }, key)) return undefined;
+    spans.push(
+      text.charCodeAt(to - 1) === NEWLINE ? text.slice(from, to) : `${text.slice(from, to)}\n`,
+    );
+  }
+  return { spans, indent };
+}
+
+/** True when the first line that is not blank or a comment is `---`, and is not the first line. */
+function separatorAfterComments(text: string): boolean {
+  let at = 0;
+  for (;;) {
+    const end = text.indexOf("\n", at);
+    const line = text.slice(at, end === -1 ? text.length : end);
+    if (!BLANK_OR_COMMENT.test(line)) return at > 0 && line.startsWith("---");
+    if (end === -1) return false;
+    at = end + 1;
+  }
+}
+
+/** {@link startsWithKey} on lines given by offset: `line(at)` is the line starting at `at`. */
+function startsWithKeyAt(
+  line: (at: number) => string,
+  { from, to, indent }: { from: number; to: number; indent: number },
+  key: string,
+): boolean {
+  for (let at = from; at < to;) {
+    const text = line(at);
+    const content = text.slice(indent + 2);
+    if (content === "" || content.trimStart().startsWith("#")) {
+      at += text.length + 1;
+      continue;
+    }
+    return content.startsWith(`${key}:`) || content.startsWith(`"${key}":`);
+  }
+  return false;
 }
 
 /** True when the first content of the entry (lines `from` to `to - 1`, after `- ` and comment lines) is `key:`. */

@@ -14,7 +14,7 @@ import { REASON, resultAt } from "../../results.ts";
 import { refFields } from "../destinations.ts";
 import { holdEntriesTogether } from "../subsets.ts";
 import { decide } from "./decide.ts";
-import { asList, setAt, sitesOf } from "./sites.ts";
+import { asList, type PathCopy, pathCopy, sitesOf, writeAt } from "./sites.ts";
 import type { Finding, ReferenceContext, ReferenceOutput, Referrer } from "./types.ts";
 
 type PolicyRole = "producer" | "consumer" | "mixed" | undefined;
@@ -78,7 +78,7 @@ function processReferrer(
   context: ReferenceContext,
 ): { copy: KubeObject | undefined; findings: Finding[] } {
   const findings: Finding[] = [];
-  let copy: KubeObject | undefined;
+  let copy: PathCopy<KubeObject> | undefined;
   const sites = sitesOf(referrer.object);
   const decisions = holdEntriesTogether(
     sites.map((s) => s.path),
@@ -99,8 +99,8 @@ function processReferrer(
       targets: decision.targets,
     };
     if (decision.after !== undefined) {
-      copy ??= structuredClone(referrer.object);
-      setAt(copy, site.path, decision.after);
+      copy ??= pathCopy(referrer.object);
+      writeAt(copy, site.path, decision.after);
     }
     if (decision.message !== undefined) reference.message = decision.message;
     findings.push({
@@ -112,7 +112,7 @@ function processReferrer(
       ...(decision.traffic ? { traffic: decision.traffic } : {}),
     });
   });
-  return { copy, findings };
+  return { copy: copy?.root, findings };
 }
 
 /**

@@ -79,9 +79,40 @@ export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** Writes `value` at `path` of a copy the caller owns (every step of the path exists). */
-export function setAt(root: unknown, path: readonly (string | number)[], value: unknown): void {
-  let current = root as Record<string | number, unknown>;
-  for (const part of path.slice(0, -1)) current = current[part] as Record<string | number, unknown>;
+/**
+ * A copy of an object that shares every part it has not written: {@link writeAt}
+ * copies only the maps and lists on the path it writes (each once), so the
+ * original is never changed and untouched subtrees stay the original's.
+ */
+export interface PathCopy<T> {
+  root: T;
+  /** The maps and lists this copy made (and may therefore write into). */
+  own: WeakSet<object>;
+}
+
+/** A {@link PathCopy} of `object`: so far only its top-level map is copied. */
+export function pathCopy<T extends object>(object: T): PathCopy<T> {
+  const root = { ...object };
+  const own = new WeakSet<object>([root]);
+  return { root, own };
+}
+
+/** Writes `value` at `path` of `copy` (every step of the path exists), copying the path first. */
+export function writeAt(
+  copy: PathCopy<unknown>,
+  path: readonly (string | number)[],
+  value: unknown,
+): void {
+  let current = copy.root as Record<string | number, unknown>;
+  for (let i = 0; i < path.length - 1; i++) {
+    const part = path[i]!;
+    let child = current[part] as Record<string | number, unknown>;
+    if (!copy.own.has(child)) {
+      child = Array.isArray(child) ? [...child] as unknown as typeof child : { ...child };
+      copy.own.add(child);
+      current[part] = child;
+    }
+    current = child;
+  }
   current[path[path.length - 1]!] = value;
 }

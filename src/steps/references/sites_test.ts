@@ -1,8 +1,9 @@
 /** Where references sit in each kind: one row per position, with the field path and role read. */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { fieldPathOf } from "../../model/field_path.ts";
 import type { KubeObject } from "../../model/krm.ts";
-import { isReferrerKind, sitesOf } from "./sites.ts";
+import { isReferrerKind, pathCopy, sitesOf, writeAt } from "./sites.ts";
 
 const MS = (name: string) => ({ kind: "MeshService", name });
 
@@ -103,4 +104,70 @@ Deno.test("sites: referrer kinds are kuma.io policies with targetRef, to or from
   for (const [object, expected] of table) {
     assert.equal(isReferrerKind(object), expected, `${object.apiVersion} ${object.kind}`);
   }
+});
+
+/** Freezes every map and list of `value`, so a write into it throws. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Every path to a map or list entry of `value`. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== "object" || value === null) return [];
+  const out: (string | number)[][] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const path = [...prefix, Array.isArray(value) ? Number(key) : key];
+    out.push(path, ...pathsOf(child, path));
+  }
+  return out;
+}
+
+Deno.test("writeAt on a path copy gives what writing into a deep copy gives, and leaves the original alone", () => {
+  const json = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.constant(null)),
+      fc.array(tie("node"), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom("a", "b", "to", "0"), tie("node"), { maxKeys: 3 }),
+    ),
+  })).node;
+  const object = fc.dictionary(fc.constantFrom("kind", "spec", "to"), json, { minKeys: 1 });
+  fc.assert(
+    fc.property(object, fc.array(fc.nat(), { maxLength: 5 }), (original, picks) => {
+      const before = JSON.stringify(original);
+      deepFreeze(original);
+      const paths = pathsOf(original);
+      const deep = structuredClone(original) as Record<string | number, unknown>;
+      const copy = pathCopy(original);
+      const touched = new Set<string | number>();
+      for (const [n, pick] of picks.entries()) {
+        if (paths.length === 0) break;
+        const path = paths[pick % paths.length]!;
+        // Write into the deep copy the plain way; a path may cross a value written before.
+        let current = deep;
+        let exists = true;
+        for (const part of path.slice(0, -1)) {
+          const next = current[part];
+          if (typeof next !== "object" || next === null) exists = false;
+          else current = next as Record<string | number, unknown>;
+        }
+        if (!exists) continue;
+        const value = { written: n };
+        current[path[path.length - 1]!] = value;
+        writeAt(copy, path, { written: n });
+        touched.add(path[0]!);
+      }
+      assert.equal(JSON.stringify(copy.root), JSON.stringify(deep));
+      assert.equal(JSON.stringify(original), before);
+      // What was not written is shared, not copied.
+      for (const [key, child] of Object.entries(original)) {
+        if (!touched.has(key)) assert.equal((copy.root as Record<string, unknown>)[key], child);
+      }
+    }),
+    { numRuns: 2000, seed: 16 },
+  );
 });

@@ -34,5 +34,17 @@ export function fromText(createdIn: string): string {
 
 /** The values without repeats, in first-seen order. */
 export function unique<T>(values: readonly T[]): T[] {
+  // One or two values (most references have one target): no set.
+  if (values.length === 1) return [setValue(values[0]!)];
+  if (values.length === 2) {
+    const [a, b] = values as [T, T];
+    const same = a === b || (a !== a && b !== b); // SameValueZero, as a Set compares
+    return same ? [setValue(a)] : [setValue(a), setValue(b)];
+  }
   return [...new Set(values)];
+}
+
+/** The value as a Set holds it (-0 becomes 0). */
+function setValue<T>(value: T): T {
+  return (value === 0 ? 0 : value) as T;
 }
