@@ -96,21 +96,10 @@ export function findItemSpans(
     }
   }
   if (starts.length !== firstKeys.length) return undefined;
-  const spans: string[] = [];
-  for (let k = 0; k < starts.length; k++) {
-    const from = starts[k]!;
-    const to = k + 1 < starts.length ? starts[k + 1]! : last;
-    const key = firstKeys[k];
-    if (key !== undefined && !startsWithKey(line, { from, to, indent }, key)) return undefined;
-    // Lines from..to-1 and the "\n" after each (added when the text has none).
-    const stop = lineEnd(to - 1);
-    spans.push(
-      stop < text.length
-        ? text.slice(lineStart[from]!, stop + 1)
-        : `${text.slice(lineStart[from]!)}\n`,
-    );
-  }
-  return { spans, indent: Math.max(indent, 0) };
+  // Lines start..last-1 as offsets: they end where line `last` starts (or the text ends).
+  const stop = last < count ? lineStart[last]! : text.length;
+  const offsets = starts.map((i) => lineStart[i]!);
+  return cutSpans(text, { starts: offsets, end: stop, indent, firstKeys });
 }
 
 /**
@@ -168,6 +157,24 @@ export function itemSpansFromStarts(
     if (!BLANK_OR_COMMENT.test(text.slice(lineStart, lineEnd))) break;
     end = lineStart;
   }
+  return cutSpans(text, { starts, end, indent, firstKeys });
+}
+
+/**
+ * The item texts from `starts[k]` to the next start (the last to `end`),
+ * offsets into `text`, each ending in a newline (added when the text has
+ * none); `undefined` when an item's first content is not its first key.
+ */
+function cutSpans(
+  text: string,
+  cut: {
+    starts: readonly number[];
+    end: number;
+    indent: number;
+    firstKeys: readonly (string | undefined)[];
+  },
+): ItemSpans | undefined {
+  const { starts, end, indent, firstKeys } = cut;
   const line = (from: number) => {
     const to = text.indexOf("\n", from);
     return text.slice(from, to === -1 ? text.length : to);
@@ -177,12 +184,12 @@ export function itemSpansFromStarts(
     const from = starts[k]!;
     const to = k + 1 < starts.length ? starts[k + 1]! : end;
     const key = firstKeys[k];
-    if (key !== undefined && !startsWithKeyAt(line, { from, to, indent }, key)) return undefined;
+    if (key !== undefined && !startsWithKey(line, { from, to, indent }, key)) return undefined;
     spans.push(
       text.charCodeAt(to - 1) === NEWLINE ? text.slice(from, to) : `${text.slice(from, to)}\n`,
     );
   }
-  return { spans, indent };
+  return { spans, indent: Math.max(indent, 0) };
 }
 
 /** True when the first line that is not blank or a comment is `---`, and is not the first line. */
@@ -197,8 +204,11 @@ function separatorAfterComments(text: string): boolean {
   }
 }
 
-/** {@link startsWithKey} on lines given by offset: `line(at)` is the line starting at `at`. */
-function startsWithKeyAt(
+/**
+ * True when the first content of the entry from offset `from` to `to` (after
+ * `- ` and comment lines) is `key:`; `line(at)` is the line starting at `at`.
+ */
+function startsWithKey(
   line: (at: number) => string,
   { from, to, indent }: { from: number; to: number; indent: number },
   key: string,
@@ -210,20 +220,6 @@ function startsWithKeyAt(
       at += text.length + 1;
       continue;
     }
-    return content.startsWith(`${key}:`) || content.startsWith(`"${key}":`);
-  }
-  return false;
-}
-
-/** True when the first content of the entry (lines `from` to `to - 1`, after `- ` and comment lines) is `key:`. */
-function startsWithKey(
-  line: (i: number) => string,
-  { from, to, indent }: { from: number; to: number; indent: number },
-  key: string,
-): boolean {
-  for (let i = from; i < to; i++) {
-    const content = line(i).slice(indent + 2);
-    if (content === "" || content.trimStart().startsWith("#")) continue;
     return content.startsWith(`${key}:`) || content.startsWith(`"${key}":`);
   }
   return false;
