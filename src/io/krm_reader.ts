@@ -67,14 +67,9 @@ export type Location =
 export function locateFast(
   text: string,
 ): { documents: unknown[]; locations: Map<object, Location> } | undefined {
-  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
-  const reader = new FastReader(text, true);
-  try {
+  return withFastReader(text, (reader) => {
     return { documents: reader.documents(), locations: reader.locations! };
-  } catch (error) {
-    if (error === OUTSIDE) return undefined;
-    throw error;
-  }
+  }, true);
 }
 
 /** Thrown inside the fast reader when the text leaves its subset. */
@@ -86,15 +81,7 @@ const OUTSIDE = new Outside("outside the fast path");
  * the fast path's subset; `undefined` otherwise.
  */
 export function readFast(text: string): unknown[] | undefined {
-  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) {
-    return undefined;
-  }
-  try {
-    return new FastReader(text).documents();
-  } catch (error) {
-    if (error === OUTSIDE) return undefined;
-    throw error;
-  }
+  return withFastReader(text, (reader) => reader.documents());
 }
 
 /**
@@ -106,13 +93,25 @@ export function readFast(text: string): unknown[] | undefined {
 export function readFastItems(
   text: string,
 ): { documents: unknown[]; itemStarts: number[] } | undefined {
-  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) {
-    return undefined;
-  }
-  const reader = new FastReader(text);
-  reader.itemStarts = [];
+  return withFastReader(text, (reader) => {
+    const itemStarts: number[] = reader.itemStarts = [];
+    return { documents: reader.documents(), itemStarts };
+  });
+}
+
+/**
+ * `read` with a fast reader on `text` (recording locations when `locate`);
+ * `undefined` when the text has characters the fast path leaves to the full
+ * parser (tabs, carriage returns, controls) or the reader leaves its subset.
+ */
+function withFastReader<T>(
+  text: string,
+  read: (reader: FastReader) => T,
+  locate = false,
+): T | undefined {
+  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
   try {
-    return { documents: reader.documents(), itemStarts: reader.itemStarts };
+    return read(new FastReader(text, locate));
   } catch (error) {
     if (error === OUTSIDE) return undefined;
     throw error;
