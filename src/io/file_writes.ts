@@ -140,11 +140,18 @@ export class TreeView {
     return entries;
   }
 
+  /**
+   * True when `path` is at the root or its folder was already seen to be a
+   * directory: such a folder has directories all the way up (see #folder).
+   */
+  #parentKnown(path: string): boolean {
+    const slash = path.lastIndexOf("/");
+    return slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory";
+  }
+
   /** The folders of `path` that do not exist yet, outermost first (relative to the root). */
   missingFolders(path: string): string[] {
-    const slash = path.lastIndexOf("/");
-    // A folder known to be a directory has directories all the way up (see #folder).
-    if (slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory") return [];
+    if (this.#parentKnown(path)) return [];
     const parts = path.split("/").slice(0, -1);
     const missing: string[] = [];
     for (let i = 1; i <= parts.length; i++) {
@@ -164,10 +171,7 @@ export class TreeView {
     if (path.startsWith("/") || path.split("/").some((part) => part === ".." || part === "")) {
       return "the path leaves the output directory";
     }
-    const slash = path.lastIndexOf("/");
-    if (slash < 0 || this.#folders.get(path.slice(0, slash)) === "directory") {
-      return { missing: false };
-    }
+    if (this.#parentKnown(path)) return { missing: false };
     const parts = path.split("/");
     for (let i = 1; i < parts.length; i++) {
       const entry = this.#folder(parts.slice(0, i).join("/"));
