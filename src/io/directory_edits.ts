@@ -165,10 +165,13 @@ function editFile(
   let edited: string;
   const documents = new Map<KubeObject, string>();
   try {
-    edited = yamlEdit.editDocuments(text, edits);
-    for (const [index, output] of outputs) {
-      documents.set(output, yamlEdit.documentSource(edited, index));
-    }
+    const { text: editedText, sources } = yamlEdit.editDocumentsWithSources(
+      text,
+      edits,
+      outputs.keys(),
+    );
+    edited = editedText;
+    for (const [index, output] of outputs) documents.set(output, sources.get(index)!);
   } catch (error) {
     if (!(error instanceof yamlEdit.YamlEditError)) throw error;
     const index = error.index ?? edits[0]!.index;

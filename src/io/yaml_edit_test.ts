@@ -8,6 +8,7 @@ import {
   documentSource,
   editDocument,
   editDocuments,
+  editDocumentsWithSources,
   jsonEqual,
   type PathSegment,
   YamlEditError,
@@ -412,6 +413,32 @@ Deno.test("yaml_edit: documentSource is a document's text without markers", () =
   assert.equal(documentSource(text, 1), "# marker comment\n# one\nb: 2\n");
   assert.equal(documentSource(text, 2), "c: 3\n");
   assert.throws(() => documentSource(text, 3), YamlEditError);
+});
+
+Deno.test("yaml_edit: editDocumentsWithSources gives editDocuments' text and each document's source in it", () => {
+  const text =
+    "%YAML 1.1\n---\n# head\na: 1\n--- # marker comment\n# one\nb: {x: 2}\n...\n---\n---\nc: [3]\n# tail";
+  const edits = [
+    { index: 0, before: { a: 1 }, after: { a: 1, note: "new" } },
+    { index: 2, before: { c: [3] }, after: { c: [4] } },
+  ];
+  const expected = editDocuments(text, edits);
+  const done = editDocumentsWithSources(text, edits, [2, 0, 1]);
+  assert.equal(done.text, expected);
+  assert.deepEqual([...done.sources.keys()], [2, 0, 1]);
+  for (const index of [0, 1, 2]) {
+    assert.equal(done.sources.get(index), documentSource(expected, index), `document ${index}`);
+  }
+  assert.match(done.sources.get(0)!, /^note: new$/m);
+  // No edit: the file's own text and sources.
+  const same = editDocumentsWithSources(text, [{
+    index: 1,
+    before: { b: { x: 2 } },
+    after: { b: { x: 2 } },
+  }], [1]);
+  assert.equal(same.text, text);
+  assert.equal(same.sources.get(1), documentSource(text, 1));
+  assert.throws(() => editDocumentsWithSources(text, edits, [3]), YamlEditError);
 });
 
 Deno.test("yaml_edit: diffValues, applyChanges and jsonEqual", () => {

@@ -78,8 +78,36 @@ export function editDocument(fileText: string, edit: DocumentEdit): string {
  * @throws {YamlEditError} when an edit cannot be applied safely.
  */
 export function editDocuments(fileText: string, edits: readonly DocumentEdit[]): string {
+  return editStream(fileText, edits).text;
+}
+
+/**
+ * {@link editDocuments}, with the {@link documentSource} of each document in
+ * `indices` as it reads in the new text. The new text is parsed once, to check
+ * it, and the sources are cut from that parse: asking {@link documentSource}
+ * for each document instead parses the whole file again per document.
+ *
+ * @throws {YamlEditError} when an edit cannot be applied safely, or a document of `indices` is not in the file.
+ */
+export function editDocumentsWithSources(
+  fileText: string,
+  edits: readonly DocumentEdit[],
+  indices: Iterable<number>,
+): { text: string; sources: Map<number, string> } {
+  const { text, stream } = editStream(fileText, edits);
+  const after = stream ?? parseStream(text);
+  const sources = new Map<number, string>();
+  for (const index of indices) sources.set(index, sourceIn(after, index));
+  return { text, sources };
+}
+
+/** The new text, and its parse when there was an edit to check (undefined when every edit is a no-op). */
+function editStream(
+  fileText: string,
+  edits: readonly DocumentEdit[],
+): { text: string; stream: Stream | undefined } {
   const pending = edits.filter((edit) => !jsonEqual(edit.before, edit.after));
-  if (pending.length === 0) return fileText;
+  if (pending.length === 0) return { text: fileText, stream: undefined };
   const stream = parseStream(fileText);
   const textEdits: TextEdit[] = [];
   const seen = new Set<number>();
@@ -101,9 +129,8 @@ export function editDocuments(fileText: string, edits: readonly DocumentEdit[]):
     const editor = new DocumentEditor({ text: fileText, doc, index: edit.index, edits: textEdits });
     editor.applyAll(diffValues(edit.before, edit.after));
   }
-  const result = applyTextEdits(fileText, textEdits);
-  verify(stream, result, pending);
-  return result;
+  const text = applyTextEdits(fileText, textEdits);
+  return { text, stream: verify(stream, text, pending) };
 }
 
 /**
@@ -114,7 +141,12 @@ export function editDocuments(fileText: string, edits: readonly DocumentEdit[]):
  * @throws {YamlEditError} when there is no such document.
  */
 export function documentSource(fileText: string, index: number): string {
-  const stream = parseStream(fileText);
+  return sourceIn(parseStream(fileText), index);
+}
+
+/** {@link documentSource} in a parsed file. */
+function sourceIn(stream: Stream, index: number): string {
+  const fileText = stream.text;
   const doc = stream.docs[index];
   if (doc === undefined || doc.contents === null) {
     throw new YamlEditError("mismatch", `the file has only ${stream.docs.length} document(s)`, {
@@ -186,8 +218,11 @@ function applyTextEdits(text: string, edits: TextEdit[]): string {
   return out + text.slice(at);
 }
 
-/** Checks the new text: edited documents read back as intended, the others unchanged byte for byte. */
-function verify(stream: Stream, after: string, edits: readonly DocumentEdit[]): void {
+/**
+ * Checks the new text: edited documents read back as intended, the others
+ * unchanged byte for byte. Returns the new text's parse.
+ */
+function verify(stream: Stream, after: string, edits: readonly DocumentEdit[]): Stream {
   const before = stream.text;
   const edited = new Map(edits.map((edit) => [edit.index, edit.after]));
   const result = parseStream(after);
@@ -217,4 +252,5 @@ function verify(stream: Stream, after: string, edits: readonly DocumentEdit[]): 
       });
     }
   });
+  return result;
 }
