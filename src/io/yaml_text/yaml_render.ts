@@ -144,8 +144,25 @@ function lines(text: string): string[] {
   return text.replace(/\n$/, "").split("\n");
 }
 
+/**
+ * Answers of {@link readsAsOther}, which parses its string twice: a rewrite
+ * writes the same few strings (kinds, names, label keys) into many
+ * documents. Bounded: emptied when full.
+ */
+const READS_AS_OTHER = new Map<string, boolean>();
+const READS_AS_OTHER_MAX = 4096;
+
 /** True when `text`, written plain, would read as something else under YAML 1.1 or 1.2. */
 function readsAsOther(text: string): boolean {
+  let answer = READS_AS_OTHER.get(text);
+  if (answer !== undefined) return answer;
+  answer = parsesAsOther(text);
+  if (READS_AS_OTHER.size >= READS_AS_OTHER_MAX) READS_AS_OTHER.clear();
+  READS_AS_OTHER.set(text, answer);
+  return answer;
+}
+
+function parsesAsOther(text: string): boolean {
   for (const version of ["1.1", "1.2"] as const) {
     try {
       if (parse(text, { version }) !== text) return true;
