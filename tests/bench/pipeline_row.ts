@@ -18,7 +18,8 @@ export interface PipelineRow {
   runs: number;
   fnMs: number;
   baseMs: number;
-  target: number;
+  /** At most this ratio to the baseline; `undefined` for a row printed without a target. */
+  target?: number;
   /** Why it could not be measured, when it could not. */
   missing?: string;
 }

@@ -1,13 +1,15 @@
 /**
  * Bench of the pipelines users run, part of `deno task bench` (issue 16):
  * kustomize (tests/bench/kustomize_rows.ts) and directory mode
- * (tests/bench/directory_rows.ts), each against its baseline. Medians of
+ * (tests/bench/directory_rows.ts, and tests/bench/edited_rows.ts without a
+ * target), each against its baseline. Medians of
  * interleaved whole-process runs, as the rest of the bench.
  *
  * @module
  */
 
 import { directoryRuns } from "./directory_rows.ts";
+import { editedRun } from "./edited_rows.ts";
 import { kustomizeRuns } from "./kustomize_rows.ts";
 import { fmtInt, printTable } from "./measure.ts";
 import type { PipelineRow } from "./pipeline_row.ts";
@@ -28,14 +30,15 @@ export async function pipelineRuns(
   const rows = [
     ...options.kustomize ? await kustomizeRuns(dir, quick) : [],
     ...options.directory ? await directoryRuns(dir, quick ? [1000] : [1000, 20000]) : [],
+    ...options.directory && !quick ? [await editedRun(dir)] : [],
   ];
-  const targets = rows.map((row): Target => {
+  const targets = rows.filter((row) => row.target !== undefined).map((row): Target => {
     const ratio = row.fnMs / row.baseMs;
     return {
       target: `${row.pipeline}, N = ${fmtInt(row.n)}: <= ${row.target}x ${row.baseline}`,
       value: row.missing ??
         `${ratio.toFixed(2)}x (${fmtInt(row.fnMs)} / ${fmtInt(row.baseMs)} ms)`,
-      result: !row.missing && ratio <= row.target ? "PASS" : "FAIL",
+      result: !row.missing && ratio <= row.target! ? "PASS" : "FAIL",
     };
   });
   return {
