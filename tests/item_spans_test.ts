@@ -33,7 +33,8 @@ function compare(text: string): "spans" | "refused" | undefined {
       ? Object.keys(item)[0]
       : undefined
   );
-  const expected = findItemSpans(text, firstKeys);
+  // The fast reader took the text, so it has no anchor or alias.
+  const expected = findItemSpans(text, firstKeys, { aliasFree: true });
   const actual = itemSpansFromStarts(text, fast.itemStarts, firstKeys);
   assert.deepEqual(actual, expected, `spans differ for:\n${text}`);
   return expected ? "spans" : "refused";
@@ -56,7 +57,21 @@ Deno.test("item spans from the reader's offsets equal findItemSpans on every gol
   assert.ok(cut >= 40, `only ${cut} golden files cut into spans`);
 });
 
-const word = fc.constantFrom("a", "name", "kind", "x y", "80", "on", "- z", "#c", "it's", "");
+const word = fc.constantFrom(
+  "a",
+  "name",
+  "kind",
+  "x y",
+  "80",
+  "on",
+  "- z",
+  "#c",
+  "it's",
+  "",
+  "a && b *",
+  "*.example.com",
+  "[a-z&'*+]",
+);
 const leaf = fc.oneof(
   word,
   fc.integer(),

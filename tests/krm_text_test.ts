@@ -65,6 +65,40 @@ Deno.test("processBytes() keeps quoting, flow style and comments of pass-through
   assert.ok(text.includes("    script: |\n      - not an item\n"), text);
 });
 
+Deno.test("processBytes() keeps pass-through items' text when values hold an & and a * (no anchors)", async () => {
+  // A CRD's patterns and descriptions, a shell script: `&` and `*` in values
+  // are not anchors or aliases, and every other item still passes through as
+  // written (the whole list was re-serialized, comments lost).
+  const input = [
+    "apiVersion: config.kubernetes.io/v1",
+    "kind: ResourceList",
+    "items:",
+    "- apiVersion: v1",
+    "  kind: ConfigMap",
+    "  metadata:",
+    "    name: cfg # keep me",
+    "  data:",
+    "    pattern: ^[a-z0-9!#$%&'*+.^_|~]+$",
+    "    run: 'make && rm -f *.tmp'",
+    "- apiVersion: v1",
+    "  kind: Service",
+    "  metadata:",
+    "    name: web # and me",
+    "    namespace: shop",
+    "  spec:",
+    "    selector:",
+    "      app: web",
+    "    ports:",
+    "    - port: 80",
+    "",
+  ].join("\n");
+  const { text } = await processBytes(new TextEncoder().encode(input));
+  assert.ok(text.includes("    name: cfg # keep me\n"), text);
+  assert.ok(text.includes("    run: 'make && rm -f *.tmp'\n"), text);
+  assert.ok(text.includes("    name: web # and me\n"), text);
+  assert.match(text, /kind: MeshService/);
+});
+
 Deno.test("findItemSpans() refuses shapes it does not understand", () => {
   const keys = ["apiVersion"];
   assert.equal(findItemSpans("items: [{apiVersion: v1}]\n", keys), undefined);

@@ -371,3 +371,27 @@ Deno.test("nesting deeper than MAX_DEPTH is refused by both readers", () => {
     /depth|nest/i,
   );
 });
+
+Deno.test("the fast path takes no text with an anchor or an alias (KRM mode's item cut relies on it)", () => {
+  // src/io/yaml_text/item_spans.ts cuts the items of a text the fast reader
+  // took without looking for anchors: every placement must leave the fast path.
+  const placements = [
+    "a: &x 1\nb: *x\n",
+    "a: &x\n  k: v\nb: *x\n",
+    "items:\n- &x\n  k: v\n- *x\n",
+    "items:\n- &x v\n- *x\n",
+    "items:\n- k: &x v\n  j: *x\n",
+    "&x a: 1\n",
+    "a:\n  - &x\n    - 1\n  - *x\n",
+    '"a": &x 1\nb: *x\n',
+    "a: &x |\n  text\nb: *x\n",
+    "a: *x\n",
+  ];
+  for (const text of placements) {
+    assert.equal(readFast(text), undefined, JSON.stringify(text));
+  }
+  // An & or a * inside a value is text, which the fast path reads.
+  assert.deepEqual(readFast("a: b&c *d\nb: 'x*y&z'\nc: |\n  *x &y\n"), [
+    { a: "b&c *d", b: "x*y&z", c: "*x &y\n" },
+  ]);
+});

@@ -38,10 +38,14 @@ const NEWLINE = 0x0a;
 export function findItemSpans(
   text: string,
   firstKeys: readonly (string | undefined)[],
+  options: { aliasFree?: boolean } = {},
 ): ItemSpans | undefined {
   if (text.includes("\r") || text.includes("\t")) return undefined;
   // Anchors and aliases could cross items; keep it simple and re-serialize.
-  if (text.includes("&") && text.includes("*")) return undefined;
+  // `aliasFree`: the caller knows the text has none (the fast reader took
+  // it), so an `&` and a `*` anywhere in values (a CRD's descriptions and
+  // patterns, a shell script) do not make it re-serialize everything.
+  if (!options.aliasFree && text.includes("&") && text.includes("*")) return undefined;
   // starts[i] is where line i begins; line i ends before starts[i + 1] - 1 (its "\n").
   const lineStart: number[] = [0];
   for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) {
@@ -103,7 +107,7 @@ export function findItemSpans(
 }
 
 /**
- * {@link findItemSpans} for a text the fast reader took
+ * {@link findItemSpans} (with `aliasFree`) for a text the fast reader took
  * (`readFastItems` in src/io/krm_reader.ts), from the offsets where it found
  * the entries of the top-level `items` list: the same spans, without
  * scanning every line. Where the reader's spans might differ from what
@@ -116,9 +120,11 @@ export function itemSpansFromStarts(
   starts: readonly number[],
   firstKeys: readonly (string | undefined)[],
 ): ItemSpans | undefined {
-  const slow = () => findItemSpans(text, firstKeys);
+  // The fast reader leaves every anchor and alias to the full reader
+  // (src/io/krm_reader.ts: a value starting with `&` or `*`), so a text it
+  // took has none.
+  const slow = () => findItemSpans(text, firstKeys, { aliasFree: true });
   if (starts.length === 0 || starts.length !== firstKeys.length) return slow();
-  if (text.includes("&") && text.includes("*")) return undefined;
   // The `items:` line: the line before the first entry's, past blank and comment lines.
   let keyLine = text.lastIndexOf("\n", starts[0]! - 2) + 1;
   while (keyLine > 0 && BLANK_OR_COMMENT.test(text.slice(keyLine, text.indexOf("\n", keyLine)))) {
