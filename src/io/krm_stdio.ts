@@ -16,7 +16,8 @@ import {
   type Result,
   sourceOf,
 } from "../model/krm.ts";
-import { findItemSpans, itemSpansFromStarts } from "./yaml_text/item_spans.ts";
+import { findItemSpans, type ItemSpans, itemSpansFromStarts } from "./yaml_text/item_spans.ts";
+import { readItemWise } from "./yaml_text/item_wise_reader.ts";
 import { readFastItems } from "./krm_reader.ts";
 import { editItemText } from "./yaml_text/krm_edit.ts";
 import { emitEntry } from "./plain_yaml.ts";
@@ -92,9 +93,13 @@ function processInput(bytes: Uint8Array): ProcessedParts {
   if (typeof text !== "string") return text;
   let parsed: unknown;
   let itemStarts: number[] | undefined;
+  let spans: ItemSpans | undefined;
   try {
     const fast = readSingleFast(text);
+    // Else item by item (one item outside the fast path no longer sends every item to the full reader).
+    const itemWise = fast ? undefined : readItemWise(text);
     if (fast) ({ parsed, itemStarts } = fast);
+    else if (itemWise) ({ parsed, spans } = itemWise);
     else parsed = readYaml(text);
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
@@ -111,7 +116,7 @@ function processInput(bytes: Uint8Array): ProcessedParts {
     ? parsed.items as unknown[]
     : [];
   return {
-    parts: keptItemParts({ text, inputItems, itemStarts }, output),
+    parts: keptItemParts({ text, inputItems, itemStarts, spans }, output),
     results: output.results ?? [],
     kpt: inputItems.some((item) =>
       isObject(item) && isObject(item.metadata) && isObject(item.metadata.annotations) &&
@@ -156,13 +161,21 @@ function decodeInput(bytes: Uint8Array): string | ProcessedParts {
  * generated or replaced items through the YAML serializer.
  */
 function* keptItemParts(
-  input: { text: string; inputItems: readonly unknown[]; itemStarts: number[] | undefined },
+  input: {
+    text: string;
+    inputItems: readonly unknown[];
+    itemStarts: number[] | undefined;
+    /** The item texts, when the reader cut them. */
+    spans?: ItemSpans | undefined;
+  },
   output: ResourceList,
 ): Generator<string> {
   const { text, inputItems, itemStarts } = input;
   const firstKeys = inputItems.map(firstKey);
   const spans = inputItems.length === 0
     ? undefined
+    : input.spans
+    ? input.spans
     : itemStarts
     ? itemSpansFromStarts(text, itemStarts, firstKeys)
     : findItemSpans(text, firstKeys);

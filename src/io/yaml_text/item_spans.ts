@@ -40,6 +40,32 @@ export function findItemSpans(
   firstKeys: readonly (string | undefined)[],
   options: { aliasFree?: boolean } = {},
 ): ItemSpans | undefined {
+  const block = locateItems(text, options);
+  if (!block || block.starts.length !== firstKeys.length) return undefined;
+  return cutSpans(text, { starts: block.starts, end: block.end, indent: block.indent, firstKeys });
+}
+
+/** Where {@link locateItems} found the `items:` block. */
+export interface ItemsBlock {
+  /** Offset of the `items:` line. */
+  keyLine: number;
+  /** Offset of each entry's `- ` line. */
+  starts: number[];
+  /** Where the last entry ends (trailing blank and comment lines excluded). */
+  end: number;
+  /** Column of the `- ` markers (-1 when the block has no entry). */
+  indent: number;
+}
+
+/**
+ * The lines of the `items:` block of `text` in the simple block form
+ * {@link findItemSpans} understands, before any check against the parsed
+ * items; `undefined` outside that form.
+ */
+export function locateItems(
+  text: string,
+  options: { aliasFree?: boolean } = {},
+): ItemsBlock | undefined {
   if (text.includes("\r") || text.includes("\t")) return undefined;
   // Anchors and aliases could cross items; keep it simple and re-serialize.
   // `aliasFree`: the caller knows the text has none (the fast reader took
@@ -99,11 +125,14 @@ export function findItemSpans(
       return undefined;
     }
   }
-  if (starts.length !== firstKeys.length) return undefined;
   // Lines start..last-1 as offsets: they end where line `last` starts (or the text ends).
   const stop = last < count ? lineStart[last]! : text.length;
-  const offsets = starts.map((i) => lineStart[i]!);
-  return cutSpans(text, { starts: offsets, end: stop, indent, firstKeys });
+  return {
+    keyLine: lineStart[start - 1]!,
+    starts: starts.map((i) => lineStart[i]!),
+    end: stop,
+    indent,
+  };
 }
 
 /**
@@ -171,7 +200,7 @@ export function itemSpansFromStarts(
  * offsets into `text`, each ending in a newline (added when the text has
  * none); `undefined` when an item's first content is not its first key.
  */
-function cutSpans(
+export function cutSpans(
   text: string,
   cut: {
     starts: readonly number[];
