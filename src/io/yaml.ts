@@ -13,6 +13,7 @@
 import { dump } from "js-yaml";
 import { PARSER_MAX_DEPTH, readAllFull, ReadError } from "./yaml_full.ts";
 import { readFast } from "./krm_reader.ts";
+import { readDocumentWise } from "./yaml_text/document_wise_reader.ts";
 
 /** A YAML syntax problem, with its 1-based line when known. */
 export class YamlSyntaxError extends SyntaxError {
@@ -58,10 +59,15 @@ export function parseYamlStream(text: string): Promise<unknown[]> {
   }
 }
 
-/** Every document of `text` (empty ones as `null`): the fast path when it applies, else the full reader. */
+/**
+ * Every document of `text` (empty ones as `null`): the fast path when it
+ * applies, else each document alone (`yaml_text/document_wise_reader.ts`),
+ * else the full reader.
+ */
 export function readDocuments(text: string): unknown[] {
   try {
-    return readFast(text) ?? readAllFull(text);
+    // A stream the fast path refuses is read document by document before it is read whole.
+    return readFast(text) ?? readDocumentWise(text) ?? readAllFull(text);
   } catch (error) {
     throw toSyntaxError(error, text);
   }

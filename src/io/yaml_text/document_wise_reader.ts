@@ -1,0 +1,77 @@
+/**
+ * The reader for a multi-document stream the fast reader does not take
+ * whole (a file of many manifests, `kubectl kustomize`'s output for the
+ * legacy plugin): the stream is cut at its `---` lines and each document is
+ * read alone, by the fast reader when it takes it and by the full reader
+ * otherwise, so one document with a flow list or a folded scalar no longer
+ * sends every document to the full reader.
+ *
+ * A document read alone has the value it has in the stream: YAML scopes
+ * anchors, tags and a document's content to the document, and the cut
+ * refuses what it cannot place exactly: directives (`%` lines), `...` lines,
+ * a `---` line with content after it, carriage returns, a document that is
+ * empty or has only comments (after the first `---`), and any text with both
+ * an `&` and a `*` (the full reader's alias budget is one per stream, see
+ * `yaml_full.ts`). Then, and on every error, {@link readDocumentWise} returns
+ * `undefined` and the caller reads the whole text, which reports the error
+ * as before. tests/document_wise_reader_test.ts checks that the documents
+ * always equal the whole text's, on every golden input and on generated and
+ * mutated streams.
+ *
+ * @module
+ */
+
+import { readFast } from "../krm_reader.ts";
+import { readAllFull } from "../yaml_full.ts";
+
+/** A `---` line: the marker alone or with a comment. */
+const SEPARATOR = /^---[ \t]*(?:#.*)?$/;
+
+/** Every document of `text` read one by one, or `undefined` when the stream is not cut or read so. */
+export function readDocumentWise(text: string): unknown[] | undefined {
+  if (text.includes("\r") || (text.includes("&") && text.includes("*"))) return undefined;
+  const parts = cut(text);
+  if (parts === undefined || parts.length < 2) return undefined;
+  try {
+    const documents: unknown[] = [];
+    for (const [i, part] of parts.entries()) {
+      // Before the first `---`, comment and blank lines make no document.
+      if (i === 0 && BLANK_OR_COMMENT_TEXT.test(part)) continue;
+      const read = readFast(part) ?? readAllFull(part);
+      if (read.length !== 1 || read[0] === null || read[0] === undefined) return undefined;
+      documents.push(read[0]);
+    }
+    return documents;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Only blank and comment lines. */
+const BLANK_OR_COMMENT_TEXT = /^(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*(?:#[^\n]*)?$/;
+
+/**
+ * The text before the first `---` line, then each `---` line with the text
+ * up to the next; `undefined` for a line the cut does not place.
+ */
+function cut(text: string): string[] | undefined {
+  const parts: string[] = [];
+  let from = 0;
+  for (let at = 0; at < text.length;) {
+    const newline = text.indexOf("\n", at);
+    const end = newline === -1 ? text.length : newline;
+    const c = text.charCodeAt(at);
+    if (c === 0x2d /* - */ || c === 0x2e /* . */ || c === 0x25 /* % */) {
+      const line = text.slice(at, end);
+      if (line.startsWith("---")) {
+        if (!SEPARATOR.test(line)) return undefined;
+        // A document after a `---` is read with its `---` line: an explicit document.
+        parts.push(text.slice(from, at));
+        from = at;
+      } else if (c !== 0x2d && (line.startsWith("...") || c === 0x25)) return undefined;
+    }
+    at = end + 1;
+  }
+  parts.push(text.slice(from));
+  return parts;
+}
