@@ -16,7 +16,12 @@ import {
   type Result,
   sourceOf,
 } from "../model/krm.ts";
-import { findItemSpans, type ItemSpans, itemSpansFromStarts } from "./yaml_text/item_spans.ts";
+import {
+  findItemSpans,
+  firstKeyOf,
+  type ItemSpans,
+  itemSpansFromStarts,
+} from "./yaml_text/item_spans.ts";
 import { readItemWise } from "./yaml_text/item_wise_reader.ts";
 import { readFastItems } from "./krm_reader.ts";
 import { editItemText } from "./yaml_text/krm_edit.ts";
@@ -171,7 +176,7 @@ function* keptItemParts(
   output: ResourceList,
 ): Generator<string> {
   const { text, inputItems, itemStarts } = input;
-  const firstKeys = inputItems.map(firstKey);
+  const firstKeys = inputItems.map(firstKeyOf);
   const spans = inputItems.length === 0
     ? undefined
     : input.spans
@@ -250,13 +255,6 @@ function rewrittenSources(
     if (index !== undefined) sources.set(item, index);
   }
   return sources;
-}
-
-/** The first own key of a map item (what `Object.keys(item)[0]` gives), else `undefined`. */
-function firstKey(item: unknown): string | undefined {
-  if (!isObject(item)) return undefined;
-  for (const key in item) if (Object.hasOwn(item, key)) return key;
-  return undefined;
 }
 
 /** The kind as {@link identityKey} sees it: equal exactly when its JSON is. */

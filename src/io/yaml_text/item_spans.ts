@@ -8,6 +8,16 @@
  * @module
  */
 
+/**
+ * The first own key of a map item (what `Object.keys(item)[0]` gives), else
+ * `undefined`: what the cut checks each item text against.
+ */
+export function firstKeyOf(item: unknown): string | undefined {
+  if (typeof item !== "object" || item === null || Array.isArray(item)) return undefined;
+  for (const key in item) if (Object.hasOwn(item, key)) return key;
+  return undefined;
+}
+
 /** The raw item texts, and the indent of their `- ` markers. */
 export interface ItemSpans {
   /** Text of each item, including its `- ` line and everything up to the next item. */

@@ -24,7 +24,7 @@
 
 import { readFast } from "../krm_reader.ts";
 import { readAllFull, setKey } from "../yaml_full.ts";
-import { cutSpans, type ItemSpans, locateItems } from "./item_spans.ts";
+import { cutSpans, firstKeyOf, type ItemSpans, locateItems } from "./item_spans.ts";
 
 /** A block scalar header with the keep indicator (`|+`, `>2+`, `|+2`). */
 const KEEP_CHOMPING = /[|>](?:[1-9]?\+|\+[1-9])/;
@@ -51,7 +51,7 @@ export function readItemWise(
       starts: block.starts,
       end: block.end,
       indent: block.indent,
-      firstKeys: items.map(firstKey),
+      firstKeys: items.map(firstKeyOf),
     });
     if (!spans) return undefined;
     const parsed: Record<string, unknown> = {};
@@ -79,11 +79,4 @@ function onlyDocument(text: string): unknown {
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The first own key of a map item, else `undefined` (as the item cut checks it). */
-function firstKey(item: unknown): string | undefined {
-  if (!isMap(item)) return undefined;
-  for (const key in item) if (Object.hasOwn(item, key)) return key;
-  return undefined;
 }
