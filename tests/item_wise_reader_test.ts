@@ -76,6 +76,7 @@ const ENTRIES = [
   "- kind: Dup\n  a: 1\n  a: 2\n",
   "- kind: Odd\n  spec:\n     three: spaces\n  x: [a,\n    b]\n",
   "- kind: Null\n  spec: ~\n  on: yes\n  n: 0o17\n",
+  '- kind: Tabbed\n  data:\n    Makefile: |\n      all:\n      \techo "a\tb"\n    q: "x\ty"\n    p: a\tb\n',
 ];
 
 const HEADS = [
@@ -105,7 +106,21 @@ function listText(picks: number[], style: number): string {
   return `${head}${itemsLine}${entries.join(style % 4 === 1 ? "\n# between\n" : "")}${tail}`;
 }
 
-const LINES = ["# c", "", "  # indented comment", "- x", "  - y", "key: v", "\tt: 1", "&a", "*a"];
+const LINES = [
+  "# c",
+  "",
+  "  # indented comment",
+  "- x",
+  "  - y",
+  "key: v",
+  "\tt: 1",
+  "&a",
+  "*a",
+  "\u00a0k: v",
+  " \t- x",
+  "\t",
+  "  \t# c",
+];
 
 /** Line-level mutations: insert, drop, duplicate or re-indent lines. */
 function mutate(text: string, choices: number[]): string {
@@ -138,6 +153,23 @@ Deno.test("item-wise reading takes a list the fast reader refuses for one item",
   const read = readItemWise(text)!;
   assert.equal((read.parsed.items as unknown[]).length, 3);
   assert.equal(read.spans.spans[1], ENTRIES[1]);
+  // Tabs in values (a Makefile): the item is read alone by the full reader, the others fast.
+  const tabbed = listText([0, 16, 0], 1);
+  assert.ok(check(tabbed));
+  assert.match(
+    JSON.stringify(readItemWise(tabbed)!.parsed),
+    /"Makefile":"all:\\n\\techo \\"a\\tb\\"\\n"/,
+  );
+  // A line at column 0 after the items, starting with a no-break space, is a top-level key
+  // (YAML indents with spaces only): not part of the last item.
+  const nbsp = `${listText([1], 0)}\u00a0k: v\n`;
+  assert.deepEqual(Object.keys(readYaml(nbsp) as object), [
+    "apiVersion",
+    "kind",
+    "items",
+    "\u00a0k",
+  ]);
+  assert.equal(readItemWise(nbsp), undefined);
   // Refused: an alias, a kept block scalar, two documents.
   assert.equal(readItemWise(listText([6], 0)), undefined);
   assert.equal(readItemWise(listText([7], 0)), undefined);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { load } from "js-yaml";
 import { processBytes } from "../src/io/krm_stdio.ts";
 import { findItemSpans } from "../src/io/yaml_text/item_spans.ts";
 import { parseYaml } from "../src/io/yaml.ts";
@@ -95,6 +96,46 @@ Deno.test("processBytes() keeps pass-through items' text when values hold an & a
   const { text } = await processBytes(new TextEncoder().encode(input));
   assert.ok(text.includes("    name: cfg # keep me\n"), text);
   assert.ok(text.includes("    run: 'make && rm -f *.tmp'\n"), text);
+  assert.ok(text.includes("    name: web # and me\n"), text);
+  assert.match(text, /kind: MeshService/);
+});
+
+Deno.test("processBytes(): a top-level line after the items that starts with a no-break space stays out of the last item", async () => {
+  // YAML indents with spaces only: "\u00a0k: v" at column 0 is a top-level key, not a line of
+  // the last item's text (it rode along into the output when its indent counted the U+00A0).
+  const input =
+    'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data: {x: "1"}\n\u00a0k: v\n';
+  const { text } = await processBytes(new TextEncoder().encode(input));
+  assert.deepEqual(Object.keys(load(text) as object), ["apiVersion", "kind", "items", "results"]);
+  assert.ok(!text.includes("k: v"), text);
+});
+
+Deno.test("processBytes() keeps pass-through items' text when a value holds a tab (a Makefile)", async () => {
+  const input = [
+    "apiVersion: config.kubernetes.io/v1",
+    "kind: ResourceList",
+    "items:",
+    "- apiVersion: v1",
+    "  kind: ConfigMap",
+    "  metadata:",
+    "    name: build # keep me",
+    "  data:",
+    "    Makefile: |",
+    "      all:",
+    "      \techo done",
+    "- apiVersion: v1",
+    "  kind: Service",
+    "  metadata:",
+    "    name: web # and me",
+    "    namespace: shop",
+    "  spec:",
+    "    ports:",
+    "    - port: 80",
+    "",
+  ].join("\n");
+  const { text } = await processBytes(new TextEncoder().encode(input));
+  assert.ok(text.includes("    name: build # keep me\n"), text);
+  assert.ok(text.includes("      all:\n      \techo done\n"), text);
   assert.ok(text.includes("    name: web # and me\n"), text);
   assert.match(text, /kind: MeshService/);
 });

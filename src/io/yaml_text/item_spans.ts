@@ -76,7 +76,9 @@ export function locateItems(
   text: string,
   options: { aliasFree?: boolean } = {},
 ): ItemsBlock | undefined {
-  if (text.includes("\r") || text.includes("\t")) return undefined;
+  // Tabs may stand in values (a Makefile in a ConfigMap): lines are placed by
+  // their leading spaces only, and a tab is never indentation in YAML.
+  if (text.includes("\r")) return undefined;
   // Anchors and aliases could cross items; keep it simple and re-serialize.
   // `aliasFree`: the caller knows the text has none (the fast reader took
   // it), so an `&` and a `*` anywhere in values (a CRD's descriptions and
@@ -283,6 +285,9 @@ function isTopLevelKey({ text, lineStart, line }: Lines, i: number): boolean {
   return first !== SPACE && first !== DASH && TOP_LEVEL_KEY.test(line(i));
 }
 
+/** The spaces (U+0020 only: YAML indents with nothing else) a line starts with. */
 function leadingSpaces(line: string): number {
-  return line.length - line.trimStart().length;
+  let n = 0;
+  while (line.charCodeAt(n) === SPACE) n++;
+  return n;
 }
