@@ -10,9 +10,9 @@
  * anchors, tags and a document's content to the document, and the cut
  * refuses what it cannot place exactly: directives (`%` lines), `...` lines,
  * a `---` line with content after it, carriage returns, a document that is
- * empty or has only comments (after the first `---`), and any text with both
- * an `&` and a `*` (the full reader's alias budget is one per stream, see
- * `yaml_full.ts`). Then, and on every error, {@link readDocumentWise} returns
+ * empty or has only comments (after the first `---`), and any text that may
+ * hold an anchor or alias (`item_spans.ts` mayHoldAnchors: the full reader's
+ * alias budget is one per stream, see `yaml_full.ts`). Then, and on every error, {@link readDocumentWise} returns
  * `undefined` and the caller reads the whole text, which reports the error
  * as before. tests/document_wise_reader_test.ts checks that the documents
  * always equal the whole text's, on every golden input and on generated and
@@ -23,13 +23,14 @@
 
 import { readFast } from "../krm_reader.ts";
 import { readAllFull } from "../yaml_full.ts";
+import { mayHoldAnchors } from "./item_spans.ts";
 
 /** A `---` line: the marker alone or with a comment. */
 const SEPARATOR = /^---[ \t]*(?:#.*)?$/;
 
 /** Every document of `text` read one by one, or `undefined` when the stream is not cut or read so. */
 export function readDocumentWise(text: string): unknown[] | undefined {
-  if (text.includes("\r") || (text.includes("&") && text.includes("*"))) return undefined;
+  if (text.includes("\r") || mayHoldAnchors(text)) return undefined;
   const parts = cut(text);
   if (parts === undefined || parts.length < 2) return undefined;
   try {

@@ -55,6 +55,24 @@ export function findItemSpans(
   return cutSpans(text, { starts: block.starts, end: block.end, indent: block.indent, firstKeys });
 }
 
+/**
+ * Where an anchor (`&a`) or alias (`*a`) can stand: at the start of a node,
+ * i.e. after nothing but spaces and tabs following a line start, a block
+ * indicator (`-`, `?`, `:`) or a flow indicator (`[`, `{`, `,`), or after a
+ * tag and a space.
+ */
+const NODE_START_ANCHOR = /(?:(?:^|[-?:[{,])[ \t]*|![^\s]*[ \t]+)[&*]/m;
+
+/**
+ * False when `text` certainly holds no anchor or alias: no `&` or `*` stands
+ * where a node can start (so an `&` or a `*` in values, as in a CRD's
+ * descriptions and patterns or a shell script, does not count). True may be
+ * a false alarm (`a: "x, *y"`), never a miss.
+ */
+export function mayHoldAnchors(text: string): boolean {
+  return text.includes("&") || text.includes("*") ? NODE_START_ANCHOR.test(text) : false;
+}
+
 /** Where {@link locateItems} found the `items:` block. */
 export interface ItemsBlock {
   /** Offset of the `items:` line. */
@@ -79,11 +97,9 @@ export function locateItems(
   // Tabs may stand in values (a Makefile in a ConfigMap): lines are placed by
   // their leading spaces only, and a tab is never indentation in YAML.
   if (text.includes("\r")) return undefined;
-  // Anchors and aliases could cross items; keep it simple and re-serialize.
-  // `aliasFree`: the caller knows the text has none (the fast reader took
-  // it), so an `&` and a `*` anywhere in values (a CRD's descriptions and
-  // patterns, a shell script) do not make it re-serialize everything.
-  if (!options.aliasFree && text.includes("&") && text.includes("*")) return undefined;
+  // Anchors and aliases could cross items: then re-serialize. `aliasFree`:
+  // the caller knows the text has none (the fast reader took it).
+  if (!options.aliasFree && mayHoldAnchors(text)) return undefined;
   // starts[i] is where line i begins; line i ends before starts[i + 1] - 1 (its "\n").
   const lineStart: number[] = [0];
   for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", nl + 1)) {

@@ -10,8 +10,8 @@
  * Reading an item alone gives the value it has in the list: it is read in
  * the same context (the entry of a top-level `items` list), and the cut
  * refuses what could tie items together or to the rest: anchors and aliases
- * (any text with both an `&` and a `*`), several documents, directives, tabs
- * and carriage returns. A block scalar that keeps its trailing line breaks
+ * (an `&` or `*` where a node can start, `item_spans.ts` mayHoldAnchors),
+ * several documents, directives and carriage returns. A block scalar that keeps its trailing line breaks
  * (`|+`, `>+`) is refused too, since the cut leaves the blank lines after
  * the last item out of it. Anything else unusual, and every error, makes
  * {@link readItemWise} return `undefined`: the caller then reads the whole
