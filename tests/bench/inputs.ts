@@ -337,3 +337,36 @@ export function oneItemList(): Obj {
   const list = kubernetesList(1);
   return { ...list, items: (list.items as Obj[]).filter((item) => item.kind === "Service") };
 }
+
+/**
+ * Item entries (text, at the `  - ` indent of a dumped list) to append to
+ * {@link kubernetesList}'s items: what real repos pass through that the
+ * fast reader leaves to the full reader, as kpt sends it (styles kept): per
+ * 100 Services a Deployment with flow lists (`args: ["--port", "80"]`) and a
+ * ConfigMap with a folded scalar and a Makefile holding a tab, per 200 a
+ * CRD-like item whose descriptions hold `&` and `*`.
+ */
+export function realShapesEntries(n: number): string {
+  const entries: string[] = [];
+  for (let i = 0; i < n / 100; i++) {
+    const path = `apps/extra-${i}.yaml`;
+    const annotations = (index: number) =>
+      `      annotations:\n        config.kubernetes.io/index: '${index}'\n        config.kubernetes.io/path: '${path}'\n        internal.config.kubernetes.io/index: '${index}'\n        internal.config.kubernetes.io/path: '${path}'\n`;
+    entries.push(
+      `  - apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: worker-${i}\n      namespace: team-0\n      labels: {app: worker-${i}, tier: batch}\n${
+        annotations(0)
+      }    spec:\n      selector:\n        matchLabels: {app: worker-${i}}\n      template:\n        metadata:\n          labels: {app: worker-${i}}\n        spec:\n          containers:\n            - name: worker\n              image: "registry.example.com/worker:1.${i}"\n              command: ["/bin/sh", "-c"]\n              args: ["--port", "8080", "--queue=jobs-${i}"]\n              ports: [{containerPort: 8080, name: http}]\n`,
+      `  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: worker-${i}-config\n      namespace: team-0\n${
+        annotations(1)
+      }    data:\n      description: >\n        Settings of worker ${i}, read at start-up\n        and on every reload.\n      Makefile: |\n        all:\n        \techo building worker ${i}\n`,
+    );
+    if (i % 2 === 0) {
+      entries.push(
+        `  - apiVersion: apiextensions.k8s.io/v1\n    kind: CustomResourceDefinition\n    metadata:\n      name: widgets${i}.example.com\n${
+          annotations(2)
+        }    spec:\n      group: example.com\n      names:\n        kind: Widget${i}\n        plural: widgets${i}\n      scope: Namespaced\n      versions:\n        - name: v1\n          served: true\n          storage: true\n          schema:\n            openAPIV3Schema:\n              type: object\n              properties:\n                host:\n                  description: Host to match, e.g. *.example.com; empty matches all & every port.\n                  type: string\n                  pattern: ^[a-z0-9!#$%&'*+.^_|~-]+$\n                weight:\n                  description: Share of traffic & retries, 0-100.\n                  type: integer\n`,
+      );
+    }
+  }
+  return entries.join("");
+}

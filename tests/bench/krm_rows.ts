@@ -4,8 +4,9 @@
  * identity round trip of the same list (tests/bench/identity.ts, js-yaml
  * load + dump), median wall time and peak RSS of interleaved whole-process
  * runs. Workloads: k8s Services at N = 1,000 and 20,000 (issue 16's targets;
- * with their floors when asked), universal Dataplanes and Services + N/2
- * routes at 1,000 and 5,000. The Services rows also time `mod.ts` from the
+ * with their floors when asked), universal Dataplanes, Services + N/2
+ * routes and Services + real-repo shapes (flow lists, folded scalars, tabs,
+ * CRDs, which the fast reader leaves to the full reader) at 1,000 and 5,000. The Services rows also time `mod.ts` from the
  * clone, which starts slower (many modules, see the cold start row).
  *
  * @module
@@ -14,7 +15,12 @@
 import { join } from "node:path";
 import { MOD_TS } from "../e2e_support.ts";
 import { type Floor, floors } from "./floor_rows.ts";
-import { kubernetesList, kubernetesWithRoutes, universalList } from "./inputs.ts";
+import {
+  kubernetesList,
+  kubernetesWithRoutes,
+  realShapesEntries,
+  universalList,
+} from "./inputs.ts";
 import {
   count,
   fmtInt,
@@ -51,6 +57,8 @@ export const SERVICES_WORKLOAD = "k8s Services";
 interface Workload {
   workload: string;
   make(n: number): Obj;
+  /** The input text, when it is not `make(n)` dumped. */
+  text?(n: number): string;
   expected(n: number): number;
   sizes: number[];
 }
@@ -95,6 +103,14 @@ export async function krmRows(options: KrmRowsOptions): Promise<Row[]> {
         expected: (n) => n,
         sizes,
       },
+      {
+        // Flow lists, folded scalars, tabs and CRDs (src/io/yaml_text/item_wise_reader.ts).
+        workload: "k8s Services + real-repo shapes",
+        make: kubernetesList,
+        text: (n) => yamlText(kubernetesList(n)) + realShapesEntries(n),
+        expected: (n) => n,
+        sizes,
+      },
     );
   }
   const rows: Row[] = [];
@@ -113,7 +129,7 @@ async function krmRow(
   const { n, dir } = at;
   const tag = `${workload.replace(/[^A-Za-z0-9]+/g, "-")}-${n}`;
   const input = join(dir, `${tag}.yaml`);
-  const text = yamlText(make(n));
+  const text = kind.text ? kind.text(n) : yamlText(make(n));
   await Deno.writeTextFile(input, text);
   const fnOut = join(dir, `${tag}.fn.out`);
   const baseOut = join(dir, `${tag}.base.out`);
