@@ -30,14 +30,11 @@ const SEPARATOR = /^---[ \t]*(?:#.*)?$/;
 
 /** Every document of `text` read one by one, or `undefined` when the stream is not cut or read so. */
 export function readDocumentWise(text: string): unknown[] | undefined {
-  if (text.includes("\r") || mayHoldAnchors(text)) return undefined;
-  const parts = cut(text);
-  if (parts === undefined || parts.length < 2) return undefined;
+  const cut = documentParts(text);
+  if (cut === undefined || cut.parts.length < 2) return undefined;
   try {
     const documents: unknown[] = [];
-    for (const [i, part] of parts.entries()) {
-      // Before the first `---`, comment and blank lines make no document.
-      if (i === 0 && BLANK_OR_COMMENT_TEXT.test(part)) continue;
+    for (const part of cut.parts.slice(cut.first)) {
       const read = readFast(part) ?? readAllFull(part);
       if (read.length !== 1 || read[0] === null || read[0] === undefined) return undefined;
       documents.push(read[0]);
@@ -46,6 +43,21 @@ export function readDocumentWise(text: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `text` cut for reading document by document: the text before the first
+ * `---` line, then each `---` line with the text up to the next, and
+ * `first`, the first part that can be a document (1 when the text before
+ * the first `---` has only comment and blank lines, which make no document);
+ * `undefined` when the stream cannot be cut so (see the module comment).
+ * Joined, the parts are `text`.
+ */
+export function documentParts(text: string): { parts: string[]; first: 0 | 1 } | undefined {
+  if (text.includes("\r") || mayHoldAnchors(text)) return undefined;
+  const parts = cut(text);
+  if (parts === undefined) return undefined;
+  return { parts, first: BLANK_OR_COMMENT_TEXT.test(parts[0]!) ? 1 : 0 };
 }
 
 /** Only blank and comment lines. */

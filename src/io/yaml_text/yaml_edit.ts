@@ -48,6 +48,7 @@ import {
   type Stream,
 } from "./yaml_stream.ts";
 import { DocumentEditor, type TextEdit } from "./document_editor.ts";
+import { documentParts, readDocumentWise } from "./document_wise_reader.ts";
 
 export { type Change, diffValues, jsonEqual, type PathSegment };
 export { formatPath, MAX_ALIAS_COUNT, YamlEditError, type YamlEditErrorKind };
@@ -85,7 +86,9 @@ export function editDocuments(fileText: string, edits: readonly DocumentEdit[]):
  * {@link editDocuments}, with the {@link documentSource} of each document in
  * `indices` as it reads in the new text. The new text is parsed once, to check
  * it, and the sources are cut from that parse: asking {@link documentSource}
- * for each document instead parses the whole file again per document.
+ * for each document instead parses the whole file again per document. A file
+ * of several documents is edited document by document when it can be (see
+ * {@link editEachDocument}; `wholeFile` turns that off, for tests).
  *
  * @throws {YamlEditError} when an edit cannot be applied safely, or a document of `indices` is not in the file.
  */
@@ -93,12 +96,80 @@ export function editDocumentsWithSources(
   fileText: string,
   edits: readonly DocumentEdit[],
   indices: Iterable<number>,
+  options: { wholeFile?: boolean } = {},
 ): { text: string; sources: Map<number, string> } {
+  const wanted = [...indices];
+  const byDocument = options.wholeFile ? undefined : editEachDocument(fileText, edits, wanted);
+  if (byDocument !== undefined) return byDocument;
   const { text, stream } = editStream(fileText, edits);
   const after = stream ?? parseStream(text);
   const sources = new Map<number, string>();
-  for (const index of indices) sources.set(index, sourceIn(after, index));
+  for (const index of wanted) sources.set(index, sourceIn(after, index));
   return { text, sources };
+}
+
+/**
+ * {@link editDocumentsWithSources} on the edited documents alone, for a file
+ * of several documents that `document_wise_reader.ts` cuts: each edited
+ * document is parsed, edited and checked on its own text (the `yaml`
+ * package parses what changes, not the whole file twice), the other parts
+ * are kept byte for byte, and the new file must cut into the same parts
+ * and read, document by document with the tool's reader, as the edits say.
+ * `undefined` when the file is not cut so or anything is refused: the caller
+ * then edits the whole file, which also reports the refusal.
+ * tests/yaml_edit_documents_test.ts checks that the result always equals the
+ * whole-file edit's.
+ */
+export function editEachDocument(
+  fileText: string,
+  edits: readonly DocumentEdit[],
+  indices: readonly number[],
+): { text: string; sources: Map<number, string> } | undefined {
+  const parts = documentTexts(fileText);
+  // One non-empty document per part, so document `index` is part `index`.
+  const documents = parts && parts.length >= 2 ? readDocumentWise(fileText) : undefined;
+  if (parts === undefined || documents?.length !== parts.length) return undefined;
+  const streams = new Map<number, Stream>();
+  try {
+    for (const edit of edits) {
+      if (streams.has(edit.index) || edit.index >= parts.length) return undefined;
+      const one = { index: 0, before: edit.before, after: edit.after };
+      const done = editStream(parts[edit.index]!, [one]);
+      parts[edit.index] = done.text;
+      streams.set(edit.index, done.stream ?? parseStream(done.text));
+    }
+    const text = parts.join("");
+    const again = documentTexts(text);
+    const read = readDocumentWise(text);
+    if (
+      again === undefined || read === undefined || again.length !== parts.length ||
+      again.some((part, i) => part !== parts[i]) ||
+      edits.some((edit) => !jsonEqual(read[edit.index], edit.after))
+    ) {
+      return undefined;
+    }
+    const sources = new Map<number, string>();
+    for (const index of indices) {
+      if (index >= parts.length) return undefined;
+      sources.set(index, sourceIn(streams.get(index) ?? parseStream(parts[index]!), 0));
+    }
+    return { text, sources };
+  } catch (error) {
+    if (error instanceof YamlEditError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The text of each document as `document_wise_reader.ts` cuts it, the
+ * comment lines before the first `---` (which belong to the first
+ * document's source) joined to the first; joined, they are `text`.
+ */
+function documentTexts(text: string): string[] | undefined {
+  const cut = documentParts(text);
+  if (cut === undefined) return undefined;
+  const { parts, first } = cut;
+  return first === 1 && parts.length > 1 ? [parts[0]! + parts[1]!, ...parts.slice(2)] : parts;
 }
 
 /** The new text, and its parse when there was an edit to check (undefined when every edit is a no-op). */
