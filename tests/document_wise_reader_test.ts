@@ -18,6 +18,7 @@ import { readDocuments } from "../src/io/yaml.ts";
 import { readAllFull } from "../src/io/yaml_full.ts";
 import { readDocumentWise } from "../src/io/yaml_text/document_wise_reader.ts";
 import { sameValue } from "./_invariants.ts";
+import { mutateLines, yamlFiles } from "./_yaml_corpus.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 400);
 
@@ -33,15 +34,6 @@ function check(text: string): boolean {
   }
   assert.ok(sameValue(read, expected), `documents differ for:\n${text}`);
   return true;
-}
-
-async function yamlFiles(dir: URL, out: string[] = []): Promise<string[]> {
-  for await (const entry of Deno.readDir(dir)) {
-    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
-    if (entry.isDirectory) await yamlFiles(url, out);
-    else if (/\.ya?ml$/.test(entry.name)) out.push(await Deno.readTextFile(url));
-  }
-  return out;
 }
 
 /** Documents in the styles users' files (and kustomize's output) have. */
@@ -72,20 +64,6 @@ function streamText(picks: number[], style: number): string {
 }
 
 const LINES = ["---", "...", "%YAML 1.1", "--- |", "--- !x", "# c", "", "  x: 1", "&a", "*a", "\r"];
-
-/** Line-level mutations: insert, drop, duplicate or re-indent lines. */
-function mutate(text: string, choices: number[]): string {
-  const lines = text.split("\n");
-  for (let i = 0; i + 1 < choices.length; i += 2) {
-    const at = choices[i]! % (lines.length + 1);
-    const what = choices[i + 1]!;
-    if (what % 4 === 0) lines.splice(at, 0, LINES[what % LINES.length]!);
-    else if (what % 4 === 1) lines.splice(at, 1);
-    else if (what % 4 === 2 && at < lines.length) lines.splice(at, 0, lines[at]!);
-    else if (at < lines.length) lines[at] = ` ${lines[at]}`;
-  }
-  return lines.join("\n");
-}
 
 Deno.test("document-wise reading equals the whole text's on every golden file", async () => {
   const files = [
@@ -145,7 +123,7 @@ Deno.test("document-wise reading equals the whole text's, or declines, on mutate
       fc.nat(15),
       fc.array(fc.nat(1000), { minLength: 2, maxLength: 8 }),
       (picks, style, choices) => {
-        if (check(mutate(streamText(picks, style), choices))) read++;
+        if (check(mutateLines(streamText(picks, style), choices, LINES))) read++;
       },
     ),
     { numRuns: RUNS * 3 },

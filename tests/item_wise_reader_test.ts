@@ -17,6 +17,7 @@ import { readFast } from "../src/io/krm_reader.ts";
 import { findItemSpans } from "../src/io/yaml_text/item_spans.ts";
 import { readItemWise } from "../src/io/yaml_text/item_wise_reader.ts";
 import { sameValue } from "./_invariants.ts";
+import { mutateLines, yamlFiles } from "./_yaml_corpus.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 400);
 
@@ -47,15 +48,6 @@ function check(text: string): boolean {
   );
   assert.deepEqual(read.spans, findItemSpans(text, items), `spans differ for:\n${text}`);
   return true;
-}
-
-async function yamlFiles(dir: URL, out: string[] = []): Promise<string[]> {
-  for await (const entry of Deno.readDir(dir)) {
-    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
-    if (entry.isDirectory) await yamlFiles(url, out);
-    else if (/\.ya?ml$/.test(entry.name)) out.push(await Deno.readTextFile(url));
-  }
-  return out;
 }
 
 /** Entries (without their `- ` indent) in the styles kpt passes through from users' files. */
@@ -122,20 +114,6 @@ const LINES = [
   "  \t# c",
 ];
 
-/** Line-level mutations: insert, drop, duplicate or re-indent lines. */
-function mutate(text: string, choices: number[]): string {
-  const lines = text.split("\n");
-  for (let i = 0; i + 1 < choices.length; i += 2) {
-    const at = choices[i]! % (lines.length + 1);
-    const what = choices[i + 1]!;
-    if (what % 4 === 0) lines.splice(at, 0, LINES[what % LINES.length]!);
-    else if (what % 4 === 1) lines.splice(at, 1);
-    else if (what % 4 === 2 && at < lines.length) lines.splice(at, 0, lines[at]!);
-    else if (at < lines.length) lines[at] = ` ${lines[at]}`;
-  }
-  return lines.join("\n");
-}
-
 Deno.test("item-wise reading equals the whole text's on every golden file", async () => {
   const files = [
     ...await yamlFiles(new URL("golden/", import.meta.url)),
@@ -201,7 +179,7 @@ Deno.test("item-wise reading equals the whole text's, or declines, on mutated li
       fc.nat(59),
       fc.array(fc.nat(1000), { minLength: 2, maxLength: 8 }),
       (picks, style, choices) => {
-        if (check(mutate(listText(picks, style), choices))) read++;
+        if (check(mutateLines(listText(picks, style), choices, LINES))) read++;
       },
     ),
     { numRuns: RUNS * 3 },

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { dump, parseEvents } from "js-yaml";
 import { mayHoldAnchors } from "../src/io/yaml_text/item_spans.ts";
+import { yamlFiles } from "./_yaml_corpus.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 400);
 const ALIAS_EVENT = 5;
@@ -35,15 +36,6 @@ function check(text: string): boolean {
   const sees = parserSeesAnchor(text);
   if (sees) assert.ok(mayHoldAnchors(text), `missed an anchor or alias in:\n${text}`);
   return sees === true;
-}
-
-async function yamlFiles(dir: URL, out: string[] = []): Promise<string[]> {
-  for await (const entry of Deno.readDir(dir)) {
-    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
-    if (entry.isDirectory) await yamlFiles(url, out);
-    else if (/\.ya?ml$/.test(entry.name)) out.push(await Deno.readTextFile(url));
-  }
-  return out;
 }
 
 Deno.test("mayHoldAnchors misses no anchor in the golden and fixture files", async () => {

@@ -17,6 +17,7 @@ import { readFast } from "../src/io/krm_reader.ts";
 import { emitEntry } from "../src/io/plain_yaml.ts";
 import { readAllFull } from "../src/io/yaml_full.ts";
 import { sameValue } from "./_invariants.ts";
+import { yamlFiles } from "./_yaml_corpus.ts";
 import { MAX_DEPTH, readYaml } from "../src/io/yaml.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 300);
@@ -49,15 +50,6 @@ function agree(text: string): boolean {
     );
   }
   return true;
-}
-
-async function yamlFiles(dir: URL, out: string[] = []): Promise<string[]> {
-  for await (const entry of Deno.readDir(dir)) {
-    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
-    if (entry.isDirectory) await yamlFiles(url, out);
-    else if (/\.ya?ml$/.test(entry.name)) out.push(await Deno.readTextFile(url));
-  }
-  return out;
 }
 
 const GOLDEN = await yamlFiles(new URL("golden/", import.meta.url));
