@@ -167,7 +167,17 @@ export async function runDirectory(options: DirectoryOptions): Promise<Directory
   try {
     return await runWith(options, thread);
   } finally {
+    const failure = thread.failure;
     thread.close();
+    // Never expected: the run finished on one thread, but say so (it is a bug to report).
+    if (failure !== undefined) {
+      await writeAll(
+        Deno.stderr.writable,
+        escapeText(
+          `meshservice-krm: the second thread for file reads and writes stopped (${failure}); the run went on without it\n`,
+        ),
+      );
+    }
   }
 }
 

@@ -251,6 +251,7 @@ export class FileThread {
   readonly #handlers = new Map<number, Handler>();
   #nextId = 0;
   #ended = false;
+  #failure: string | undefined;
 
   /** Starts the worker (about 10 ms on this thread; the rest of its start-up is its own). */
   constructor() {
@@ -260,6 +261,7 @@ export class FileThread {
       this.#handlers.get(event.data.id)?.(event.data);
     this.#worker.onerror = (event: ErrorEvent) => {
       event.preventDefault(); // The run goes on without the worker.
+      this.#failure ??= event.message || "an error without a message";
       this.#end();
     };
   }
@@ -362,6 +364,11 @@ export class FileThread {
     };
   }
 
+  /** Why the worker stopped on its own (an error in it), if it did. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
   /** Ends the worker; a read still running is finished on this thread. */
   close(): void {
     if (this.#ended) return;
@@ -393,6 +400,11 @@ export class RunThread {
     if (files < this.#threshold) return undefined;
     this.#thread ??= new FileThread();
     return this.#thread;
+  }
+
+  /** Why the thread stopped on its own, if it was started and did. */
+  get failure(): string | undefined {
+    return this.#thread?.failure;
   }
 
   /** Ends the thread, if one was started. */
