@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runDirectory } from "../src/io/directory.ts";
+import { THREAD_THRESHOLD } from "../src/io/file_thread.ts";
 import { copyTree, DENO, MOD_TS, REPO_ROOT, run, snapshotTree } from "./e2e_support.ts";
 import { servicesTree } from "./_directory_trees.ts";
 
@@ -165,7 +166,7 @@ Deno.test("render --out to a new folder, interrupted: the folder is absent or wh
   const base = await Deno.makeTempDir({ prefix: "msk-fresh-signal-" });
   try {
     const tree = join(base, "tree");
-    await servicesTree(tree, 2_000); // Read and written with the second thread.
+    await servicesTree(tree, THREAD_THRESHOLD); // Read and written with the second thread.
     const whole = join(base, "whole");
     const args = (out: string) => [
       "run",
@@ -184,7 +185,7 @@ Deno.test("render --out to a new folder, interrupted: the folder is absent or wh
     const expected = await snapshotTree(whole);
     const before = await entries(base);
     const seen = new Set<string>();
-    for (const delay of [100, 400, 700, 1000, 1300, 1600]) {
+    for (const delay of [100, 500, 900, 1300, 1700, 2100]) {
       const out = join(base, "out");
       const child = new Deno.Command(DENO, { args: args(out), stdout: "null", stderr: "null" })
         .spawn();

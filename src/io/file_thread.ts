@@ -25,7 +25,7 @@
  */
 
 /** Trees with at least this many files read (and a fresh `--out` writes) on a second thread. */
-export const THREAD_THRESHOLD = 2_000;
+export const THREAD_THRESHOLD = 4_000;
 
 /**
  * A file's text as a strict UTF-8 decoder reads it: a byte order mark
