@@ -214,3 +214,24 @@ Deno.test("render --out to a new folder, interrupted: the folder is absent or wh
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("render --out under missing parents that cannot all be made: no parent is left behind", async () => {
+  const base = await Deno.makeTempDir({ prefix: "msk-fresh-parents-" });
+  try {
+    const repo = join(base, "repo");
+    await copyTree(EXAMPLE, repo);
+    const before = await entries(base);
+    // `new` can be made, `new/deeper` cannot: the run must remove `new` again.
+    const result = await cli(["render", repo, "--out", join(base, "new", "deeper", "out"), "-q"], [
+      `-R=${base}`,
+      `-W=${base}`,
+      `--deny-write=${join(base, "new", "deeper")}`,
+    ]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /no write permission/);
+    assert.doesNotMatch(result.stderr, /Uncaught/);
+    assert.deepEqual(await entries(base), before);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});

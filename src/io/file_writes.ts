@@ -297,7 +297,7 @@ export async function withOutputLock<T>(
   try {
     for (let wait = 10;; wait = Math.min(wait * 2, 200)) {
       try {
-        created.push(...createFolders(root));
+        createFolders(root, created);
         Deno.writeTextFileSync(lock, `${Deno.pid} ${new Date().toISOString()}\n`, {
           createNew: true,
         });
@@ -330,8 +330,12 @@ export async function withOutputLock<T>(
   }
 }
 
-/** Creates `path` and its missing parents; returns the created folders, outermost first. */
-export function createFolders(path: string): string[] {
+/**
+ * Creates `path` and its missing parents, outermost first, adding each to
+ * `created` as soon as it is made (so a failure part-way still says what
+ * to remove).
+ */
+export function createFolders(path: string, created: string[]): void {
   const missing: string[] = [];
   for (let current = path; current !== "" && current !== "." && current !== "/";) {
     try {
@@ -347,11 +351,11 @@ export function createFolders(path: string): string[] {
   for (const folder of missing) {
     try {
       Deno.mkdirSync(folder);
+      created.push(folder);
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
   }
-  return missing;
 }
 
 /** Options of {@link writeFiles}. */

@@ -47,20 +47,16 @@ export async function writeFreshOutput(
   if (!absent(root)) return undefined;
   const folders = foldersOf(files.keys());
   if (folders === undefined || !mayUse(root, folders)) return undefined;
-  let created: string[];
-  try {
-    created = createFolders(parent);
-  } catch {
-    return undefined;
-  }
+  const created: string[] = [];
   const staging = `${parent === "/" ? "" : parent}/${temporaryName(name)}`;
   let share: WriteShare | undefined;
+  let made = false;
   const undo = () => {
     share?.stop();
     try {
-      Deno.removeSync(staging, { recursive: true });
+      if (made) Deno.removeSync(staging, { recursive: true });
     } catch {
-      // Not made, or gone.
+      // Gone already.
     }
     for (const folder of created.reverse()) {
       try {
@@ -72,7 +68,9 @@ export async function writeFreshOutput(
   };
   const unguard = guard(undo);
   try {
+    createFolders(parent, created);
     Deno.mkdirSync(staging);
+    made = true;
     for (const folder of folders) Deno.mkdirSync(`${staging}/${folder}`);
     const all = [...files];
     const threaded = options.thread?.for(all.length);
