@@ -148,7 +148,7 @@ function workerRead(
     }
     if (texts.length >= size) {
       flush();
-      size = Math.min(size * 2, 64);
+      size = Math.min(size * 2, 256);
     }
   }
   flush();
