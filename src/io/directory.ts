@@ -68,6 +68,7 @@ import {
 import { type EditedFiles, editedFiles } from "./directory_edits.ts";
 import { type Progress, progressTicker, type Tick } from "./directory_progress.ts";
 import { documentTexts, renderedFiles } from "./directory_documents.ts";
+import { RunThread, THREAD_THRESHOLD } from "./file_thread.ts";
 
 export { type EditedFiles, editedFiles } from "./directory_edits.ts";
 
@@ -100,6 +101,11 @@ export interface DirectoryOptions {
    * `workspace.ts`.
    */
   workspace?: string | undefined;
+  /**
+   * Trees (and fresh outputs) with at least this many files are read (and
+   * written) with a second thread (default {@link THREAD_THRESHOLD}).
+   */
+  threadAtFiles?: number | undefined;
 }
 
 export type { Progress } from "./directory_progress.ts";
@@ -157,10 +163,30 @@ interface Rendered {
  * {@link printApplyable} (`generate`).
  */
 export async function runDirectory(options: DirectoryOptions): Promise<DirectoryRun> {
+  const thread = new RunThread(options.threadAtFiles ?? THREAD_THRESHOLD);
+  try {
+    return await runWith(options, thread);
+  } finally {
+    const failure = thread.failure;
+    thread.close();
+    // Never expected: the run finished on one thread, but say so (it is a bug to report).
+    if (failure !== undefined) {
+      await writeAll(
+        Deno.stderr.writable,
+        escapeText(
+          `meshservice-krm: the second thread for file reads and writes stopped (${failure}); the run went on without it\n`,
+        ),
+      );
+    }
+  }
+}
+
+/** {@link runDirectory} with the run's thread (started only for a large tree). */
+async function runWith(options: DirectoryOptions, thread: RunThread): Promise<DirectoryRun> {
   const stderr: Stderr = (text) => writeAll(Deno.stderr.writable, escapeText(text));
   const roots = await usableRoots(options, stderr);
   if (typeof roots === "number") return { exitCode: roots, report: undefined, results: [] };
-  const rendered = await renderDirectory(options, roots.root, stderr);
+  const rendered = await renderDirectory(options, { root: roots.root, thread, stderr });
   if (typeof rendered === "number") return { exitCode: rendered, report: undefined, results: [] };
   const { report, results } = rendered;
   await writeAll(
@@ -173,13 +199,17 @@ export async function runDirectory(options: DirectoryOptions): Promise<Directory
   if (!(await writeReports(options, report, stderr))) {
     return { exitCode: 1, report: undefined, results };
   }
-  return { exitCode: await runMode(options, { roots, rendered, stderr }), report, results };
+  return {
+    exitCode: await runMode(options, { roots, rendered, stderr, thread }),
+    report,
+    results,
+  };
 }
 
 /** Dispatches to the mode of the run. */
 async function runMode(
   options: DirectoryOptions,
-  run: { roots: Roots; rendered: Rendered; stderr: Stderr },
+  run: { roots: Roots; rendered: Rendered; stderr: Stderr; thread: RunThread },
 ): Promise<number> {
   const { roots, rendered, stderr } = run;
   if (options.command === "generate") return await printApplyable(rendered, stderr);
@@ -197,6 +227,7 @@ async function runMode(
     failed: rendered.failed,
     stderr,
     writing: ticker(options, "Writing"),
+    thread: run.thread,
   };
   return options.command === "check"
     ? await checkOutput(output, context)
@@ -238,12 +269,15 @@ async function usableRoots(options: DirectoryOptions, stderr: Stderr): Promise<R
 /** Reads and renders the tree; the exit code when the config file cannot be read. */
 async function renderDirectory(
   options: DirectoryOptions,
-  root: string,
-  stderr: Stderr,
+  run: { root: string; thread: RunThread; stderr: Stderr },
 ): Promise<Rendered | number> {
+  const { root, thread, stderr } = run;
   const readResults: Result[] = [];
   const started = performance.now();
-  const tree = await readDirectoryTree(root, readResults, ticker(options, "Reading"));
+  const tree = await readDirectoryTree(root, readResults, {
+    progress: ticker(options, "Reading"),
+    thread,
+  });
   const chosen = chooseDirectoryConfig(tree.configs, { explicit: options.config !== undefined });
   readResults.push(...chosen.results);
   const functionConfig = await functionConfigOf(options, chosen.config, stderr);

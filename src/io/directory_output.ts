@@ -15,7 +15,15 @@ import { GENERATED_COMMENT, GENERATED_KINDS } from "../model/tool.ts";
 import { unifiedDiff } from "./diff.ts";
 import { fileError } from "./directory_read.ts";
 import type { Tick } from "./directory_progress.ts";
-import { displayPath, TreeView, withOutputLock, writeFiles } from "./file_writes.ts";
+import type { RunThread } from "./file_thread.ts";
+import {
+  displayPath,
+  TreeView,
+  withOutputLock,
+  writeFiles,
+  type WriteOutcome,
+} from "./file_writes.ts";
+import { writeFreshOutput } from "./fresh_output.ts";
 import { writeAll } from "./krm_stdio.ts";
 import { formatResults } from "./terminal.ts";
 import { isUniversalDocument, UNIVERSAL_OWNER_LABEL } from "./universal_format.ts";
@@ -47,6 +55,8 @@ export interface OutputContext {
   stderr: (text: string) => Promise<void>;
   /** Given the number of files to write, the tick to call as each is written (progress lines). */
   writing?: ((total: number) => Tick | undefined) | undefined;
+  /** The run's second thread, for writing a large fresh output. */
+  thread?: RunThread | undefined;
 }
 
 /** `check`: a diff of every stale file on stdout; exit 1 when there is one. */
@@ -106,20 +116,17 @@ export async function checkOutput(output: Output, context: OutputContext): Promi
 export async function writeOutput(output: Output, context: OutputContext): Promise<number> {
   const { stderr } = context;
   const outRoot = displayPath(output.root);
-  const locked = await withOutputLock(output.root, async () => {
-    const view = new TreeView(output.root);
-    const stale = await staleFiles(output, view);
-    if (typeof stale === "string") return { ok: false as const, path: undefined, message: stale };
-    // Every text is final here: all files are written, or none.
-    return await writeFiles(output.root, output.expected, {
-      remove: stale,
-      view,
-      progress: context.writing,
-    });
+  // Every text is final here: all files are written, or none. A new OUT is written whole.
+  const fresh = await writeFreshOutput(output.root, output.expected, {
+    thread: context.thread,
+    progress: context.writing,
   });
-  const outcome = locked.ok ? locked.value : { ok: false as const, message: locked.message };
+  const outcome: WriteOutcome | { ok: false; path: undefined; message: string } =
+    fresh !== undefined
+      ? { ok: true, written: fresh, removed: [] }
+      : await lockedWrite(output, context);
   if (!outcome.ok) {
-    const path = "path" in outcome ? outcome.path : undefined;
+    const path = outcome.path;
     await stderr(
       formatResults(
         [
@@ -138,6 +145,24 @@ export async function writeOutput(output: Output, context: OutputContext): Promi
     `Wrote ${outcome.written.length} file(s) (${rewritten} rewritten input file(s)), removed ${outcome.removed.length} stale file(s) under "${outRoot}"\n`,
   );
   return 0;
+}
+
+/** The writes of `render --out` to an existing output (or when the fresh path does not apply). */
+async function lockedWrite(
+  output: Output,
+  context: OutputContext,
+): Promise<WriteOutcome | { ok: false; path: undefined; message: string }> {
+  const locked = await withOutputLock(output.root, async () => {
+    const view = new TreeView(output.root);
+    const stale = await staleFiles(output, view);
+    if (typeof stale === "string") return { ok: false as const, path: undefined, message: stale };
+    return await writeFiles(output.root, output.expected, {
+      remove: stale,
+      view,
+      progress: context.writing,
+    });
+  });
+  return locked.ok ? locked.value : { ok: false, path: undefined, message: locked.message };
 }
 
 /** Why `path` cannot be the output root (it exists and is not a directory), or `undefined`. */

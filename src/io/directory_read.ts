@@ -32,6 +32,7 @@ import {
 import { excludeMatcher, type KrmIgnore, parseKrmIgnore } from "../model/path_patterns.ts";
 import { REASON } from "../results.ts";
 import type { Tick } from "./directory_progress.ts";
+import { readHere, type RunThread, type TextQueue } from "./file_thread.ts";
 import { fromUniversal } from "./universal_format.ts";
 import { readDocuments, YamlSyntaxError } from "./yaml.ts";
 
@@ -75,24 +76,34 @@ export interface TreeItems {
   texts: Map<string, string>;
 }
 
+/** Options of {@link readDirectoryTree}. */
+export interface TreeReadOptions {
+  /** Given the number of files found, the tick to call as each one is read. */
+  progress?: ((total: number) => Tick | undefined) | undefined;
+  /** The run's second thread: a large tree is read there while this one parses. */
+  thread?: RunThread | undefined;
+}
+
 /**
  * Walks `root` and parses every YAML file that is not left out; results
- * name each skipped file or folder once. `progress`, given the number of
- * files found, returns the tick to call as each one is read.
+ * name each skipped file or folder once.
  */
 export async function readDirectoryTree(
   root: string,
   results: Result[],
-  progress?: (total: number) => Tick | undefined,
+  options: TreeReadOptions = {},
 ): Promise<Tree> {
   const ignore = readKrmIgnore(root, results);
   const paths = walk({ root, dir: "", ignore, results });
   const files: FileRead[] = [];
   const configs: unknown[] = [];
   let configPath: string | undefined;
-  const tick = progress?.(paths.length);
+  const tick = options.progress?.(paths.length);
+  const texts = textsOf(paths.map((path) => `${root}/${path}`), options.thread);
   for (const path of paths) {
-    const file = readOne(root, path);
+    let got = texts.next();
+    if (got instanceof Promise) got = await got;
+    const file = fileRead(path, got);
     files.push(file);
     const printing = tick?.(files.length);
     if (printing !== undefined) await printing;
@@ -342,13 +353,20 @@ function helmChartResult(dir: string): Result {
   );
 }
 
-function readOne(root: string, path: string): FileRead {
-  let text: string;
-  try {
-    text = readUtf8(`${root}/${path}`);
-  } catch (error) {
-    return { path, error: fileError(path, unreadable(path, error)) };
-  }
+/**
+ * The texts of `files`, in order: read on the run's thread when there are
+ * enough of them, else here, one at a time as they are asked for.
+ */
+function textsOf(files: readonly string[], thread: RunThread | undefined): TextQueue {
+  const threaded = thread?.for(files.length);
+  if (threaded !== undefined) return threaded.read(files);
+  let at = 0;
+  return { next: () => readHere(files[at++]!) };
+}
+
+/** A file read (its text, or the error reading it threw), parsed. */
+function fileRead(path: string, text: string | Error): FileRead {
+  if (text instanceof Error) return { path, error: fileError(path, unreadable(path, text)) };
   if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, docs: [] };
   try {
     // As parseYamlStream reads a stream (empty documents dropped), without a promise per file.
@@ -366,18 +384,6 @@ function readOne(root: string, path: string): FileRead {
       ),
     };
   }
-}
-
-/**
- * A file's text as a strict UTF-8 decoder reads it: a byte order mark
- * removed, invalid UTF-8 an error (a `TypeError`). `readTextFileSync` (one
- * call, no byte array) decodes leniently and keeps a byte order mark, so a
- * text holding U+FFFD or starting with U+FEFF is read again as bytes.
- */
-function readUtf8(path: string): string {
-  const text = Deno.readTextFileSync(path);
-  if (text.charCodeAt(0) !== 0xfeff && !text.includes("\ufffd")) return text;
-  return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
 }
 
 function basename(path: string): string {

@@ -237,7 +237,7 @@ function interrupted(): void {
 }
 
 /** Runs `undo` if a signal arrives before the returned release function is called. */
-function guard(undo: () => void): () => void {
+export function guard(undo: () => void): () => void {
   if (onInterrupt.size === 0) {
     for (const signal of SIGNALS) Deno.addSignalListener(signal, interrupted);
   }
@@ -297,7 +297,7 @@ export async function withOutputLock<T>(
   try {
     for (let wait = 10;; wait = Math.min(wait * 2, 200)) {
       try {
-        created.push(...createFolders(root));
+        createFolders(root, created);
         Deno.writeTextFileSync(lock, `${Deno.pid} ${new Date().toISOString()}\n`, {
           createNew: true,
         });
@@ -330,8 +330,12 @@ export async function withOutputLock<T>(
   }
 }
 
-/** Creates `path` and its missing parents; returns the created folders, outermost first. */
-function createFolders(path: string): string[] {
+/**
+ * Creates `path` and its missing parents, outermost first, adding each to
+ * `created` as soon as it is made (so a failure part-way still says what
+ * to remove).
+ */
+export function createFolders(path: string, created: string[]): void {
   const missing: string[] = [];
   for (let current = path; current !== "" && current !== "." && current !== "/";) {
     try {
@@ -347,11 +351,11 @@ function createFolders(path: string): string[] {
   for (const folder of missing) {
     try {
       Deno.mkdirSync(folder);
+      created.push(folder);
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
   }
-  return missing;
 }
 
 /** Options of {@link writeFiles}. */
@@ -389,7 +393,11 @@ export async function writeFiles(
     changed.push([path, text]);
   }
   for (const path of remove) {
-    const problem = view.problem(path);
+    const problem = view.problem(path) ?? commitProblem(root, path);
+    if (problem !== undefined) return { ok: false, path, message: problem };
+  }
+  for (const [path] of changed) {
+    const problem = commitProblem(root, path);
     if (problem !== undefined) return { ok: false, path, message: problem };
   }
   const staged = await stage(root, changed, { view, tick: options.progress?.(changed.length) });
@@ -409,6 +417,26 @@ export async function writeFiles(
     staged.release();
   }
   return { ok: true, written: changed.map(([path]) => path), removed: [...remove] };
+}
+
+/**
+ * Why renaming a written temporary to `path` (or removing `path`) would
+ * fail, found before anything is written, since a failure among the renames
+ * would leave some files new and some old: a file name longer than
+ * {@link NAME_MAX} bytes (its temporary's name is shortened, so only the
+ * rename would fail), or no write permission for that very path (`--deny-write`
+ * naming a file).
+ */
+function commitProblem(root: string, path: string): string | undefined {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  if (name.length * 3 > NAME_MAX && new TextEncoder().encode(name).length > NAME_MAX) {
+    return `its file name is longer than ${NAME_MAX} bytes, which most file systems refuse; shorten it (for a generated file: config outputPath or the names it uses)`;
+  }
+  const target = `${root}/${path}`;
+  if (Deno.permissions.querySync({ name: "write", path: target }).state !== "granted") {
+    return `no write permission (Requires write access to "${displayPath(target)}")`;
+  }
+  return undefined;
 }
 
 type Staged =
@@ -487,7 +515,7 @@ const NAME_MAX = 255;
  * with NAME shortened (on a character boundary) so the whole stays within
  * 255 bytes even when `name` itself is near that limit.
  */
-function temporaryName(name: string): string {
+export function temporaryName(name: string): string {
   const suffix = `.meshservice-krm-${crypto.randomUUID()}.tmp`;
   const room = NAME_MAX - 1 - suffix.length;
   const encoder = new TextEncoder();
