@@ -35,9 +35,13 @@ const DOT = 0x2e;
 const AWKWARD = new Uint8Array(128);
 for (const c of "&*!|>%@`?:,[]{}#'\"-") AWKWARD[c.charCodeAt(0)] = 1;
 
-/** Characters js-yaml or go-yaml v2 may treat specially: control characters, a byte order mark. */
+/**
+ * Characters the fast path leaves to the full parser: tabs, carriage returns,
+ * and what js-yaml or go-yaml v2 may treat specially (control characters, a
+ * byte order mark, line separators). One class, one pass over the text.
+ */
 // deno-lint-ignore no-control-regex
-const UNUSUAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+const UNUSUAL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 
 /** Where one map entry is: its key, its one-line scalar value (else -1), and where it ends. */
 export interface EntryLocation {
@@ -69,7 +73,7 @@ export function locateFast(
 ): { documents: unknown[]; locations: Map<object, Location> } | undefined {
   return withFastReader(text, (reader) => {
     return { documents: reader.documents(), locations: reader.locations! };
-  }, true);
+  }, { locate: true, plainAscii: false });
 }
 
 /** Thrown inside the fast reader when the text leaves its subset. */
@@ -92,11 +96,22 @@ export function readFast(text: string): unknown[] | undefined {
  */
 export function readFastItems(
   text: string,
+  options: FastReadOptions = {},
 ): { documents: unknown[]; itemStarts: number[] } | undefined {
   return withFastReader(text, (reader) => {
     const itemStarts: number[] = reader.itemStarts = [];
     return { documents: reader.documents(), itemStarts };
-  });
+  }, { locate: false, plainAscii: options.plainAscii ?? false });
+}
+
+/** What the caller already knows about the text. */
+export interface FastReadOptions {
+  /**
+   * Every character is printable ASCII or a line feed (src/io/yaml_text/input_bytes.ts
+   * `isPlainAscii` on the bytes it was decoded from): the search for the
+   * characters the fast path leaves to the full parser is skipped.
+   */
+  plainAscii?: boolean;
 }
 
 /**
@@ -107,11 +122,11 @@ export function readFastItems(
 function withFastReader<T>(
   text: string,
   read: (reader: FastReader) => T,
-  locate = false,
+  options: { locate: boolean; plainAscii: boolean } = { locate: false, plainAscii: false },
 ): T | undefined {
-  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
+  if (!options.plainAscii && UNUSUAL.test(text)) return undefined;
   try {
-    return read(new FastReader(text, locate));
+    return read(new FastReader(text, options.locate));
   } catch (error) {
     if (error === OUTSIDE) return undefined;
     throw error;

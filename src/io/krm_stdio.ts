@@ -18,6 +18,7 @@ import {
 } from "../model/krm.ts";
 import { findItemSpans, itemSpansFromStarts } from "./yaml_text/item_spans.ts";
 import { readFastItems } from "./krm_reader.ts";
+import { decodeUtf8, isPlainAscii } from "./yaml_text/input_bytes.ts";
 import { editItemText } from "./yaml_text/krm_edit.ts";
 import { emitEntry } from "./plain_yaml.ts";
 import { blockYaml } from "./js_yaml_block.ts";
@@ -93,7 +94,7 @@ function processInput(bytes: Uint8Array): ProcessedParts {
   let parsed: unknown;
   let itemStarts: number[] | undefined;
   try {
-    const fast = readSingleFast(text);
+    const fast = readSingleFast(text, isPlainAscii(bytes));
     if (fast) ({ parsed, itemStarts } = fast);
     else parsed = readYaml(text);
   } catch (error) {
@@ -125,10 +126,13 @@ function processInput(bytes: Uint8Array): ProcessedParts {
  * (else `undefined`: {@link readYaml} reads it, or reports the error), with
  * where its items start.
  */
-function readSingleFast(text: string): { parsed: unknown; itemStarts: number[] } | undefined {
+function readSingleFast(
+  text: string,
+  plainAscii: boolean,
+): { parsed: unknown; itemStarts: number[] } | undefined {
   let fast: ReturnType<typeof readFastItems>;
   try {
-    fast = readFastItems(text);
+    fast = readFastItems(text, { plainAscii });
   } catch {
     return undefined;
   }
@@ -138,10 +142,8 @@ function readSingleFast(text: string): { parsed: unknown; itemStarts: number[] }
 
 /** The input as text, or the failure to print when it is not UTF-8 or empty. */
 function decodeInput(bytes: Uint8Array): string | ProcessedParts {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
     return serialized(failure("Cannot read input: it is not valid UTF-8"));
   }
   if (text.trim() === "") {
