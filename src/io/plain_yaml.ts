@@ -7,7 +7,6 @@
  * @module
  */
 
-const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
 const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
@@ -133,8 +132,32 @@ function keyScalar(key: string): string {
   return text;
 }
 
+/**
+ * A string as a scalar: plain when it matches `^[A-Za-z_][A-Za-z0-9_./-]*$` and is no
+ * {@link RESERVED} word, else as a JSON string with the characters YAML
+ * refuses escaped. One pass over the characters decides both the plain form
+ * and the common quoted one (printable ASCII without `"` or `\\`, which JSON
+ * writes unchanged between quotes); anything else goes through
+ * `JSON.stringify`. tests/plain_yaml_test.ts checks it against the regular
+ * expressions on generated strings.
+ */
 function stringScalar(text: string): string {
-  if (PLAIN.test(text) && (text.length > 5 || !RESERVED.test(text))) return text;
+  const n = text.length;
+  const first = text.charCodeAt(0);
+  // PLAIN's first character: a letter or `_`.
+  let plain = n > 0 && ((first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a || first === 0x5f);
+  let simple = true;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      // Not a character a plain string may hold either.
+      simple = plain = false;
+      break;
+    }
+    if (plain && PLAIN_REST[c] !== 1) plain = false;
+  }
+  if (plain && (n > 5 || !RESERVED.test(text))) return text;
+  if (simple) return `"${text}"`;
   // JSON leaves DEL, the C1 controls and non-characters raw, which YAML (and kpt's reader)
   // refuses, and NEL and the Unicode line and paragraph separators, which YAML folds as breaks.
   return JSON.stringify(text).replace(
@@ -143,11 +166,34 @@ function stringScalar(text: string): string {
   );
 }
 
+/** The characters a plain string may have after the first: letters, digits, `_`, `.`, `/`, `-`. */
+const PLAIN_REST = new Uint8Array(128);
+for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") {
+  PLAIN_REST[c.charCodeAt(0)] = 1;
+}
+
 function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
   if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value)) return value.length > 0;
   for (const key in value) if (Object.hasOwn(value, key)) return true;
   return false;
+}
+
+/** `indent` spaces, a key as {@link keyScalar} writes it and `:`, by indent and key. */
+const KEY_LINES: Map<string, string>[] = [];
+let keyLineCount = 0;
+
+function blockKeyLine(key: string, indent: number): string {
+  const lines = KEY_LINES[indent] ??= new Map();
+  let line = lines.get(key);
+  if (line === undefined) {
+    line = pad(indent) + keyScalar(key) + ":";
+    if (keyLineCount < KEY_CACHE_LIMIT) {
+      lines.set(key, line);
+      keyLineCount++;
+    }
+  }
+  return line;
 }
 
 /** Where the emitter appends its text. */
@@ -183,7 +229,11 @@ function mapping(value: Record<string, unknown>, out: Out, at: Place): void {
     if (!Object.hasOwn(value, key)) continue;
     const child = value[key];
     if (child === undefined) continue;
-    out.s += (lead ? spaces : "") + style.key(key) + ":";
+    out.s += !lead
+      ? style.key(key) + ":"
+      : style === BLOCK
+      ? blockKeyLine(key, indent)
+      : spaces + style.key(key) + ":";
     lead = true;
     if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
     else if (Array.isArray(child)) {
