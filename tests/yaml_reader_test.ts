@@ -334,6 +334,47 @@ const SEEDS = [
   "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels:\n      app: a\n  spec:\n    ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n    selector: {}\n  data: |\n    line one\n\n    line two\n",
 ];
 
+Deno.test("the fast path's key cache returns each key as read, across texts and slot collisions", () => {
+  // Keys of one length and the same first, middle and last characters share a cache slot;
+  // `aa` and `aa4v` share a slot of the current hash, one a prefix of the other;
+  // keys that resolve to another key (`0x10`, `1e3`, `True`) or leave the fast path (`<<`) are
+  // never cached; plain keys differ from them by one character.
+  const keys = fc.constantFrom(
+    "aa",
+    "aa4v",
+    "abc",
+    "aXc",
+    "abbc",
+    "axbc",
+    "name",
+    "namx",
+    "0x10",
+    "0x1O",
+    "1e3",
+    "1e3a",
+    "True",
+    "Truex",
+    "<<",
+    "a<<",
+    "null",
+    "nul",
+    "a b",
+    "a  b",
+  );
+  const doc = fc.array(fc.tuple(keys, fc.constantFrom("1", "x", "'q'")), {
+    minLength: 1,
+    maxLength: 6,
+  }).map((entries) => entries.map(([k, v]) => `${k}: ${v}\n`).join(""));
+  fc.assert(
+    fc.property(fc.array(doc, { minLength: 1, maxLength: 8 }), (texts) => {
+      for (const text of texts) agree(text);
+    }),
+    params(RUNS * 3),
+  );
+  assert.deepEqual(readFast("0x10: a\n"), [{ "16": "a" }]);
+  assert.deepEqual(readFast("0x10: a\n"), [{ "16": "a" }]);
+});
+
 Deno.test("both readers agree on fuzzed mutations of golden inputs and KRM text", () => {
   let taken = 0;
   let runs = 0;

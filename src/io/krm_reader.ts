@@ -76,6 +76,23 @@ export function locateFast(
   }, { locate: true, plainAscii: false });
 }
 
+/**
+ * Plain keys read before that are their own key (no `<<`, nothing
+ * {@link isPlainString} rejects), one per slot of a small direct-mapped
+ * cache: a key found here is returned as the string read the first time,
+ * which its first use as a property name made an internalized string, so
+ * the same key on every item costs no new string, no hashing of it for the
+ * property lookups, and no scalar check. A slot holds one key; a different
+ * key of the same slot replaces it.
+ */
+const KEYS: (string | undefined)[] = new Array(1024).fill(undefined);
+
+/** The {@link KEYS} slot of the key `text.slice(start, end)` (not empty). */
+function keySlot(text: string, start: number, end: number): number {
+  return ((end - start) * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 131 +
+    text.charCodeAt(start + ((end - start) >> 1)) * 17) & 1023;
+}
+
 /** Thrown inside the fast reader when the text leaves its subset. */
 class Outside extends Error {}
 const OUTSIDE = new Outside("outside the fast path");
@@ -368,9 +385,15 @@ class FastReader {
       if (colon === -1) throw OUTSIDE;
       let last = colon;
       while (text.charCodeAt(last - 1) === SPACE) last--;
+      const slot = keySlot(text, at, last);
+      const known = KEYS[slot];
+      if (known !== undefined && known.length === last - at && text.startsWith(known, at)) {
+        this.content = colon + 1;
+        return known;
+      }
       const plain = text.slice(at, last);
       if (plain === "<<") throw OUTSIDE;
-      if (isPlainString(plain)) key = plain;
+      if (isPlainString(plain)) key = KEYS[slot] = plain;
       else {
         try {
           key = keyString(resolvePlain(plain));
