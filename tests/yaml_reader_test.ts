@@ -375,6 +375,47 @@ Deno.test("the fast path's key cache returns each key as read, across texts and 
   assert.deepEqual(readFast("0x10: a\n"), [{ "16": "a" }]);
 });
 
+Deno.test("the fast path's value caches return each one-line value as read, across texts", () => {
+  // The same characters plain and quoted, with and without escapes, resolving or not.
+  const values = fc.constantFrom(
+    "80",
+    '"80"',
+    "'80'",
+    "abc",
+    '"abc"',
+    '"a\\tc"',
+    '"a\\\\c"',
+    "'a''c'",
+    "a''c",
+    "'a'",
+    "true",
+    '"true"',
+    "aa",
+    "aa4v",
+    '"aa4v"',
+    "0x10",
+    "'0x10'",
+    "~",
+    '""',
+    "''",
+  );
+  const doc = fc.array(fc.tuple(fc.constantFrom("k", "l", "m"), values), {
+    minLength: 1,
+    maxLength: 6,
+  }).map((entries) => {
+    const seen = new Set<string>();
+    return entries.filter(([k]) => !seen.has(k) && seen.add(k))
+      .map(([k, v]) => `${k}: ${v}\n`).join("");
+  });
+  fc.assert(
+    fc.property(fc.array(doc, { minLength: 1, maxLength: 8 }), (texts) => {
+      for (const text of texts) agree(text);
+    }),
+    params(RUNS * 3),
+  );
+  assert.deepEqual(readFast("a: \"80\"\nb: 80\nc: '80'\n"), [{ a: "80", b: 80, c: "80" }]);
+});
+
 Deno.test("both readers agree on fuzzed mutations of golden inputs and KRM text", () => {
   let taken = 0;
   let runs = 0;

@@ -18,6 +18,7 @@
 
 import { PARSER_MAX_DEPTH, setKey } from "./yaml_full.ts";
 import { isPlainString, keyString, plainValue, resolvePlain } from "./yaml_scalars.ts";
+import { TextCache } from "./yaml_text/text_cache.ts";
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -78,20 +79,13 @@ export function locateFast(
 
 /**
  * Plain keys read before that are their own key (no `<<`, nothing
- * {@link isPlainString} rejects), one per slot of a small direct-mapped
- * cache: a key found here is returned as the string read the first time,
- * which its first use as a property name made an internalized string, so
- * the same key on every item costs no new string, no hashing of it for the
- * property lookups, and no scalar check. A slot holds one key; a different
- * key of the same slot replaces it.
+ * {@link isPlainString} rejects); plain values read before that are strings
+ * of their own text; quoted values without escapes (the text between the
+ * quotes). tests/yaml_reader_test.ts checks them across texts.
  */
-const KEYS: (string | undefined)[] = new Array(1024).fill(undefined);
-
-/** The {@link KEYS} slot of the key `text.slice(start, end)` (not empty). */
-function keySlot(text: string, start: number, end: number): number {
-  return ((end - start) * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 131 +
-    text.charCodeAt(start + ((end - start) >> 1)) * 17) & 1023;
-}
+const KEYS = new TextCache();
+const PLAIN_VALUES = new TextCache();
+const QUOTED_VALUES = new TextCache();
 
 /** Thrown inside the fast reader when the text leaves its subset. */
 class Outside extends Error {}
@@ -385,16 +379,17 @@ class FastReader {
       if (colon === -1) throw OUTSIDE;
       let last = colon;
       while (text.charCodeAt(last - 1) === SPACE) last--;
-      const slot = keySlot(text, at, last);
-      const known = KEYS[slot];
-      if (known !== undefined && known.length === last - at && text.startsWith(known, at)) {
+      const known = KEYS.recall(text, at, last);
+      if (known !== undefined) {
         this.content = colon + 1;
         return known;
       }
       const plain = text.slice(at, last);
       if (plain === "<<") throw OUTSIDE;
-      if (isPlainString(plain)) key = KEYS[slot] = plain;
-      else {
+      if (isPlainString(plain)) {
+        key = plain;
+        KEYS.remember(text, at, plain);
+      } else {
         try {
           key = keyString(resolvePlain(plain));
         } catch {
@@ -440,7 +435,14 @@ class FastReader {
       const close = this.closingQuote(at);
       if (close === -1) throw OUTSIDE;
       this.commentOnly(close + 1);
-      value = this.quoted(at, close);
+      value = QUOTED_VALUES.recall(text, at + 1, close);
+      if (value === undefined) {
+        const read = value = this.quoted(at, close);
+        // Without escapes the value is the text between the quotes.
+        if (read.length === close - at - 1) {
+          QUOTED_VALUES.remember(text, at + 1, read);
+        }
+      }
       this.scalarEnd = close + 1;
     } else if (c === PIPE) {
       return this.literal(at, indent);
@@ -463,8 +465,12 @@ class FastReader {
         }
       }
       while (text.charCodeAt(stop - 1) === SPACE) stop--;
-      const plain = text.slice(at, stop);
-      value = plainValue(plain);
+      value = PLAIN_VALUES.recall(text, at, stop);
+      if (value === undefined) {
+        const plain = text.slice(at, stop);
+        value = plainValue(plain);
+        if (value === plain) PLAIN_VALUES.remember(text, at, plain);
+      }
       this.scalarEnd = stop;
     }
     this.seek(this.end + 1);
