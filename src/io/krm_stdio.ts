@@ -223,17 +223,17 @@ function rewrittenSources(
   }
   const pending = new Map<string, number[]>();
   // The kinds of the pending items: an output item of another kind matches none (no key built).
-  const kinds = new Set<string>();
+  const kinds = new Kinds();
   inputItems.forEach((item, i) => {
     if (kept[indexOf.get(item)!] === 1 || !isObject(item) || isOwned(item as KubeObject)) return;
     const key = identityKey(item);
     pending.set(key, [...(pending.get(key) ?? []), i]);
-    kinds.add(kindKey(item.kind));
+    kinds.add(item.kind);
   });
   const sources = new Map<unknown, number>();
   if (pending.size === 0) return sources;
   for (const item of outputItems) {
-    if (indexOf.has(item) || !isObject(item) || !kinds.has(kindKey(item.kind))) continue;
+    if (indexOf.has(item) || !isObject(item) || !kinds.has(item.kind)) continue;
     const queue = pending.get(identityKey(item));
     const index = queue?.shift();
     if (index !== undefined) sources.set(item, index);
@@ -248,9 +248,25 @@ function firstKey(item: unknown): string | undefined {
   return undefined;
 }
 
-/** The kind as {@link identityKey} sees it: equal exactly when its JSON is. */
-function kindKey(kind: unknown): string {
-  return typeof kind === "string" ? `s${kind}` : `j${JSON.stringify([kind])}`;
+/**
+ * A set of kinds as {@link identityKey} sees them, equal exactly when their
+ * JSON is: strings as they are (no key string built for the common case),
+ * anything else by its JSON.
+ */
+class Kinds {
+  readonly #strings = new Set<string>();
+  readonly #others = new Set<string>();
+
+  add(kind: unknown): void {
+    if (typeof kind === "string") this.#strings.add(kind);
+    else this.#others.add(JSON.stringify([kind]));
+  }
+
+  has(kind: unknown): boolean {
+    return typeof kind === "string"
+      ? this.#strings.has(kind)
+      : this.#others.size > 0 && this.#others.has(JSON.stringify([kind]));
+  }
 }
 
 function identityKey(item: Record<string, unknown>): string {
