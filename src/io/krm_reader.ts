@@ -86,6 +86,8 @@ export function locateFast(
 const KEYS = new TextCache();
 const PLAIN_VALUES = new TextCache();
 const QUOTED_VALUES = new TextCache();
+/** Longest plain value looked up in {@link PLAIN_VALUES}. */
+const CACHED_PLAIN_LENGTH = 24;
 
 /** Thrown inside the fast reader when the text leaves its subset. */
 class Outside extends Error {}
@@ -465,11 +467,14 @@ class FastReader {
         }
       }
       while (text.charCodeAt(stop - 1) === SPACE) stop--;
-      value = PLAIN_VALUES.recall(text, at, stop);
+      // Long values are mostly unique (paths, names with a namespace), and slices of 13
+      // characters or more are small views of the text anyway: those skip the cache.
+      const cached = stop - at <= CACHED_PLAIN_LENGTH;
+      value = cached ? PLAIN_VALUES.recall(text, at, stop) : undefined;
       if (value === undefined) {
         const plain = text.slice(at, stop);
         value = plainValue(plain);
-        if (value === plain) PLAIN_VALUES.remember(text, at, plain);
+        if (cached && value === plain) PLAIN_VALUES.remember(text, at, plain);
       }
       this.scalarEnd = stop;
     }
