@@ -235,7 +235,9 @@ function mapping(value: Record<string, unknown>, out: Out, at: Place): void {
       ? blockKeyLine(key, indent)
       : spaces + style.key(key) + ":";
     lead = true;
-    if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
+    // Scalars first: most children are, and they need neither isBlock nor inline.
+    if (typeof child !== "object" || child === null) out.s += " " + style.scalar(child) + "\n";
+    else if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
     else if (Array.isArray(child)) {
       out.s += "\n";
       for (const element of child) style.entry(element, indent + style.sequenceIndent, out);
