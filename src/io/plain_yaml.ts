@@ -7,7 +7,10 @@
  * @module
  */
 
+const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
+/** Printable ASCII without `"` or `\`. */
+const SIMPLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /** How maps and sequences are written: {@link emitEntry}'s block style or kpt's compact one. */
@@ -133,43 +136,22 @@ function keyScalar(key: string): string {
 }
 
 /**
- * A string as a scalar: plain when it matches `^[A-Za-z_][A-Za-z0-9_./-]*$` and is no
+ * A string as a scalar: plain when it matches {@link PLAIN} and is no
  * {@link RESERVED} word, else as a JSON string with the characters YAML
- * refuses escaped. One pass over the characters decides both the plain form
- * and the common quoted one (printable ASCII without `"` or `\\`, which JSON
- * writes unchanged between quotes); anything else goes through
- * `JSON.stringify`. tests/plain_yaml_test.ts checks it against the regular
- * expressions on generated strings.
+ * refuses escaped. Printable ASCII without `"` or `\` ({@link SIMPLE}), which
+ * JSON writes unchanged between quotes, skips `JSON.stringify` and its
+ * escape pass. tests/plain_yaml_test.ts checks it against the first
+ * definition on generated strings.
  */
 function stringScalar(text: string): string {
-  const n = text.length;
-  const first = text.charCodeAt(0);
-  // PLAIN's first character: a letter or `_`.
-  let plain = n > 0 && ((first | 0x20) >= 0x61 && (first | 0x20) <= 0x7a || first === 0x5f);
-  let simple = true;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
-      // Not a character a plain string may hold either.
-      simple = plain = false;
-      break;
-    }
-    if (plain && PLAIN_REST[c] !== 1) plain = false;
-  }
-  if (plain && (n > 5 || !RESERVED.test(text))) return text;
-  if (simple) return `"${text}"`;
+  if (PLAIN.test(text) && (text.length > 5 || !RESERVED.test(text))) return text;
+  if (SIMPLE.test(text)) return `"${text}"`;
   // JSON leaves DEL, the C1 controls and non-characters raw, which YAML (and kpt's reader)
   // refuses, and NEL and the Unicode line and paragraph separators, which YAML folds as breaks.
   return JSON.stringify(text).replace(
     NOT_YAML_PRINTABLE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-}
-
-/** The characters a plain string may have after the first: letters, digits, `_`, `.`, `/`, `-`. */
-const PLAIN_REST = new Uint8Array(128);
-for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") {
-  PLAIN_REST[c.charCodeAt(0)] = 1;
 }
 
 function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
