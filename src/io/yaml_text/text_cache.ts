@@ -20,11 +20,9 @@ export class TextCache {
   /** The remembered string equal to `text.slice(start, end)`, else `undefined`. */
   recall(text: string, start: number, end: number): string | undefined {
     const known = this.#slots[slotOf(text, start, end)];
-    if (known === undefined || known.length !== end - start) return undefined;
-    for (let i = 0; i < known.length; i++) {
-      if (text.charCodeAt(start + i) !== known.charCodeAt(i)) return undefined;
-    }
-    return known;
+    return known !== undefined && known.length === end - start && text.startsWith(known, start)
+      ? known
+      : undefined;
   }
 
   /** Remembers `value`, which must equal `text.slice(start, start + value.length)`. */
