@@ -144,8 +144,11 @@ Deno.test("KRM mode reads a ResourceList with a tab or a control character as th
     "    - port: 80",
     "",
   ].join("\n");
-  const { text: out } = await processBytes(new TextEncoder().encode(service));
-  const list = readYaml(out) as { items: { kind: string; metadata: { name: string } }[] };
-  const generated = list.items.filter((item) => item.kind === "MeshService");
-  assert.deepEqual(generated.map((item) => item.metadata.name), ["web"]);
+  // Small, and past the size from which the check is made on the bytes (a long comment line).
+  for (const padding of ["", `# ${"x".repeat(9 << 20)}\n`]) {
+    const { text: out } = await processBytes(new TextEncoder().encode(service + padding));
+    const list = readYaml(out) as { items: { kind: string; metadata: { name: string } }[] };
+    const generated = list.items.filter((item) => item.kind === "MeshService");
+    assert.deepEqual(generated.map((item) => item.metadata.name), ["web"]);
+  }
 });

@@ -34,6 +34,14 @@ export interface Streams extends StreamIo {
   colour?: boolean;
 }
 
+/**
+ * Input size from which the fast reader's character check is made on the
+ * bytes, four at a time (src/io/yaml_text/input_bytes.ts): below it one
+ * regular-expression search of the text is faster, while the byte loop
+ * still runs cold (measured crossover: about 6 MB).
+ */
+const BYTE_CHECK_FROM = 8 << 20;
+
 /** Set by kpt (`fn render`, `fn eval`) on every item it sends; kustomize does not set it. */
 const KPT_PACKAGE_PATH = "internal.config.kubernetes.io/package-path";
 
@@ -94,7 +102,7 @@ function processInput(bytes: Uint8Array): ProcessedParts {
   let parsed: unknown;
   let itemStarts: number[] | undefined;
   try {
-    const fast = readSingleFast(text, isPlainAscii(bytes));
+    const fast = readSingleFast(text, bytes.length >= BYTE_CHECK_FROM && isPlainAscii(bytes));
     if (fast) ({ parsed, itemStarts } = fast);
     else parsed = readYaml(text);
   } catch (error) {
