@@ -41,10 +41,19 @@ const COMPACT: Style = {
 export function emitEntry(value: unknown, indent: number, headComment?: string): string {
   const out: Out = { s: "" };
   if (headComment !== undefined && isBlock(value) && !Array.isArray(value)) {
-    out.s += pad(indent) + "- # " + headComment.replace(/[\r\n]+/g, " ") + "\n";
+    out.s += pad(indent) + "- # " + commentLine(headComment) + "\n";
     mapping(value, out, { indent: indent + 2, first: false, style: BLOCK });
   } else entry(value, indent, out);
   return out.s;
+}
+
+/** The last head comment and its line (every generated item has the same one). */
+let lastComment: { text: string; line: string } | undefined;
+
+/** `text` on one line: each run of line breaks one space. */
+function commentLine(text: string): string {
+  if (lastComment?.text !== text) lastComment = { text, line: text.replace(/[\r\n]+/g, " ") };
+  return lastComment.line;
 }
 
 /**

@@ -131,3 +131,11 @@ Deno.test("emitEntry() writes every string byte for byte as the regular-expressi
     assert.equal(emitEntry({ [text]: 1 }, 0), `- ${referenceScalar(text)}: 1\n`);
   }
 });
+
+Deno.test("emitEntry() writes a head comment on one line, whichever comment came before", () => {
+  for (const comment of ["one\r\ntwo", "one\r\ntwo", "three", "four\n\nfive", "one\r\ntwo"]) {
+    const expected = comment.replace(/[\r\n]+/g, " ");
+    assert.equal(emitEntry({ a: 1 }, 2, comment), `  - # ${expected}\n    a: 1\n`);
+  }
+  assert.equal(emitEntry("x", 0, "not a map"), "- x\n");
+});
