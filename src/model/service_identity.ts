@@ -73,17 +73,8 @@ export interface LegacyTarget {
 
 /** Legacy values to the MeshService ports generation produced for them. */
 export interface LegacyIndex {
-  /**
-   * By mesh, then legacy value, for the pairs without a NUL in either (all
-   * real ones): no key string is built per target or lookup.
-   */
-  readonly targets: ReadonlyMap<string, ReadonlyMap<string, readonly LegacyTarget[]>>;
-  /**
-   * By `mesh NUL legacy` for the pairs with a NUL in mesh or legacy value,
-   * which share a key exactly when that joined text is equal (a pair
-   * without a NUL joins to a text with one NUL, so never shares it).
-   */
-  readonly joined: ReadonlyMap<string, readonly LegacyTarget[]>;
+  /** By mesh and legacy value. */
+  readonly targets: ReadonlyMap<string, readonly LegacyTarget[]>;
 }
 
 /** A generated MeshService as the index needs it. */
@@ -103,13 +94,16 @@ export function sectionOf(port: { name?: string; port: number }): string {
   return port.name !== undefined && port.name !== "" ? port.name : String(port.port);
 }
 
+function indexKey(mesh: string, legacy: string): string {
+  return `${mesh}\u0000${legacy}`;
+}
+
 /**
  * Indexes what generation produced: each port of each MeshService under the
  * `kuma.io/service` value its workloads carry today.
  */
 export function buildLegacyIndex(sources: readonly LegacySource[]): LegacyIndex {
-  const targets = new Map<string, Map<string, LegacyTarget[]>>();
-  const joined = new Map<string, LegacyTarget[]>();
+  const targets = new Map<string, LegacyTarget[]>();
   for (const source of sources) {
     source.ports.forEach((port, i) => {
       const legacy = source.legacyServices[i];
@@ -124,34 +118,13 @@ export function buildLegacyIndex(sources: readonly LegacySource[]): LegacyIndex 
         section: sectionOf(port),
       };
       if (source.namespace !== undefined) target.namespace = source.namespace;
-      listOf({ targets, joined }, source.mesh, legacy).push(target);
+      const key = indexKey(source.mesh, legacy);
+      const list = targets.get(key);
+      if (list) list.push(target);
+      else targets.set(key, [target]);
     });
   }
-  return { targets, joined };
-}
-
-/** The list of `index` for the pair `mesh`, `legacy` (created empty when new). */
-function listOf(
-  index: { targets: Map<string, Map<string, LegacyTarget[]>>; joined: Map<string, LegacyTarget[]> },
-  mesh: string,
-  legacy: string,
-): LegacyTarget[] {
-  let map = index.joined;
-  let key: string;
-  if (hasNul(mesh, legacy)) key = `${mesh}\u0000${legacy}`;
-  else {
-    const byLegacy = index.targets.get(mesh);
-    if (byLegacy === undefined) index.targets.set(mesh, map = new Map());
-    else map = byLegacy;
-    key = legacy;
-  }
-  let list = map.get(key);
-  if (list === undefined) map.set(key, list = []);
-  return list;
-}
-
-function hasNul(mesh: string, legacy: string): boolean {
-  return mesh.includes("\u0000") || legacy.includes("\u0000");
+  return { targets };
 }
 
 /** The MeshService ports a legacy value of `mesh` stands for, in generation order. */
@@ -160,6 +133,5 @@ export function legacyTargetsOf(
   mesh: string,
   legacy: string,
 ): readonly LegacyTarget[] {
-  if (hasNul(mesh, legacy)) return index.joined.get(`${mesh}\u0000${legacy}`) ?? [];
-  return index.targets.get(mesh)?.get(legacy) ?? [];
+  return index.targets.get(indexKey(mesh, legacy)) ?? [];
 }
