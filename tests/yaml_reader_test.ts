@@ -326,6 +326,88 @@ const SEEDS = [
   "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n    labels:\n      app: a\n  spec:\n    ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n    selector: {}\n  data: |\n    line one\n\n    line two\n",
 ];
 
+Deno.test("the fast path's key cache returns each key as read, across texts and slot collisions", () => {
+  // Keys of one length and the same first, middle and last characters share a cache slot;
+  // `aa` and `aa4v` share a slot of the current hash, one a prefix of the other;
+  // keys that resolve to another key (`0x10`, `1e3`, `True`) or leave the fast path (`<<`) are
+  // never cached; plain keys differ from them by one character.
+  const keys = fc.constantFrom(
+    "aa",
+    "aa4v",
+    "abc",
+    "aXc",
+    "abbc",
+    "axbc",
+    "name",
+    "namx",
+    "0x10",
+    "0x1O",
+    "1e3",
+    "1e3a",
+    "True",
+    "Truex",
+    "<<",
+    "a<<",
+    "null",
+    "nul",
+    "a b",
+    "a  b",
+  );
+  const doc = fc.array(fc.tuple(keys, fc.constantFrom("1", "x", "'q'")), {
+    minLength: 1,
+    maxLength: 6,
+  }).map((entries) => entries.map(([k, v]) => `${k}: ${v}\n`).join(""));
+  fc.assert(
+    fc.property(fc.array(doc, { minLength: 1, maxLength: 8 }), (texts) => {
+      for (const text of texts) agree(text);
+    }),
+    params(RUNS * 3),
+  );
+  assert.deepEqual(readFast("0x10: a\n"), [{ "16": "a" }]);
+  assert.deepEqual(readFast("0x10: a\n"), [{ "16": "a" }]);
+});
+
+Deno.test("the fast path's value caches return each one-line value as read, across texts", () => {
+  // The same characters plain and quoted, with and without escapes, resolving or not.
+  const values = fc.constantFrom(
+    "80",
+    '"80"',
+    "'80'",
+    "abc",
+    '"abc"',
+    '"a\\tc"',
+    '"a\\\\c"',
+    "'a''c'",
+    "a''c",
+    "'a'",
+    "true",
+    '"true"',
+    "aa",
+    "aa4v",
+    '"aa4v"',
+    "0x10",
+    "'0x10'",
+    "~",
+    '""',
+    "''",
+  );
+  const doc = fc.array(fc.tuple(fc.constantFrom("k", "l", "m"), values), {
+    minLength: 1,
+    maxLength: 6,
+  }).map((entries) => {
+    const seen = new Set<string>();
+    return entries.filter(([k]) => !seen.has(k) && seen.add(k))
+      .map(([k, v]) => `${k}: ${v}\n`).join("");
+  });
+  fc.assert(
+    fc.property(fc.array(doc, { minLength: 1, maxLength: 8 }), (texts) => {
+      for (const text of texts) agree(text);
+    }),
+    params(RUNS * 3),
+  );
+  assert.deepEqual(readFast("a: \"80\"\nb: 80\nc: '80'\n"), [{ a: "80", b: 80, c: "80" }]);
+});
+
 Deno.test("both readers agree on fuzzed mutations of golden inputs and KRM text", () => {
   let taken = 0;
   let runs = 0;

@@ -18,6 +18,7 @@
 
 import { PARSER_MAX_DEPTH, setKey } from "./yaml_full.ts";
 import { isPlainString, keyString, plainValue, resolvePlain } from "./yaml_scalars.ts";
+import { TextCache } from "./yaml_text/text_cache.ts";
 
 const SPACE = 0x20;
 const HASH = 0x23;
@@ -35,9 +36,13 @@ const DOT = 0x2e;
 const AWKWARD = new Uint8Array(128);
 for (const c of "&*!|>%@`?:,[]{}#'\"-") AWKWARD[c.charCodeAt(0)] = 1;
 
-/** Characters js-yaml or go-yaml v2 may treat specially: control characters, a byte order mark. */
+/**
+ * Characters the fast path leaves to the full parser: tabs, carriage returns,
+ * and what js-yaml or go-yaml v2 may treat specially (control characters, a
+ * byte order mark, line separators). One class, one pass over the text.
+ */
 // deno-lint-ignore no-control-regex
-const UNUSUAL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
+const UNUSUAL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029]/;
 
 /** Where one map entry is: its key, its one-line scalar value (else -1), and where it ends. */
 export interface EntryLocation {
@@ -69,8 +74,20 @@ export function locateFast(
 ): { documents: unknown[]; locations: Map<object, Location> } | undefined {
   return withFastReader(text, (reader) => {
     return { documents: reader.documents(), locations: reader.locations! };
-  }, true);
+  }, { locate: true, plainAscii: false });
 }
+
+/**
+ * Plain keys read before that are their own key (no `<<`, nothing
+ * {@link isPlainString} rejects); plain values read before that are strings
+ * of their own text; quoted values without escapes (the text between the
+ * quotes). tests/yaml_reader_test.ts checks them across texts.
+ */
+const KEYS = new TextCache();
+const PLAIN_VALUES = new TextCache();
+const QUOTED_VALUES = new TextCache();
+/** Longest plain value looked up in {@link PLAIN_VALUES}. */
+const CACHED_PLAIN_LENGTH = 24;
 
 /** Thrown inside the fast reader when the text leaves its subset. */
 class Outside extends Error {}
@@ -92,11 +109,22 @@ export function readFast(text: string): unknown[] | undefined {
  */
 export function readFastItems(
   text: string,
+  options: FastReadOptions = {},
 ): { documents: unknown[]; itemStarts: number[] } | undefined {
   return withFastReader(text, (reader) => {
     const itemStarts: number[] = reader.itemStarts = [];
     return { documents: reader.documents(), itemStarts };
-  });
+  }, { locate: false, plainAscii: options.plainAscii ?? false });
+}
+
+/** What the caller already knows about the text. */
+export interface FastReadOptions {
+  /**
+   * Every character is printable ASCII or a line feed (src/io/yaml_text/input_bytes.ts
+   * `isPlainAscii` on the bytes it was decoded from): the search for the
+   * characters the fast path leaves to the full parser is skipped.
+   */
+  plainAscii?: boolean;
 }
 
 /**
@@ -107,11 +135,11 @@ export function readFastItems(
 function withFastReader<T>(
   text: string,
   read: (reader: FastReader) => T,
-  locate = false,
+  options: { locate: boolean; plainAscii: boolean } = { locate: false, plainAscii: false },
 ): T | undefined {
-  if (text.includes("\t") || text.includes("\r") || UNUSUAL.test(text)) return undefined;
+  if (!options.plainAscii && UNUSUAL.test(text)) return undefined;
   try {
-    return read(new FastReader(text, locate));
+    return read(new FastReader(text, options.locate));
   } catch (error) {
     if (error === OUTSIDE) return undefined;
     throw error;
@@ -353,10 +381,17 @@ class FastReader {
       if (colon === -1) throw OUTSIDE;
       let last = colon;
       while (text.charCodeAt(last - 1) === SPACE) last--;
+      const known = KEYS.recall(text, at, last);
+      if (known !== undefined) {
+        this.content = colon + 1;
+        return known;
+      }
       const plain = text.slice(at, last);
       if (plain === "<<") throw OUTSIDE;
-      if (isPlainString(plain)) key = plain;
-      else {
+      if (isPlainString(plain)) {
+        key = plain;
+        KEYS.remember(text, at, plain);
+      } else {
         try {
           key = keyString(resolvePlain(plain));
         } catch {
@@ -402,7 +437,14 @@ class FastReader {
       const close = this.closingQuote(at);
       if (close === -1) throw OUTSIDE;
       this.commentOnly(close + 1);
-      value = this.quoted(at, close);
+      value = QUOTED_VALUES.recall(text, at + 1, close);
+      if (value === undefined) {
+        const read = value = this.quoted(at, close);
+        // Without escapes the value is the text between the quotes.
+        if (read.length === close - at - 1) {
+          QUOTED_VALUES.remember(text, at + 1, read);
+        }
+      }
       this.scalarEnd = close + 1;
     } else if (c === PIPE) {
       return this.literal(at, indent);
@@ -425,8 +467,15 @@ class FastReader {
         }
       }
       while (text.charCodeAt(stop - 1) === SPACE) stop--;
-      const plain = text.slice(at, stop);
-      value = plainValue(plain);
+      // Long values are mostly unique (paths, names with a namespace), and slices of 13
+      // characters or more are small views of the text anyway: those skip the cache.
+      const cached = stop - at <= CACHED_PLAIN_LENGTH;
+      value = cached ? PLAIN_VALUES.recall(text, at, stop) : undefined;
+      if (value === undefined) {
+        const plain = text.slice(at, stop);
+        value = plainValue(plain);
+        if (cached && value === plain) PLAIN_VALUES.remember(text, at, plain);
+      }
       this.scalarEnd = stop;
     }
     this.seek(this.end + 1);

@@ -9,6 +9,8 @@
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
+/** Printable ASCII without `"` or `\`. */
+const SIMPLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 const NOT_YAML_PRINTABLE = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /** How maps and sequences are written: {@link emitEntry}'s block style or kpt's compact one. */
@@ -39,10 +41,19 @@ const COMPACT: Style = {
 export function emitEntry(value: unknown, indent: number, headComment?: string): string {
   const out: Out = { s: "" };
   if (headComment !== undefined && isBlock(value) && !Array.isArray(value)) {
-    out.s += pad(indent) + "- # " + headComment.replace(/[\r\n]+/g, " ") + "\n";
+    out.s += pad(indent) + "- # " + commentLine(headComment) + "\n";
     mapping(value, out, { indent: indent + 2, first: false, style: BLOCK });
   } else entry(value, indent, out);
   return out.s;
+}
+
+/** The last head comment and its line (every generated item has the same one). */
+let lastComment: { text: string; line: string } | undefined;
+
+/** `text` on one line: each run of line breaks one space. */
+function commentLine(text: string): string {
+  if (lastComment?.text !== text) lastComment = { text, line: text.replace(/[\r\n]+/g, " ") };
+  return lastComment.line;
 }
 
 /**
@@ -133,8 +144,17 @@ function keyScalar(key: string): string {
   return text;
 }
 
+/**
+ * A string as a scalar: plain when it matches {@link PLAIN} and is no
+ * {@link RESERVED} word, else as a JSON string with the characters YAML
+ * refuses escaped. Printable ASCII without `"` or `\` ({@link SIMPLE}), which
+ * JSON writes unchanged between quotes, skips `JSON.stringify` and its
+ * escape pass. tests/plain_yaml_test.ts checks it against the first
+ * definition on generated strings.
+ */
 function stringScalar(text: string): string {
   if (PLAIN.test(text) && (text.length > 5 || !RESERVED.test(text))) return text;
+  if (SIMPLE.test(text)) return `"${text}"`;
   // JSON leaves DEL, the C1 controls and non-characters raw, which YAML (and kpt's reader)
   // refuses, and NEL and the Unicode line and paragraph separators, which YAML folds as breaks.
   return JSON.stringify(text).replace(
@@ -148,6 +168,23 @@ function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
   if (Array.isArray(value)) return value.length > 0;
   for (const key in value) if (Object.hasOwn(value, key)) return true;
   return false;
+}
+
+/** `indent` spaces, a key as {@link keyScalar} writes it and `:`, by indent and key. */
+const KEY_LINES: Map<string, string>[] = [];
+let keyLineCount = 0;
+
+function blockKeyLine(key: string, indent: number): string {
+  const lines = KEY_LINES[indent] ??= new Map();
+  let line = lines.get(key);
+  if (line === undefined) {
+    line = pad(indent) + keyScalar(key) + ":";
+    if (keyLineCount < KEY_CACHE_LIMIT) {
+      lines.set(key, line);
+      keyLineCount++;
+    }
+  }
+  return line;
 }
 
 /** Where the emitter appends its text. */
@@ -183,9 +220,15 @@ function mapping(value: Record<string, unknown>, out: Out, at: Place): void {
     if (!Object.hasOwn(value, key)) continue;
     const child = value[key];
     if (child === undefined) continue;
-    out.s += (lead ? spaces : "") + style.key(key) + ":";
+    out.s += !lead
+      ? style.key(key) + ":"
+      : style === BLOCK
+      ? blockKeyLine(key, indent)
+      : spaces + style.key(key) + ":";
     lead = true;
-    if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
+    // Scalars first: most children are, and they need neither isBlock nor inline.
+    if (typeof child !== "object" || child === null) out.s += " " + style.scalar(child) + "\n";
+    else if (!isBlock(child)) out.s += " " + inline(child, style) + "\n";
     else if (Array.isArray(child)) {
       out.s += "\n";
       for (const element of child) style.entry(element, indent + style.sequenceIndent, out);

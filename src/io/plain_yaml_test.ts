@@ -97,3 +97,45 @@ Deno.test("emitEntry() round-trips random data", () => {
     assert.deepEqual(roundTrip(value, 2), value, JSON.stringify(value));
   }
 });
+
+/** The scalar form as first written: two regular expressions and `JSON.stringify`. */
+function referenceScalar(text: string): string {
+  const plain = /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(text) &&
+    (text.length > 5 || !/^(y|yes|n|no|true|false|on|off|null)$/i.test(text));
+  if (plain) return text;
+  return JSON.stringify(text).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+Deno.test("emitEntry() writes every string byte for byte as the regular-expression definition", () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  // Each class boundary of the one-pass check, the reserved words' letters and non-ASCII.
+  const alphabet = [
+    ..."aAzZ_09./-@[`{~ :#\"\\'\x00\x1f\x7f\x80\x85\x9f\xa0\u2028\ufeff\uffff\ud800",
+    ..."yesnotrufalofnul",
+  ];
+  const samples = ["", "y", "Yes", "NULL", "off", "nulls", "_", "-a", "a-", "0a", "a0", "Y2"];
+  for (let i = 0; i < 20000; i++) {
+    samples.push(
+      Array.from(
+        { length: Math.floor(random() * 9) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join(""),
+    );
+  }
+  for (const text of samples) {
+    assert.equal(emitEntry(text, 0), `- ${referenceScalar(text)}\n`, JSON.stringify(text));
+    assert.equal(emitEntry({ [text]: 1 }, 0), `- ${referenceScalar(text)}: 1\n`);
+  }
+});
+
+Deno.test("emitEntry() writes a head comment on one line, whichever comment came before", () => {
+  for (const comment of ["one\r\ntwo", "one\r\ntwo", "three", "four\n\nfive", "one\r\ntwo"]) {
+    const expected = comment.replace(/[\r\n]+/g, " ");
+    assert.equal(emitEntry({ a: 1 }, 2, comment), `  - # ${expected}\n    a: 1\n`);
+  }
+  assert.equal(emitEntry("x", 0, "not a map"), "- x\n");
+});

@@ -90,7 +90,24 @@ export function isPlainString(text: string): boolean {
   const c = text.charCodeAt(0);
   if (c >= 128) return text.length > 0;
   const hint = HINT[c];
-  return hint === 0 || (hint === H_MAP && !WORDS.has(text));
+  return hint === 0 || (hint === H_MAP && !isMapWord(text));
+}
+
+/**
+ * The {@link WORDS} whose first character is an {@link H_MAP} hint, by
+ * length: comparing against the few of the text's length is cheaper than
+ * hashing a new string for a map lookup.
+ */
+const MAP_WORDS: string[][] = [];
+for (const word of WORDS.keys()) {
+  const c = word.charCodeAt(0);
+  if (c < 128 && HINT[c] === H_MAP) (MAP_WORDS[word.length] ??= []).push(word);
+}
+
+/** `WORDS.has(text)` for a text whose first character is an {@link H_MAP} hint. */
+function isMapWord(text: string): boolean {
+  const words = MAP_WORDS[text.length];
+  return words !== undefined && words.includes(text);
 }
 
 /** Resolves an untagged plain scalar the way go-yaml v2 does. */

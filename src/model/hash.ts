@@ -92,10 +92,22 @@ export function fnv64aHex(parts: readonly string[]): string {
   return hex32(h3, h2) + hex32(h1, h0);
 }
 
-/** Two 16-bit limbs as 8 hex digits. */
+/** Two 16-bit limbs as 8 lowercase hex digits (what `toString(16).padStart(8, "0")` gives). */
 function hex32(high: number, low: number): string {
-  return ((high << 16 | low) >>> 0).toString(16).padStart(8, "0");
+  return String.fromCharCode(
+    HEX[high >>> 12]!,
+    HEX[(high >>> 8) & 15]!,
+    HEX[(high >>> 4) & 15]!,
+    HEX[high & 15]!,
+    HEX[low >>> 12]!,
+    HEX[(low >>> 8) & 15]!,
+    HEX[(low >>> 4) & 15]!,
+    HEX[low & 15]!,
+  );
 }
+
+/** Character codes of the hex digits. */
+const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 
 /** Longest name prefix Kuma keeps before the 17-character hash suffix. */
 const HASHED_NAME_PREFIX_LIMIT = 253 - 17;

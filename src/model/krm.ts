@@ -320,8 +320,20 @@ export function stringAt(value: unknown, key: string): string | undefined {
 
 /** A copy of `map` with keys in sorted order, so output is stable. */
 export function sortedMap<T>(map: Record<string, T>): Record<string, T> {
+  const keys = Object.keys(map);
+  if (keys.length > 16) keys.sort();
+  else {
+    // Insertion sort in code-unit order (what sort() does with strings): labels and
+    // annotations have a few keys, often in order already, where sort()'s set-up dominates.
+    for (let i = 1; i < keys.length; i++) {
+      const key = keys[i]!;
+      let j = i - 1;
+      for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+      keys[j + 1] = key;
+    }
+  }
   const out: Record<string, T> = {};
-  for (const key of Object.keys(map).sort()) out[key] = map[key] as T;
+  for (const key of keys) out[key] = map[key] as T;
   return out;
 }
 

@@ -99,7 +99,26 @@ interface KindRun<T> {
   targets: readonly { target: TargetView; ref: T }[];
   input: ZoneHostnameInput<T>;
   /** The outcomes of a target, by generator core name. */
-  outcomesOf: (target: number) => Map<string, HostnameOutcome>;
+  outcomesOf: (target: number) => Outcomes;
+}
+
+/**
+ * A target's outcomes by generator core name, in first-set order (a later
+ * outcome of a generator replaces its earlier one in place, as a Map's
+ * `set` does): a target has one or a few, where a Map per target costs more.
+ */
+class Outcomes {
+  readonly list: HostnameOutcome[] = [];
+  readonly #generators: string[] = [];
+
+  set(generator: string, outcome: HostnameOutcome): void {
+    const at = this.#generators.indexOf(generator);
+    if (at !== -1) this.list[at] = outcome;
+    else {
+      this.#generators.push(generator);
+      this.list.push(outcome);
+    }
+  }
 }
 
 function assignKind<T>(
@@ -108,20 +127,20 @@ function assignKind<T>(
   context: { targets: readonly { target: TargetView; ref: T }[]; input: ZoneHostnameInput<T> },
 ): TargetHostnames<T>[] {
   const { targets } = context;
-  const outcomes: (Map<string, HostnameOutcome> | undefined)[] = new Array(targets.length);
+  const outcomes: (Outcomes | undefined)[] = new Array(targets.length);
   const run: KindRun<T> = {
     kind,
     generators,
     targets,
     input: context.input,
-    outcomesOf: (t) => (outcomes[t] ??= new Map<string, HostnameOutcome>()),
+    outcomesOf: (t) => (outcomes[t] ??= new Outcomes()),
   };
   for (const list of claimHostnames(run)) settleClaims(list, run);
   return targets.map(({ target, ref }, t) => ({
     target,
     ref,
     outcomes: outcomes[t]
-      ? [...outcomes[t].values()].sort((a, b) => compareStrings(a.generator, b.generator))
+      ? [...outcomes[t].list].sort((a, b) => compareStrings(a.generator, b.generator))
       : [],
   }));
 }

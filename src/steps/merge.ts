@@ -73,9 +73,36 @@ export function identityOf(object: KubeObject): string {
   ].join("|");
 }
 
-/** A generated item to emit, with its identity computed once. */
-interface Emitted extends Generated {
-  identity: string;
+/** A generated item to emit. */
+type Emitted = Generated;
+
+/** The identities of the emitted items ({@link identityOf}), each computed once, on first use. */
+class Identities {
+  readonly #emitted: readonly Emitted[];
+  #of: Map<Emitted, string> | undefined;
+  #byIdentity: Map<string, Emitted> | undefined;
+
+  constructor(emitted: readonly Emitted[]) {
+    this.#emitted = emitted;
+  }
+
+  /** The identity of an emitted item. */
+  of(g: Emitted): string {
+    this.#build();
+    return this.#of!.get(g)!;
+  }
+
+  /** The last emitted item of `identity`. */
+  emitted(identity: string): Emitted | undefined {
+    return this.#build().get(identity);
+  }
+
+  #build(): Map<string, Emitted> {
+    if (this.#byIdentity) return this.#byIdentity;
+    this.#of = new Map(this.#emitted.map((g) => [g, identityOf(g.object)]));
+    this.#byIdentity = new Map(this.#emitted.map((g) => [this.#of!.get(g)!, g]));
+    return this.#byIdentity;
+  }
 }
 
 /** What the merge has produced so far. */
@@ -97,11 +124,9 @@ export function mergeItems(
   generated: readonly Generated[],
   options: MergeOptions,
 ): MergeOutput {
-  const emitted: Emitted[] = [];
-  for (const g of generated) {
-    if (g.output !== "none") emitted.push({ ...g, identity: identityOf(g.object) });
-  }
-  const byIdentity = new Map(emitted.map((g) => [g.identity, g]));
+  const emitted = generated.filter((g) => g.output !== "none");
+  // Identities matter only when the input holds items of an earlier run: built on first need.
+  const identities = new Identities(emitted);
   const merged: Merged = {
     out: [],
     placed: [],
@@ -110,11 +135,13 @@ export function mergeItems(
     nextIndex: new Map(),
     replaced: new Set(),
   };
-  for (const item of items) mergeInputItem(item, byIdentity, merged);
-  const fresh = emitted.filter((g) => !merged.replaced.has(g.identity))
-    .map((g) => ({ g, key: sortKey(g.object) }))
-    .sort((a, b) => compareStrings(a.key, b.key))
-    .map(({ g }) => g);
+  for (const item of items) mergeInputItem(item, identities, merged);
+  const replaced = merged.replaced;
+  const fresh =
+    (replaced.size === 0 ? emitted : emitted.filter((g) => !replaced.has(identities.of(g))))
+      .map((g) => ({ g, key: sortKey(g.object) }))
+      .sort((a, b) => compareStrings(a.key, b.key))
+      .map(({ g }) => g);
   const usesLegacyPaths = items.some(hasLegacyPath);
   const layout = compileLayout(options.outputPath);
   for (const g of fresh) placeFresh(g, { layout, usesLegacyPaths, merged });
@@ -124,7 +151,7 @@ export function mergeItems(
 /** An input item: kept as is, replaced by this run's copy (an earlier run's item), or dropped. */
 function mergeInputItem(
   item: KubeObject,
-  byIdentity: ReadonlyMap<string, Emitted>,
+  identities: Identities,
   merged: Merged,
 ): void {
   if (!isOwned(item)) {
@@ -135,7 +162,7 @@ function mergeInputItem(
     return;
   }
   const identity = identityOf(item);
-  const next = byIdentity.get(identity);
+  const next = identities.emitted(identity);
   if (!next || merged.replaced.has(identity)) {
     // No longer generated (or a second copy): dropped, and said so.
     merged.results.push(droppedResult(item, next !== undefined));
