@@ -19,6 +19,7 @@ import {
   type DocumentEdit,
   editDocumentsWithSources,
   editEachDocument,
+  editWholeFileWithSources,
 } from "../src/io/yaml_text/yaml_edit.ts";
 
 const RUNS = Number(Deno.env.get("FC_RUNS") ?? 200);
@@ -64,7 +65,7 @@ function compare(text: string, picks: number[]): "by document" | "whole" {
   let whole: { text: string; sources: Map<number, string> } | undefined;
   let refusal: unknown;
   try {
-    whole = editDocumentsWithSources(text, edits, indices, { wholeFile: true });
+    whole = editWholeFileWithSources(text, edits, indices);
   } catch (error) {
     refusal = error;
   }

@@ -84,11 +84,9 @@ export function editDocuments(fileText: string, edits: readonly DocumentEdit[]):
 
 /**
  * {@link editDocuments}, with the {@link documentSource} of each document in
- * `indices` as it reads in the new text. The new text is parsed once, to check
- * it, and the sources are cut from that parse: asking {@link documentSource}
- * for each document instead parses the whole file again per document. A file
- * of several documents is edited document by document when it can be (see
- * {@link editEachDocument}; `wholeFile` turns that off, for tests).
+ * `indices` as it reads in the new text. A file of several documents is
+ * edited document by document when it can be ({@link editEachDocument}),
+ * else whole ({@link editWholeFileWithSources}); both give the same result.
  *
  * @throws {YamlEditError} when an edit cannot be applied safely, or a document of `indices` is not in the file.
  */
@@ -96,15 +94,29 @@ export function editDocumentsWithSources(
   fileText: string,
   edits: readonly DocumentEdit[],
   indices: Iterable<number>,
-  options: { wholeFile?: boolean } = {},
 ): { text: string; sources: Map<number, string> } {
   const wanted = [...indices];
-  const byDocument = options.wholeFile ? undefined : editEachDocument(fileText, edits, wanted);
-  if (byDocument !== undefined) return byDocument;
+  return editEachDocument(fileText, edits, wanted) ??
+    editWholeFileWithSources(fileText, edits, wanted);
+}
+
+/**
+ * {@link editDocumentsWithSources} on the whole file: the new text is parsed
+ * once, to check it, and the sources are cut from that parse (asking
+ * {@link documentSource} for each document instead parses the whole file
+ * again per document).
+ *
+ * @throws {YamlEditError} when an edit cannot be applied safely, or a document of `indices` is not in the file.
+ */
+export function editWholeFileWithSources(
+  fileText: string,
+  edits: readonly DocumentEdit[],
+  indices: Iterable<number>,
+): { text: string; sources: Map<number, string> } {
   const { text, stream } = editStream(fileText, edits);
   const after = stream ?? parseStream(text);
   const sources = new Map<number, string>();
-  for (const index of wanted) sources.set(index, sourceIn(after, index));
+  for (const index of indices) sources.set(index, sourceIn(after, index));
   return { text, sources };
 }
 
