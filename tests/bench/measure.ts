@@ -141,6 +141,17 @@ export function yamlText(list: Obj): string {
   return dump(list, { lineWidth: -1, noRefs: true, quoteStyle: "double" });
 }
 
+/**
+ * A ratio with two decimals, or three when two would print the target itself
+ * for a value on either side of it (1.502 is "1.502", not a failing "1.50").
+ */
+export function fmtRatio(value: number, target?: number): string {
+  const two = value.toFixed(2);
+  return target !== undefined && value !== target && two === target.toFixed(2)
+    ? value.toFixed(3)
+    : two;
+}
+
 /** Milliseconds (or any count) rounded, with thousands separators. */
 export const fmtInt = (ms: number): string => Math.round(ms).toLocaleString("en-US");
 /** Megabytes, or `n/a`. */

@@ -11,7 +11,7 @@
 import { directoryRuns } from "./directory_rows.ts";
 import { editedRun } from "./edited_rows.ts";
 import { kustomizeRuns } from "./kustomize_rows.ts";
-import { fmtInt, printTable } from "./measure.ts";
+import { fmtInt, fmtRatio, printTable } from "./measure.ts";
 import type { PipelineRow } from "./pipeline_row.ts";
 import type { Target } from "./report.ts";
 
@@ -37,7 +37,7 @@ export async function pipelineRuns(
     return {
       target: `${row.pipeline}, N = ${fmtInt(row.n)}: <= ${row.target}x ${row.baseline}`,
       value: row.missing ??
-        `${ratio.toFixed(2)}x (${fmtInt(row.fnMs)} / ${fmtInt(row.baseMs)} ms)`,
+        `${fmtRatio(ratio, row.target)}x (${fmtInt(row.fnMs)} / ${fmtInt(row.baseMs)} ms)`,
       result: !row.missing && ratio <= row.target! ? "PASS" : "FAIL",
     };
   });

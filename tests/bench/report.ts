@@ -9,7 +9,7 @@ import type { ColdResult } from "./cold_start.ts";
 import type { KptResult } from "./kpt_row.ts";
 import { type Row, SERVICES_WORKLOAD } from "./krm_rows.ts";
 import type { LargeRow } from "./large_rows.ts";
-import { fmtInt, fmtMb, printTable } from "./measure.ts";
+import { fmtInt, fmtMb, fmtRatio, printTable } from "./measure.ts";
 
 /** One target and its verdict. */
 export interface Target {
@@ -207,7 +207,9 @@ function identityTargets(
     target: `${label}: KRM mode (bundle) / identity round trip <= ${TARGET_IDENTITY_SHARE}x`,
     ...(row
       ? {
-        value: `${ratio(row.fnMs, row.baseMs)} (${fmtInt(row.fnMs)} / ${fmtInt(row.baseMs)} ms)`,
+        value: `${fmtRatio(row.fnMs / row.baseMs, TARGET_IDENTITY_SHARE)}x (${fmtInt(row.fnMs)} / ${
+          fmtInt(row.baseMs)
+        } ms)`,
         result: verdict(row.fnMs <= TARGET_IDENTITY_SHARE * row.baseMs),
       }
       : skipped),
@@ -246,7 +248,7 @@ function largeTargets(measured: Measured, skipped: Omit<Target, "target">): Targ
     target: `time(2N) / time(N), N = 10,000 -> 20,000 (large repo shape) <= ${TARGET_SCALING}`,
     ...(full && half
       ? {
-        value: `${(full.fnMs / half.fnMs).toFixed(2)} (${fmtInt(full.fnMs)} / ${
+        value: `${fmtRatio(full.fnMs / half.fnMs, TARGET_SCALING)} (${fmtInt(full.fnMs)} / ${
           fmtInt(half.fnMs)
         } ms)`,
         result: verdict(full.fnMs / half.fnMs <= TARGET_SCALING),
@@ -268,9 +270,9 @@ function coldTargets(measured: Measured, skipped: Omit<Target, "target">): Targe
       `cold start, one-item list (release bundle) <= ${TARGET_COLD_EMPTY_RATIO}x an empty deno run`,
     ...(cold
       ? {
-        value: `${ratio(cold.bundleMs, cold.emptyMs)} (${fmtInt(cold.bundleMs)} / ${
-          fmtInt(cold.emptyMs)
-        } ms)`,
+        value: `${fmtRatio(cold.bundleMs / cold.emptyMs, TARGET_COLD_EMPTY_RATIO)}x (${
+          cold.bundleMs.toFixed(1)
+        } / ${cold.emptyMs.toFixed(1)} ms)`,
         result: verdict(cold.bundleMs / cold.emptyMs <= TARGET_COLD_EMPTY_RATIO),
       }
       : skipped),
