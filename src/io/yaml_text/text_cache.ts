@@ -15,11 +15,12 @@ const SLOTS = 1024;
 
 /** Strings of a text by their characters; see the module comment. */
 export class TextCache {
-  readonly #slots: (string | undefined)[] = new Array(SLOTS).fill(undefined);
+  /** Made on first use: a one-item run then allocates less (it stayed under its first scavenge). */
+  #slots: (string | undefined)[] | undefined;
 
   /** The remembered string equal to `text.slice(start, end)`, else `undefined`. */
   recall(text: string, start: number, end: number): string | undefined {
-    const known = this.#slots[slotOf(text, start, end)];
+    const known = this.#slots?.[slotOf(text, start, end)];
     return known !== undefined && known.length === end - start && text.startsWith(known, start)
       ? known
       : undefined;
@@ -27,6 +28,7 @@ export class TextCache {
 
   /** Remembers `value`, which must equal `text.slice(start, start + value.length)`. */
   remember(text: string, start: number, value: string): void {
+    this.#slots ??= new Array(SLOTS).fill(undefined);
     this.#slots[slotOf(text, start, start + value.length)] = value;
   }
 }
