@@ -110,3 +110,17 @@ Deno.test("mayHoldAnchors is false for & and * inside values", () => {
     assert.equal(mayHoldAnchors(text), false, text);
   }
 });
+
+Deno.test("mayHoldAnchors takes linear time on hostile runs of indicators", () => {
+  // A run of "!" once took quadratic time: 40,000 of them about a second.
+  for (const run of ["!", "!a", "-", ":", "[", " ", "! "]) {
+    const text = `a: ${run.repeat(200_000)}x\nb: &\n`;
+    const started = performance.now();
+    mayHoldAnchors(text);
+    const ms = performance.now() - started;
+    assert.ok(ms < 1_000, `${JSON.stringify(run)} x 200,000: ${Math.round(ms)} ms`);
+  }
+  // A tag holding "!" or "&" before the anchor is still seen.
+  assert.ok(mayHoldAnchors("a: !x!y &a v\nb: *a\n"));
+  assert.ok(mayHoldAnchors("a: !x&y &a v\nb: *a\n"));
+});

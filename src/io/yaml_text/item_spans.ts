@@ -59,9 +59,10 @@ export function findItemSpans(
  * Where an anchor (`&a`) or alias (`*a`) can stand: at the start of a node,
  * i.e. after nothing but spaces and tabs following a line start, a block
  * indicator (`-`, `?`, `:`) or a flow indicator (`[`, `{`, `,`), or after a
- * tag and a space.
+ * tag and a space. A tag is matched from its last `!` (`[^\s!]*`), so a run of
+ * `!` costs linear time (`[^\s]*` backtracked from every `!`: quadratic).
  */
-const NODE_START_ANCHOR = /(?:(?:^|[-?:[{,])[ \t]*|![^\s]*[ \t]+)[&*]/m;
+const NODE_START_ANCHOR = /(?:(?:^|[-?:[{,])[ \t]*|![^\s!]*[ \t]+)[&*]/m;
 
 /**
  * False when `text` certainly holds no anchor or alias: no `&` or `*` stands
