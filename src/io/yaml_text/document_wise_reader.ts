@@ -32,9 +32,18 @@ const SEPARATOR = /^---[ \t]*(?:#.*)?$/;
 export function readDocumentWise(text: string): unknown[] | undefined {
   const cut = documentParts(text);
   if (cut === undefined || cut.parts.length < 2) return undefined;
+  return readEachPart(cut.parts.slice(cut.first));
+}
+
+/**
+ * The one document of each of `parts` (parts of {@link documentParts}, from
+ * its `first`), or `undefined` when a part does not hold exactly one
+ * non-empty document or does not read.
+ */
+export function readEachPart(parts: readonly string[]): unknown[] | undefined {
   try {
     const documents: unknown[] = [];
-    for (const part of cut.parts.slice(cut.first)) {
+    for (const part of parts) {
       const read = readFast(part) ?? readAllFull(part);
       if (read.length !== 1 || read[0] === null || read[0] === undefined) return undefined;
       documents.push(read[0]);

@@ -22,8 +22,8 @@
  * @module
  */
 
-import { readFast } from "../krm_reader.ts";
-import { readAllFull, setKey } from "../yaml_full.ts";
+import { setKey } from "../yaml_full.ts";
+import { readEachPart } from "./document_wise_reader.ts";
 import { cutSpans, firstKeyOf, type ItemSpans, locateItems } from "./item_spans.ts";
 
 /** A block scalar header with the keep indicator (`|+`, `>2+`, `|+2`). */
@@ -43,9 +43,7 @@ export function readItemWise(
       if (item === undefined) return undefined;
       items.push(item.value);
     }
-    const head = onlyDocument(
-      `${text.slice(0, block.keyLine)}items: []\n${text.slice(block.end)}`,
-    );
+    const head = onlyDocument(`${text.slice(0, block.keyLine)}items: []\n${text.slice(block.end)}`);
     if (!isMap(head) || !Array.isArray(head.items) || head.items.length !== 0) return undefined;
     const spans = cutSpans(text, {
       starts: block.starts,
@@ -70,11 +68,9 @@ function itemAlone(span: string): { value: unknown } | undefined {
   return Array.isArray(items) && items.length === 1 ? { value: items[0] } : undefined;
 }
 
-/** The value of `text` when it is one document (fast reader first); throws on an error. */
+/** The value of `text` when it is one non-empty document that reads (fast reader first). */
 function onlyDocument(text: string): unknown {
-  const documents = readFast(text) ?? readAllFull(text);
-  if (documents.length !== 1) throw new Error("not one document");
-  return documents[0];
+  return readEachPart([text])?.[0];
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

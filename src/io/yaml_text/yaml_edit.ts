@@ -48,7 +48,7 @@ import {
   type Stream,
 } from "./yaml_stream.ts";
 import { DocumentEditor, type TextEdit } from "./document_editor.ts";
-import { documentParts, readDocumentWise } from "./document_wise_reader.ts";
+import { documentParts, readEachPart } from "./document_wise_reader.ts";
 
 export { type Change, diffValues, jsonEqual, type PathSegment };
 export { formatPath, MAX_ALIAS_COUNT, YamlEditError, type YamlEditErrorKind };
@@ -137,10 +137,11 @@ export function editEachDocument(
   edits: readonly DocumentEdit[],
   indices: readonly number[],
 ): { text: string; sources: Map<number, string> } | undefined {
-  const parts = documentTexts(fileText);
-  // One non-empty document per part, so document `index` is part `index`.
-  const documents = parts && parts.length >= 2 ? readDocumentWise(fileText) : undefined;
-  if (parts === undefined || documents?.length !== parts.length) return undefined;
+  const cut = documentParts(fileText);
+  if (cut === undefined || cut.parts.length - cut.first < 2) return undefined;
+  // One non-empty document per part, so document `index` is part `index + first`.
+  if (readEachPart(cut.parts.slice(cut.first)) === undefined) return undefined;
+  const parts = documentTexts(cut);
   const streams = new Map<number, Stream>();
   try {
     for (const edit of edits) {
@@ -151,12 +152,16 @@ export function editEachDocument(
       streams.set(edit.index, done.stream ?? parseStream(done.text));
     }
     const text = parts.join("");
-    const again = documentTexts(text);
-    const read = readDocumentWise(text);
+    // The new text cuts into the same parts (the others byte for byte), and
+    // each edited part reads, with the tool's reader, as its edit says.
+    const again = documentParts(text);
+    if (again === undefined || again.first !== cut.first) return undefined;
+    const edited = edits.map((edit) => again.parts[edit.index + again.first] ?? "");
+    const read = readEachPart(edited);
     if (
-      again === undefined || read === undefined || again.length !== parts.length ||
-      again.some((part, i) => part !== parts[i]) ||
-      edits.some((edit) => !jsonEqual(read[edit.index], edit.after))
+      read === undefined || again.parts.length !== cut.parts.length ||
+      documentTexts(again).some((part, i) => part !== parts[i]) ||
+      edits.some((edit, k) => !jsonEqual(read[k], edit.after))
     ) {
       return undefined;
     }
@@ -173,15 +178,13 @@ export function editEachDocument(
 }
 
 /**
- * The text of each document as `document_wise_reader.ts` cuts it, the
- * comment lines before the first `---` (which belong to the first
- * document's source) joined to the first; joined, they are `text`.
+ * The text of each document of a {@link documentParts} cut, the comment
+ * lines before the first `---` (which belong to the first document's
+ * source) joined to the first; joined, they are the cut text.
  */
-function documentTexts(text: string): string[] | undefined {
-  const cut = documentParts(text);
-  if (cut === undefined) return undefined;
+function documentTexts(cut: { parts: string[]; first: 0 | 1 }): string[] {
   const { parts, first } = cut;
-  return first === 1 && parts.length > 1 ? [parts[0]! + parts[1]!, ...parts.slice(2)] : parts;
+  return first === 1 && parts.length > 1 ? [parts[0]! + parts[1]!, ...parts.slice(2)] : [...parts];
 }
 
 /** The new text, and its parse when there was an edit to check (undefined when every edit is a no-op). */
