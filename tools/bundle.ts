@@ -13,6 +13,10 @@
  *   top-level `import ... from "node:module"`; that import alone set up
  *   Deno's Node compatibility layer on every run, KRM mode included. Deno's
  *   globals (`Deno.*`) are untouched by the platform choice.
+ * - then `tools/eager_compile.ts` marks the module bodies and top-level
+ *   functions for eager compilation, so V8's code cache holds their
+ *   bytecode: a one-item run starts about 4 ms sooner (40.6 against 44.4 ms,
+ *   an empty script 16 ms), and the large repo runs as fast.
  *
  * @example Run it
  * ```sh
@@ -21,6 +25,8 @@
  *
  * @module
  */
+
+import { eagerCompile } from "./eager_compile.ts";
 
 /** `deno bundle` arguments that build the release from `entry` into `output`. */
 export function bundleArgs(entry: string, output: string): string[] {
@@ -39,6 +45,9 @@ export async function buildBundle(
   if (!built.success) {
     throw new Error(`deno bundle failed:\n${new TextDecoder().decode(built.stderr)}`);
   }
+  const eager = eagerCompile(await Deno.readTextFile(options.output));
+  if (eager.modules === 0) throw new Error("tools/eager_compile.ts found no module bodies");
+  await Deno.writeTextFile(options.output, eager.text);
   await Deno.chmod(options.output, 0o755);
 }
 
