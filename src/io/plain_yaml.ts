@@ -23,14 +23,17 @@ interface Style {
   sequenceIndent: number;
   /** Writes one sequence entry at `indent`. */
   entry(value: unknown, indent: number, out: Out): void;
+  /** Key lines written so far (`indent` spaces, the key, `:`), by indent and key. */
+  keyLines: Map<string, string>[];
 }
 
-const BLOCK: Style = { scalar, key: keyScalar, sequenceIndent: 2, entry };
+const BLOCK: Style = { scalar, key: keyScalar, sequenceIndent: 2, entry, keyLines: [] };
 const COMPACT: Style = {
   scalar: goScalar,
   key: goScalar,
   sequenceIndent: 0,
   entry: compactEntry,
+  keyLines: [],
 };
 
 /**
@@ -170,15 +173,15 @@ function isBlock(value: unknown): value is Record<string, unknown> | unknown[] {
   return false;
 }
 
-/** `indent` spaces, a key as {@link keyScalar} writes it and `:`, by indent and key. */
-const KEY_LINES: Map<string, string>[] = [];
+/** Key lines remembered, in both styles together (bounded: keys may be input). */
 let keyLineCount = 0;
 
-function blockKeyLine(key: string, indent: number): string {
-  const lines = KEY_LINES[indent] ??= new Map();
+/** `indent` spaces, a key as the style writes it and `:`, remembered by indent and key. */
+function keyLine(key: string, indent: number, style: Style): string {
+  const lines = style.keyLines[indent] ??= new Map();
   let line = lines.get(key);
   if (line === undefined) {
-    line = pad(indent) + keyScalar(key) + ":";
+    line = pad(indent) + style.key(key) + ":";
     if (keyLineCount < KEY_CACHE_LIMIT) {
       lines.set(key, line);
       keyLineCount++;
@@ -214,17 +217,13 @@ interface Place {
 
 function mapping(value: Record<string, unknown>, out: Out, at: Place): void {
   const { indent, style } = at;
-  const spaces = pad(indent);
   let lead = !at.first;
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const child = value[key];
     if (child === undefined) continue;
-    out.s += !lead
-      ? style.key(key) + ":"
-      : style === BLOCK
-      ? blockKeyLine(key, indent)
-      : spaces + style.key(key) + ":";
+    // The first key of an entry follows its `- `: the same line at indent 0.
+    out.s += keyLine(key, lead ? indent : 0, style);
     lead = true;
     // Scalars first: most children are, and they need neither isBlock nor inline.
     if (typeof child !== "object" || child === null) out.s += " " + style.scalar(child) + "\n";
