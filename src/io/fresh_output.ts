@@ -73,16 +73,18 @@ export async function writeFreshOutput(
     made = true;
     for (const folder of folders) Deno.mkdirSync(`${staging}/${folder}`);
     const all = [...files];
+    // Asked per file only when some path may be refused (`--allow-write=LIST`, `--deny-write`).
+    const anywhere = writesAnywhere();
     const threaded = options.thread?.for(all.length);
     // The second thread takes the second half; this one writes the first while it runs.
     const mine = threaded === undefined ? all.length : Math.ceil(all.length / 2);
     const theirs = all.slice(mine);
     share = threaded?.write(
       theirs.map(([path, text]) => [`${staging}/${path}`, text] as const),
-      theirs.map(([path]) => `${root}/${path}`),
+      anywhere ? undefined : theirs.map(([path]) => `${root}/${path}`),
     );
     const ok = await writeShare(all.slice(0, mine), {
-      root,
+      root: anywhere ? undefined : root,
       staging,
       tick: options.progress?.(all.length),
       others: share,
@@ -105,7 +107,8 @@ export async function writeFreshOutput(
 async function writeShare(
   files: readonly [string, string][],
   at: {
-    root: string;
+    /** OUT, when each final path must be asked for (else `undefined`). */
+    root: string | undefined;
     staging: string;
     tick: Tick | undefined;
     others: WriteShare | undefined;
@@ -114,7 +117,7 @@ async function writeShare(
   const { root, staging, tick, others } = at;
   for (let i = 0; i < files.length; i++) {
     const [path, text] = files[i]!;
-    if (!granted("write", `${root}/${path}`)) return false;
+    if (root !== undefined && !granted("write", `${root}/${path}`)) return false;
     Deno.writeTextFileSync(`${staging}/${path}`, text, { createNew: true });
     const printing = tick?.(i + 1 + (others?.written() ?? 0));
     if (printing !== undefined) await printing;
@@ -157,6 +160,12 @@ function foldersOf(paths: Iterable<string>): string[] | undefined {
 function mayUse(root: string, folders: readonly string[]): boolean {
   return granted("read", root) && granted("write", `${root}/${LOCK_FILE}`) &&
     folders.every((folder) => granted("read", `${root}/${folder}`));
+}
+
+/** Whether the process may write every path: `-W` (or `--allow-write`) and no `--deny-write`. */
+function writesAnywhere(): boolean {
+  const status = Deno.permissions.querySync({ name: "write" });
+  return status.state === "granted" && status.partial === false;
 }
 
 function granted(name: "read" | "write", path: string): boolean {
