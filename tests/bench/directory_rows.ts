@@ -41,6 +41,41 @@ async function settle(): Promise<void> {
   await new Deno.Command("sync", { stdout: "null", stderr: "null" }).output().catch(() => {});
 }
 
+/** The rows of one size from the medians: KRM, render, KRM on the rendered package, check. */
+function rowsOf(n: number, runs: number, medians: number[]): PipelineRow[] {
+  const [krmMs, renderMs, renderedMs, checkMs] = medians as [number, number, number, number];
+  console.log(
+    `measured directory N=${n}: KRM ${fmtInt(krmMs)} ms, render --out ${
+      fmtInt(renderMs)
+    } ms, KRM on the rendered package ${fmtInt(renderedMs)} ms, check ${fmtInt(checkMs)} ms`,
+  );
+  const base = { n, runs, target: TARGET_DIRECTORY_RATIO };
+  return [
+    {
+      ...base,
+      pipeline: "directory render --out (one file per Service)",
+      baseline: "KRM run",
+      baseMs: krmMs,
+      fnMs: renderMs,
+    },
+    {
+      ...base,
+      pipeline: "directory check (up to date)",
+      baseline: "KRM run on the rendered package",
+      baseMs: renderedMs,
+      fnMs: checkMs,
+    },
+    {
+      n,
+      runs,
+      pipeline: "directory check (up to date), against the Services' KRM run",
+      baseline: "KRM run",
+      baseMs: krmMs,
+      fnMs: checkMs,
+    },
+  ];
+}
+
 export async function directoryRuns(dir: string, sizes: number[]): Promise<PipelineRow[]> {
   const rows: PipelineRow[] = [];
   for (const n of sizes) {
@@ -95,42 +130,7 @@ export async function directoryRuns(dir: string, sizes: number[]): Promise<Pipel
       times[3]!.push(await check());
     }
     for (const out of outputs) await Deno.remove(out, { recursive: true });
-    const [krmMs, renderMs, renderedMs, checkMs] = times.map(median) as number[] as [
-      number,
-      number,
-      number,
-      number,
-    ];
-    console.log(
-      `measured directory N=${n}: KRM ${fmtInt(krmMs)} ms, render --out ${
-        fmtInt(renderMs)
-      } ms, KRM on the rendered package ${fmtInt(renderedMs)} ms, check ${fmtInt(checkMs)} ms`,
-    );
-    const base = { n, runs, target: TARGET_DIRECTORY_RATIO };
-    rows.push(
-      {
-        ...base,
-        pipeline: "directory render --out (one file per Service)",
-        baseline: "KRM run",
-        baseMs: krmMs,
-        fnMs: renderMs,
-      },
-      {
-        ...base,
-        pipeline: "directory check (up to date)",
-        baseline: "KRM run on the rendered package",
-        baseMs: renderedMs,
-        fnMs: checkMs,
-      },
-      {
-        n,
-        runs,
-        pipeline: "directory check (up to date), against the Services' KRM run",
-        baseline: "KRM run",
-        baseMs: krmMs,
-        fnMs: checkMs,
-      },
-    );
+    rows.push(...rowsOf(n, runs, times.map(median)));
   }
   return rows;
 }
