@@ -109,6 +109,27 @@ Deno.test("file thread: the worker reads every file as this thread does: BOM, in
   }
 });
 
+Deno.test("file thread: a lenient read gives Deno.readTextFileSync's texts: BOM kept, invalid UTF-8 replaced", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "msk-thread-lenient-" });
+  const thread = new FileThread();
+  try {
+    const paths = await oddTree(dir, 20);
+    const expected = paths.map((path) => shown(readHere(path, true)));
+    assert.ok(expected.includes(`text ${JSON.stringify("\ufeffkind: Service\n")}`), "BOM kept");
+    assert.ok(expected.includes(`text ${JSON.stringify("name: \ufffd\ufffd\n")}`), "replaced");
+    const queue = thread.read(paths, true);
+    const got: string[] = [];
+    for (const _ of paths) {
+      const next = queue.next();
+      got.push(shown(next instanceof Promise ? await next : next));
+    }
+    assert.deepEqual(got, expected);
+  } finally {
+    thread.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("file thread: a write share writes new files only and stops at its first failure", async () => {
   const dir = await Deno.makeTempDir({ prefix: "msk-thread-write-" });
   const thread = new FileThread();
@@ -185,6 +206,68 @@ Deno.test("directory mode: a run with the second thread reads, writes and checks
     ];
     assert.equal(badTwo, badOne);
     assert.match(badOne, /Cannot read \\"invalid.yaml\\": it is not valid UTF-8/);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("directory mode: an in-place render compares with the files read on the second thread exactly as without it", async () => {
+  const base = await Deno.makeTempDir({ prefix: "msk-thread-inplace-" });
+  try {
+    const rendered = join(base, "rendered");
+    await copyTree(EXAMPLE, rendered);
+    assert.match(
+      await runWith({ command: "render", dir: rendered, out: rendered }, Infinity),
+      /"exitCode":0/,
+    );
+    const generated = [...(await snapshotTree(rendered)).keys()].filter((p) =>
+      p.startsWith("kuma-generated/")
+    ).sort();
+    assert.ok(generated.length >= 3, `${generated.length} generated files`);
+    // One generated file edited by hand, one with a byte order mark (a lenient read keeps it, so
+    // it differs and is written again), one up to date: the same writes with the thread as without.
+    const [edited, bom] = generated as [string, string];
+    const text = await Deno.readTextFile(join(rendered, edited));
+    await Deno.writeTextFile(join(rendered, edited), text + "# edited by hand\n");
+    await Deno.writeTextFile(
+      join(rendered, bom),
+      "\ufeff" + (await Deno.readTextFile(join(rendered, bom))),
+    );
+    const outcomes = [];
+    for (const [name, threadAt] of [["tree-a", Infinity], ["tree-b", 1]] as const) {
+      const tree = join(base, name);
+      await copyTree(rendered, tree);
+      outcomes.push(
+        (await runWith({ command: "render", dir: tree, out: tree }, threadAt)).replaceAll(
+          name,
+          "TREE",
+        ),
+      );
+      assert.equal(
+        await Deno.readTextFile(join(tree, edited)),
+        text,
+        "the edited file is rendered again",
+      );
+      assert.ok(
+        !(await Deno.readTextFile(join(tree, bom))).startsWith("\ufeff"),
+        "the BOM is gone",
+      );
+    }
+    assert.equal(outcomes[1], outcomes[0]);
+    assert.deepEqual(
+      await snapshotTree(join(base, "tree-b")),
+      await snapshotTree(join(base, "tree-a")),
+    );
+    // A generated path that is now a symlink is refused the same way.
+    for (const [name, threadAt] of [["tree-a", Infinity], ["tree-b", 1]] as const) {
+      const tree = join(base, name);
+      await Deno.remove(join(tree, edited));
+      await Deno.symlink(join(tree, bom), join(tree, edited));
+      const outcome = await runWith({ command: "render", dir: tree, out: tree }, threadAt);
+      outcomes.push(outcome.replaceAll(tree, "TREE"));
+    }
+    assert.equal(outcomes[3], outcomes[2]);
+    assert.match(outcomes[2]!, /"exitCode":1/);
   } finally {
     await Deno.remove(base, { recursive: true });
   }

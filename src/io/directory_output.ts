@@ -55,7 +55,7 @@ export interface OutputContext {
   stderr: (text: string) => Promise<void>;
   /** Given the number of files to write, the tick to call as each is written (progress lines). */
   writing?: ((total: number) => Tick | undefined) | undefined;
-  /** The run's second thread, for writing a large fresh output. */
+  /** The run's second thread, for writing a large fresh output and reading a large existing one. */
   thread?: RunThread | undefined;
 }
 
@@ -154,6 +154,9 @@ async function lockedWrite(
 ): Promise<WriteOutcome | { ok: false; path: undefined; message: string }> {
   const locked = await withOutputLock(output.root, async () => {
     const view = new TreeView(output.root);
+    // Read under the lock (a file may have changed since the tree was read), on the second
+    // thread for a large output.
+    await view.prefetch([...output.expected.keys()], context.thread);
     const stale = await staleFiles(output, view);
     if (typeof stale === "string") return { ok: false as const, path: undefined, message: stale };
     return await writeFiles(output.root, output.expected, {

@@ -40,10 +40,14 @@ export function readUtf8(path: string): string {
   return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
 }
 
-/** A file's text read on this thread, or the error reading it threw. */
-export function readHere(path: string): string | Error {
+/**
+ * A file's text read on this thread, or the error reading it threw: by
+ * {@link readUtf8}, or `lenient` as `Deno.readTextFileSync` decodes (what a
+ * compare with the text to write reads, see `TreeView.prefetch`).
+ */
+export function readHere(path: string, lenient = false): string | Error {
   try {
-    return readUtf8(path);
+    return lenient ? Deno.readTextFileSync(path) : readUtf8(path);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
@@ -59,6 +63,8 @@ interface ReadRequest {
   op: "read";
   id: number;
   paths: string[];
+  /** Decode as `Deno.readTextFileSync` does (else {@link readUtf8}). */
+  lenient: boolean;
   control: SharedArrayBuffer;
 }
 
@@ -120,7 +126,8 @@ function workerRead(
   request: ReadRequest,
   helpers: { read: (path: string) => string; errorData: typeof errorData; post: Post },
 ): void {
-  const { read, errorData, post } = helpers;
+  const { errorData, post } = helpers;
+  const read = request.lenient ? (path: string) => Deno.readTextFileSync(path) : helpers.read;
   const control = new Int32Array(request.control);
   const claim = (): number => {
     while (Atomics.compareExchange(control, 0, 0, 1) !== 0);
@@ -268,10 +275,11 @@ export class FileThread {
 
   /**
    * Reads `paths` (as given: relative to the working directory, or absolute)
-   * with {@link readUtf8}, the worker from the first, this thread from the
-   * last whenever the next text is not there yet and files are left.
+   * with {@link readUtf8} (`lenient`: as `Deno.readTextFileSync` decodes),
+   * the worker from the first, this thread from the last whenever the next
+   * text is not there yet and files are left.
    */
-  read(paths: readonly string[]): TextQueue {
+  read(paths: readonly string[], lenient = false): TextQueue {
     const id = this.#nextId++;
     const control = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
     const slots = new Int32Array(control);
@@ -290,7 +298,8 @@ export class FileThread {
       wake?.();
     });
     if (!ended) {
-      this.#worker.postMessage({ op: "read", id, paths: [...paths], control } as ReadRequest);
+      const request: ReadRequest = { op: "read", id, paths: [...paths], lenient, control };
+      this.#worker.postMessage(request);
     }
     const claimBack = (): number => {
       while (Atomics.compareExchange(slots, LOCK, 0, 1) !== 0);
@@ -312,7 +321,7 @@ export class FileThread {
       while (!ready()) {
         // Posted but not delivered yet: wait for it; else read one from the back meanwhile.
         const index = ended ? at : at < Atomics.load(slots, POSTED) ? -1 : claimBack();
-        if (index >= 0) texts[index] = readHere(paths[index]!);
+        if (index >= 0) texts[index] = readHere(paths[index]!, lenient);
         else await new Promise<void>((resolve) => (wake = resolve));
       }
       return take();
