@@ -93,6 +93,29 @@ Deno.test("directory fast paths: a byte order mark is dropped from a rewritten f
   assert.match(rendered[0]!.get("routes/to-backend.yaml")!, /name: backend # legacy name/);
 });
 
+Deno.test("directory fast paths: check reports a generated file with a byte order mark as stale, since render writes it again", async () => {
+  await withFiles({ "apps/backend.yaml": SERVICE }, async (dir) => {
+    const rendered = await cli(["render", dir, "--out", dir, "-q"], dir);
+    assert.equal(rendered.code, 0, describeRun(rendered));
+    const [generated] = [...(await snapshotTree(dir)).keys()].filter((p) =>
+      p.includes("meshservice_")
+    );
+    assert.ok(generated, "a MeshService file");
+    const text = await Deno.readTextFile(join(dir, generated));
+    await Deno.writeTextFile(join(dir, generated), "\ufeff" + text);
+    // Up to date but for the mark: check and render agree that the file changes.
+    const checked = await cli(["check", dir, "-q"], dir, false);
+    assert.equal(checked.code, 1, describeRun(checked));
+    assert.match(checked.stderr, /1 rendered file\(s\) in .* are stale/);
+    assert.match(checked.stdout, new RegExp(`^--- a/${generated}`, "m"));
+    const again = await cli(["render", dir, "--out", dir, "-q"], dir);
+    assert.match(again.stderr, /Wrote 1 file\(s\)/, describeRun(again));
+    assert.equal(await Deno.readTextFile(join(dir, generated)), text);
+    const now = await cli(["check", dir, "-q"], dir, false);
+    assert.equal(now.code, 0, describeRun(now));
+  });
+});
+
 Deno.test("directory fast paths: a file that is not valid UTF-8 is an error, not read with replacement characters", async () => {
   const bytes = new Uint8Array([...new TextEncoder().encode(SERVICE + "# "), 0xff, 0xfe, 0x0a]);
   await withFiles({ "apps/backend.yaml": bytes }, async (dir) => {

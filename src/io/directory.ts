@@ -63,6 +63,7 @@ import {
   type ReadItem,
   RENDER_OUTPUT_HEADER,
   type Tree,
+  type TreeItems,
   treeItems,
 } from "./directory_read.ts";
 import { type EditedFiles, editedFiles } from "./directory_edits.ts";
@@ -147,7 +148,7 @@ interface Rendered {
   resourceList: ResourceList;
   report: Report;
   results: Result[];
-  read: { items: ReadItem[]; texts: Map<string, string> };
+  read: TreeItems;
   edits: EditedFiles;
   /** The generated files, by package-relative path. */
   generated: Map<string, string>;
@@ -425,6 +426,7 @@ function outputOf(rendered: Rendered, roots: { root: string; outRoot: string }):
     edited: edits.files,
     // In place, the tree was just read: its texts give the stale candidates without a second read.
     texts: outRoot === roots.root ? read.texts : undefined,
+    boms: read.boms,
     list: () => listYamlFiles(outRoot),
     zones: new Set(
       [

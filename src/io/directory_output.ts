@@ -40,6 +40,8 @@ export interface Output {
   edited: ReadonlyMap<string, string>;
   /** The texts of the YAML files under the root when the root is the input directory. */
   texts: ReadonlyMap<string, string> | undefined;
+  /** The files of {@link texts} that start with a byte order mark, which their text leaves out. */
+  boms: ReadonlySet<string>;
   /** The YAML files under the root (when {@link texts} is not given). */
   list: () => Promise<string[]>;
   /** The zones this run renders: a generated file labelled with another zone is not ours. */
@@ -62,8 +64,9 @@ export interface OutputContext {
 /** `check`: a diff of every stale file on stdout; exit 1 when there is one. */
 export async function checkOutput(output: Output, context: OutputContext): Promise<number> {
   const { failed, stderr } = context;
-  // `check` only reads: the texts the run read from the tree are the files it compares with.
-  const view = new TreeView(output.root, output.texts);
+  // `check` only reads: the texts the run read from the tree are the files it compares with, but
+  // for those with a byte order mark (their text leaves it out; `render` writes the file again).
+  const view = new TreeView(output.root, withoutBoms(output.texts, output.boms));
   const found = await staleFiles(output, view);
   if (typeof found === "string") {
     await stderr(`Cannot check "${displayPath(output.root)}": ${found}\n`);
@@ -110,6 +113,15 @@ export async function checkOutput(output: Output, context: OutputContext): Promi
     );
   }
   return failed ? 1 : 0;
+}
+
+/** `texts` without the files that start with a byte order mark. */
+function withoutBoms(
+  texts: ReadonlyMap<string, string> | undefined,
+  boms: ReadonlySet<string>,
+): ReadonlyMap<string, string> | undefined {
+  if (texts === undefined || boms.size === 0) return texts;
+  return new Map([...texts].filter(([path]) => !boms.has(path)));
 }
 
 /** `render --out`: every file written and every stale one removed, or none, holding the output's lock. */

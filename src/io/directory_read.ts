@@ -51,7 +51,10 @@ export interface ReadItem {
 /** One YAML file found and parsed (or not). */
 interface FileRead {
   path: string;
+  /** The text, without the byte order mark it may start with. */
   text?: string;
+  /** Whether the file starts with a byte order mark (dropped from {@link text}). */
+  bom?: boolean;
   docs?: unknown[];
   /** Why it could not be read or parsed. */
   error?: Result;
@@ -74,6 +77,8 @@ export interface Tree {
 export interface TreeItems {
   items: ReadItem[];
   texts: Map<string, string>;
+  /** The files of {@link texts} that start with a byte order mark (not in their text). */
+  boms: Set<string>;
 }
 
 /** Options of {@link readDirectoryTree}. */
@@ -137,6 +142,7 @@ export function treeItems(tree: Tree, functionConfig: unknown, results: Result[]
   for (const k of tree.kustomizations) for (const p of k.patches) patches.set(p, k.file);
   const items: ReadItem[] = [];
   const texts = new Map<string, string>();
+  const boms = new Set<string>();
   const isKustomization = (path: string) => KUSTOMIZATION_FILE_NAMES.includes(basename(path));
   for (const file of tree.files) {
     const glob = file.path === tree.configPath ? undefined : excluded(file.path);
@@ -158,6 +164,7 @@ export function treeItems(tree: Tree, functionConfig: unknown, results: Result[]
       continue;
     }
     texts.set(file.path, file.text);
+    if (file.bom) boms.add(file.path);
     const kustomization = isKustomization(file.path);
     const notManifests: string[] = [];
     file.docs.forEach((doc, index) => {
@@ -182,7 +189,7 @@ export function treeItems(tree: Tree, functionConfig: unknown, results: Result[]
     if (excluded(k.file) !== undefined) continue;
     results.push(kustomizeRootResult(k.file, k.patches));
   }
-  return { items, texts };
+  return { items, texts, boms };
 }
 
 function notManifestResult(path: string, kinds: readonly string[], total: number): Result {
@@ -365,13 +372,15 @@ function textsOf(files: readonly string[], thread: RunThread | undefined): TextQ
 }
 
 /** A file read (its text, or the error reading it threw), parsed. */
-function fileRead(path: string, text: string | Error): FileRead {
-  if (text instanceof Error) return { path, error: fileError(path, unreadable(path, text)) };
-  if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, docs: [] };
+function fileRead(path: string, read: string | Error): FileRead {
+  if (read instanceof Error) return { path, error: fileError(path, unreadable(path, read)) };
+  const bom = read.charCodeAt(0) === 0xfeff;
+  const text = bom ? read.slice(1) : read;
+  if (text.startsWith(RENDER_OUTPUT_HEADER)) return { path, text, bom, docs: [] };
   try {
     // As parseYamlStream reads a stream (empty documents dropped), without a promise per file.
     const docs = readDocuments(text).filter((doc) => doc !== null && doc !== undefined);
-    return { path, text, docs };
+    return { path, text, bom, docs };
   } catch (error) {
     const line = error instanceof YamlSyntaxError && error.line ? ` at line ${error.line}` : "";
     return {

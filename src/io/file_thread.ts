@@ -28,16 +28,16 @@
 export const THREAD_THRESHOLD = 4_000;
 
 /**
- * A file's text as a strict UTF-8 decoder reads it: a byte order mark
- * removed, invalid UTF-8 an error (a `TypeError`). `readTextFileSync` (one
- * call, no byte array) decodes leniently and keeps a byte order mark, so a
- * text holding U+FFFD or starting with U+FEFF is read again as bytes.
+ * A file's text as a strict UTF-8 decoder reads it: invalid UTF-8 an error
+ * (a `TypeError`), a byte order mark kept (the reader drops it, and knows
+ * the file had one). `readTextFileSync` (one call, no byte array) decodes
+ * leniently, so a text holding U+FFFD is read again as bytes.
  * Self-contained (no outer name): the worker runs its source text.
  */
 export function readUtf8(path: string): string {
   const text = Deno.readTextFileSync(path);
-  if (text.charCodeAt(0) !== 0xfeff && !text.includes("\ufffd")) return text;
-  return new TextDecoder("utf-8", { fatal: true }).decode(Deno.readFileSync(path));
+  if (!text.includes("\ufffd")) return text;
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Deno.readFileSync(path));
 }
 
 /**
