@@ -60,7 +60,6 @@ import {
   fileError,
   listYamlFiles,
   readDirectoryTree,
-  type ReadItem,
   RENDER_OUTPUT_HEADER,
   type Tree,
   type TreeItems,

@@ -12,7 +12,8 @@
  * list, which is the first KRM run's own output (kpt sends back what the
  * function wrote; the bench checks that the second run changes nothing).
  * `check` against the Services' list is printed too, without a target: it
- * reads twice the documents of that run.
+ * reads twice the documents of that run; so is `render --out` in place on
+ * the up-to-date tree (it compares every file and writes none).
  *
  * @module
  */
@@ -41,13 +42,24 @@ async function settle(): Promise<void> {
   await new Deno.Command("sync", { stdout: "null", stderr: "null" }).output().catch(() => {});
 }
 
-/** The rows of one size from the medians: KRM, render, KRM on the rendered package, check. */
+/**
+ * The rows of one size from the medians: KRM, render, KRM on the rendered
+ * package, check, render in place (up to date: it writes nothing).
+ */
 function rowsOf(n: number, runs: number, medians: number[]): PipelineRow[] {
-  const [krmMs, renderMs, renderedMs, checkMs] = medians as [number, number, number, number];
+  const [krmMs, renderMs, renderedMs, checkMs, inPlaceMs] = medians as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   console.log(
     `measured directory N=${n}: KRM ${fmtInt(krmMs)} ms, render --out ${
       fmtInt(renderMs)
-    } ms, KRM on the rendered package ${fmtInt(renderedMs)} ms, check ${fmtInt(checkMs)} ms`,
+    } ms, KRM on the rendered package ${fmtInt(renderedMs)} ms, check ${
+      fmtInt(checkMs)
+    } ms, render in place ${fmtInt(inPlaceMs)} ms`,
   );
   const base = { n, runs, target: TARGET_DIRECTORY_RATIO };
   return [
@@ -72,6 +84,14 @@ function rowsOf(n: number, runs: number, medians: number[]): PipelineRow[] {
       baseline: "KRM run",
       baseMs: krmMs,
       fnMs: checkMs,
+    },
+    {
+      n,
+      runs,
+      pipeline: "directory render --out in place (up to date, nothing written)",
+      baseline: "KRM run on the rendered package",
+      baseMs: renderedMs,
+      fnMs: inPlaceMs,
     },
   ];
 }
@@ -104,6 +124,8 @@ export async function directoryRuns(dir: string, sizes: number[]): Promise<Pipel
       return (await cli(["-R", "-W"], ["render", tree, "--out", out])).ms;
     };
     const check = async () => (await settle(), await cli(["-R"], ["check", checked])).ms;
+    const inPlace = async () =>
+      (await settle(), await cli(["-R", "-W"], ["render", checked, "--out", checked])).ms;
     const krm = async () => (await settle(), await runScript(MOD_TS, { input, output: krmOut })).ms;
     const krmRendered = async () =>
       (await settle(), await runScript(MOD_TS, { input: krmOut, output: renderedOut })).ms;
@@ -122,12 +144,13 @@ export async function directoryRuns(dir: string, sizes: number[]): Promise<Pipel
     if (generated !== n || written !== n) {
       throw new Error(`directory N=${n}: KRM ${generated} MeshServices, render wrote ${written}`);
     }
-    const times: number[][] = [[], [], [], []];
+    const times: number[][] = [[], [], [], [], []];
     for (let r = 0; r < runs; r++) {
       times[0]!.push(await krm());
       times[1]!.push(await render());
       times[2]!.push(await krmRendered());
       times[3]!.push(await check());
+      times[4]!.push(await inPlace());
     }
     for (const out of outputs) await Deno.remove(out, { recursive: true });
     rows.push(...rowsOf(n, runs, times.map(median)));
