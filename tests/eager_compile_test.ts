@@ -63,6 +63,25 @@ Deno.test("eager compile: a read of a later function's name ends the rewrites", 
   assert.equal(evaluate(text), 2);
 });
 
+Deno.test("eager compile: a read through a getter of the bundle's own exports ends the rewrites", () => {
+  // esbuild's `__export` defines getters; reading one before `f`'s declaration reads `f` itself.
+  const source = [
+    "var __export = (target, all) => {",
+    "  for (var name in all) Object.defineProperty(target, name, { get: all[name], enumerable: true });",
+    "};",
+    "var m_exports = {};",
+    "__export(m_exports, { f: () => f });",
+    "var alias = m_exports.f;",
+    "function f() {",
+    "  return 3;",
+    "}",
+    "var out = alias();",
+  ].join("\n");
+  const { text, functions, kept } = eagerCompile(source);
+  assert.deepEqual([functions, kept], [0, 1]);
+  assert.equal(evaluate(text), 3);
+});
+
 Deno.test("eager compile: text that only looks like code is not touched", () => {
   // A line-based rewrite would cut these: the parser sees one template literal.
   const source = "function f() {\n  return `\nfunction g() {\n}\n`;\n}\nvar out = f();\n";

@@ -68,6 +68,12 @@ export interface EagerCompiled {
   kept: number;
 }
 
+/** The bundle's top-level names: its functions, and every name (functions, classes, variables). */
+interface Declared {
+  functions: ReadonlySet<string>;
+  names: ReadonlySet<string>;
+}
+
 interface Edit {
   start: number;
   end: number;
@@ -92,10 +98,14 @@ export function eagerCompile(text: string): EagerCompiled {
   let inert = true;
   const body = program.body as Node[];
   // Reading a declared function's name before its declaration gives the function; after the
-  // rewrite, `undefined`: such a read counts as running code.
-  const declared = new Set(
-    body.filter((s) => s.type === "FunctionDeclaration").map((s) => String((s.id as Node).name)),
-  );
+  // rewrite, `undefined`: such a read counts as running code. So does reading a member of a
+  // top-level name (it may be a getter, as esbuild's `__export` defines, that reads one).
+  const declared: Declared = {
+    functions: new Set(
+      body.filter((s) => s.type === "FunctionDeclaration").map((s) => String((s.id as Node).name)),
+    ),
+    names: new Set(body.flatMap(topLevelNames)),
+  };
   for (const statement of body) {
     for (const method of moduleBodies(statement)) {
       edits.push(methodEdit(text, method));
@@ -110,12 +120,33 @@ export function eagerCompile(text: string): EagerCompiled {
     }
     inert &&= runsNothing(statement, declared);
   }
-  let out = text;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-  }
+  const out = applied(text, edits);
   parsed(out); // Throws if an edit broke the syntax.
   return { text: out, functions, modules, kept };
+}
+
+/** `text` with the edits (which do not overlap) made, in one pass. */
+function applied(text: string, edits: readonly Edit[]): string {
+  const pieces: string[] = [];
+  let at = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    pieces.push(text.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join("");
+}
+
+/** The names a top-level statement declares (functions, classes, `var`/`let`/`const` names). */
+function topLevelNames(statement: Node): string[] {
+  if (statement.type === "FunctionDeclaration" || statement.type === "ClassDeclaration") {
+    return [String((statement.id as Node).name)];
+  }
+  if (statement.type !== "VariableDeclaration") return [];
+  return (statement.declarations as Node[]).flatMap((d) => {
+    const id = d.id as Node;
+    return id.type === "Identifier" ? [String(id.name)] : [];
+  });
 }
 
 /** `function f(a) {...}` as `var f = (function (a) {...});`. */
@@ -169,7 +200,7 @@ function isHelperCall(node: Node | null | undefined): boolean {
  * declarations whose values are functions, literals, objects of those, names
  * and members, or helper calls with such arguments.
  */
-function runsNothing(statement: Node, declared: ReadonlySet<string>): boolean {
+function runsNothing(statement: Node, declared: Declared): boolean {
   const inert = (node: Node) => inertValue(node, declared);
   if (statement.type === "VariableDeclaration") {
     return (statement.declarations as Node[]).every((d) =>
@@ -180,8 +211,11 @@ function runsNothing(statement: Node, declared: ReadonlySet<string>): boolean {
   return statement.type === "EmptyStatement";
 }
 
-/** Whether evaluating `node` runs none of the bundle's code and reads no declared function. */
-function inertValue(node: Node, declared: ReadonlySet<string>): boolean {
+/**
+ * Whether evaluating `node` runs none of the bundle's code and reads no
+ * declared function, nor any member of the bundle's own top-level objects.
+ */
+function inertValue(node: Node, declared: Declared): boolean {
   const inert = (child: unknown) => inertValue(child as Node, declared);
   switch (node.type) {
     case "FunctionExpression":
@@ -189,9 +223,13 @@ function inertValue(node: Node, declared: ReadonlySet<string>): boolean {
     case "Literal":
       return true;
     case "Identifier":
-      return !declared.has(String(node.name));
-    case "MemberExpression":
-      return !node.computed && inert(node.object);
+      return !declared.functions.has(String(node.name));
+    case "MemberExpression": {
+      // `Object.defineProperty`: a member of a global, not of the bundle's own objects.
+      const object = node.object as Node;
+      return !node.computed && object.type === "Identifier" &&
+        !declared.names.has(String(object.name));
+    }
     case "ObjectExpression":
       return (node.properties as Node[]).every((p) =>
         p.type === "Property" && !p.computed && inert(p.value)
